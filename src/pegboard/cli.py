@@ -1,0 +1,231 @@
+"""The command line: parses, calls services, or starts the app.
+
+Commands that do not open the UI never import Textual, so they start about as
+fast as Python and peewee do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NoReturn
+
+from pegboard import __version__
+from pegboard.clock import Clock, parse_date, parse_datetime
+from pegboard.config import ConfigError, Settings, load_settings
+from pegboard.paths import config_file, resolve_db_target
+
+
+class CommandError(Exception):
+    """A one-line message for stderr; the command exits with code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but its errors are one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+@dataclass
+class Context:
+    settings: Settings
+    clock: Clock
+    db_target: str
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pegboard", description="A keyboard-driven referral CRM.")
+    parser.add_argument("--version", action="version", version=f"pegboard {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="database: a SQLite file path or a URL such as sqlite:///x.db "
+        "(default: $PEGBOARD_DB, else pegboard.db in the user data dir)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help="write a demo data set into an empty database")
+    demo.add_argument("--leads", type=int, default=600, help="how many leads (default 600)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument(
+        "--open",
+        action="store_true",
+        help="then open the app on it (a database that already has data is just opened)",
+    )
+
+    lead = commands.add_parser("lead", help="add or move one lead")
+    lead_commands = lead.add_subparsers(
+        dest="lead_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    add = lead_commands.add_parser("add", help="add a lead; prints its id")
+    add.add_argument("name", help="the contact's name")
+    add.add_argument("--title", default="", help="what the opportunity is")
+    add.add_argument("--company", default="")
+    add.add_argument("--email", default="")
+    add.add_argument("--phone", default="")
+    add.add_argument("--value", default="", help="estimated value, e.g. 1200.50")
+    add.add_argument("--source", default="", help="lead source, one of the configured ones")
+    add.add_argument("--stage", default=None, help="stage id (default: the first stage)")
+    add.add_argument("--next-action", default="", help="the next step, e.g. 'Call back'")
+    add.add_argument("--due", default=None, help="follow-up date: YYYY-MM-DD, today, +3d")
+    add.add_argument("--at", default=None, help="when the lead came in (default: now)")
+
+    move = lead_commands.add_parser("move", help="move a lead to another stage")
+    move.add_argument("id", type=int)
+    move.add_argument("stage", help="stage id")
+    move.add_argument("--value", default=None, help="final value when won")
+    move.add_argument("--reason", default=None, help="why it was lost (required for lost)")
+    move.add_argument("--at", default=None, help="when it moved (default: now)")
+
+    leads = commands.add_parser("leads", help="list leads")
+    leads.add_argument("--stage", default=None, help="only this stage")
+    leads.add_argument("--archived", action="store_true", help="include archived leads")
+    leads.add_argument("--json", action="store_true", help="JSON for scripts")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return run_app(args)
+        handler = {"demo": cmd_demo, "lead": cmd_lead, "leads": cmd_leads}[args.command]
+        return handler(args)
+    except CommandError as error:
+        print(f"pegboard: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings(config_file())
+    except ConfigError as error:
+        raise CommandError(str(error)) from None
+
+
+def open_context(args: argparse.Namespace) -> Context:
+    """Settings and an open, migrated database, or a CommandError saying why not."""
+    from pegboard.services.errors import ServiceError
+    from pegboard.store.database import StoreError, open_database
+
+    settings = _settings()
+    target = resolve_db_target(args.db)
+    try:
+        open_database(target)
+    except (StoreError, ServiceError) as error:
+        raise CommandError(str(error)) from None
+    return Context(settings=settings, clock=Clock(), db_target=target)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from pegboard.config import ensure_config_file
+
+    try:
+        ensure_config_file(config_file())
+    except ConfigError as error:
+        raise CommandError(str(error)) from None
+    context = open_context(args)
+    from pegboard.ui.app import PegboardApp
+
+    PegboardApp(context.settings, clock=context.clock, db_label=context.db_target).run()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pegboard.services.demo import database_is_empty, write_demo
+    from pegboard.services.errors import ServiceError
+
+    context = open_context(args)
+    if args.open and not database_is_empty():
+        print(f"{context.db_target} already has data; opening it", file=sys.stderr)
+        return run_app(args)
+    try:
+        summary = write_demo(context.settings, context.clock, leads=args.leads, seed=args.seed)
+    except ServiceError as error:
+        raise CommandError(f"{context.db_target}: {error}") from None
+    print(
+        f"demo written to {context.db_target}: {summary.leads} leads, {summary.contacts} contacts, "
+        f"{summary.partners} partners, {summary.referrals} referrals, {summary.touches} touches, "
+        f"{summary.purchases} purchases"
+    )
+    if args.open:
+        return run_app(args)
+    return 0
+
+
+def _parse(parse, text: str, what: str):
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise CommandError(f"{what}: {error}") from None
+
+
+def cmd_lead(args: argparse.Namespace) -> int:
+    from pegboard.money import parse_cents
+    from pegboard.services.errors import ServiceError
+    from pegboard.services.leads import LeadDraft, LeadService, draft_problems, parse_value
+
+    context = open_context(args)
+    service = LeadService(context.settings, context.clock)
+    today = context.clock.today()
+    at = _parse(parse_datetime, args.at, "--at") if args.at else None
+    try:
+        if args.lead_command == "add":
+            draft = LeadDraft(
+                name=args.name.strip(),
+                company=args.company.strip(),
+                email=args.email.strip(),
+                phone=args.phone.strip(),
+                title=args.title.strip(),
+                value_cents=_parse(parse_value, args.value, "--value"),
+                source=args.source.strip(),
+                next_action=args.next_action.strip(),
+                due_date=_parse(lambda t: parse_date(t, today), args.due, "--due")
+                if args.due
+                else None,
+            )
+            problems = draft_problems(draft, context.settings)
+            if problems:
+                field, message = next(iter(problems.items()))
+                raise CommandError(f"{field}: {message}")
+            print(service.create_lead(draft, stage=args.stage, at=at))
+        else:
+            value = _parse(parse_cents, args.value, "--value") if args.value is not None else None
+            result = service.move_lead(
+                args.id, args.stage, value_cents=value, lost_reason=args.reason, at=at
+            )
+            print(f"lead {result.lead_id}: {result.from_stage} -> {result.to_stage}")
+    except ServiceError as error:
+        raise CommandError(str(error)) from None
+    return 0
+
+
+def cmd_leads(args: argparse.Namespace) -> int:
+    from pegboard.money import format_cents
+    from pegboard.services.leads import lead_records
+
+    context = open_context(args)
+    if args.stage and args.stage not in context.settings.stage_ids:
+        raise CommandError(
+            f"no stage {args.stage!r}; the stages are {', '.join(context.settings.stage_ids)}"
+        )
+    records = lead_records(stage=args.stage, include_archived=args.archived)
+    if args.json:
+        json.dump(records, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    currency = context.settings.currency
+    for record in records:
+        due = record["due"] or "-"
+        company = f" ({record['company']})" if record["company"] else ""
+        print(
+            f"{record['id']:>6}  {record['stage']:<10} {format_cents(record['value_cents'], currency):>12}"
+            f"  due {due:<10}  {record['contact']}{company}: {record['title']}"
+        )
+    print(f"{len(records)} leads", file=sys.stderr)
+    return 0

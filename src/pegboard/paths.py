@@ -1,0 +1,49 @@
+"""Where pegboard keeps its data and config: functions, so nothing is touched at import time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "pegboard"
+DB_ENV = "PEGBOARD_DB"
+DATA_DIR_ENV = "PEGBOARD_DATA_DIR"
+CONFIG_DIR_ENV = "PEGBOARD_CONFIG_DIR"
+
+
+def data_dir() -> Path:
+    """The user data directory (override with PEGBOARD_DATA_DIR)."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def config_dir() -> Path:
+    """The user config directory (override with PEGBOARD_CONFIG_DIR)."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME, appauthor=False)
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def default_db_path() -> Path:
+    return data_dir() / "pegboard.db"
+
+
+def resolve_db_target(explicit: str | None) -> str:
+    """The database to open: --db, else PEGBOARD_DB, else the default file."""
+    return explicit or os.environ.get(DB_ENV) or str(default_db_path())
+
+
+def ensure_private_dir(path: Path) -> None:
+    """Create a directory readable by the user only (0700)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)

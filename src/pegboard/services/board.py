@@ -1,0 +1,216 @@
+"""What the board shows: per-column counts and sums, and one window of cards at a time.
+
+The board never loads a whole column: counts and sums come from one GROUP BY,
+and cards from LIMIT/OFFSET on the (stage, archived_at, position) index, so it
+costs the same with a hundred leads or a hundred thousand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from peewee import JOIN, fn
+
+from pegboard.config import Settings, Stage
+from pegboard.store.models import Contact, Lead, Partner
+
+FILTER_KEYS = ("source", "partner")
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What `/` narrows the board to: free text, plus `source:` and `partner:` terms."""
+
+    text: str = ""
+    source: str = ""
+    partner: str = ""
+
+    @classmethod
+    def parse(cls, query: str) -> BoardFilter:
+        """'ann source:referral partner:"dana k"' -> text, source and partner parts."""
+        import shlex
+
+        try:
+            words = shlex.split(query)
+        except ValueError:
+            words = query.split()
+        parts: dict[str, list[str]] = {"text": [], "source": [], "partner": []}
+        for word in words:
+            key, sep, value = word.partition(":")
+            if sep and key.lower() in FILTER_KEYS and value:
+                parts[key.lower()].append(value)
+            else:
+                parts["text"].append(word)
+        return cls(*(" ".join(parts[name]) for name in ("text", "source", "partner")))
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.text or self.source or self.partner)
+
+    def describe(self) -> str:
+        bits = []
+        if self.text:
+            bits.append(f'"{self.text}"')
+        if self.source:
+            bits.append(f"source {self.source}")
+        if self.partner:
+            bits.append(f"partner {self.partner}")
+        return ", ".join(bits)
+
+    def apply(self, query):
+        """Narrow a Lead query that already joins Contact."""
+        if self.text:
+            term = self.text
+            query = query.where(
+                Contact.name.contains(term)
+                | Contact.company.contains(term)
+                | Lead.title.contains(term)
+                | Contact.email.contains(term)
+            )
+        if self.source:
+            query = query.where(Lead.source.startswith(self.source.lower()))
+        if self.partner:
+            partner_contact = Contact.alias("filter_partner")
+            matching = (
+                Partner.select(Partner.id)
+                .join(partner_contact, on=Partner.contact == partner_contact.id)
+                .where(partner_contact.name.contains(self.partner))
+            )
+            query = query.where(Lead.referred_by.in_(matching))
+        return query
+
+
+NO_FILTER = BoardFilter()
+
+
+@dataclass(frozen=True)
+class Card:
+    """One lead as a card shows it."""
+
+    id: int
+    title: str
+    name: str
+    company: str
+    value_cents: int
+    source: str
+    partner: str | None
+    stage_entered_at: datetime
+    due_date: date | None
+    next_action: str
+    is_referral: bool
+
+    def days_in_stage(self, now: datetime) -> int:
+        return max(0, (now - self.stage_entered_at).days)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.due_date is not None and self.due_date < today
+
+    def is_due_today(self, today: date) -> bool:
+        return self.due_date == today
+
+
+@dataclass(frozen=True)
+class ColumnSummary:
+    stage: Stage
+    count: int
+    total_cents: int
+
+
+def _live_leads(select_from, board_filter: BoardFilter):
+    query = select_from.join(Contact, on=Lead.contact == Contact.id).switch(Lead)
+    query = query.where(Lead.archived_at.is_null())
+    return board_filter.apply(query) if not board_filter.is_empty else query
+
+
+def column_summaries(
+    settings: Settings, board_filter: BoardFilter = NO_FILTER
+) -> list[ColumnSummary]:
+    """Count and total value per stage, in one query."""
+    if board_filter.is_empty:
+        query = Lead.select(Lead.stage, fn.COUNT(Lead.id), fn.SUM(Lead.value_cents)).where(
+            Lead.archived_at.is_null()
+        )
+    else:
+        query = _live_leads(
+            Lead.select(Lead.stage, fn.COUNT(Lead.id), fn.SUM(Lead.value_cents)), board_filter
+        )
+    totals = {
+        stage: (count, total or 0) for stage, count, total in query.group_by(Lead.stage).tuples()
+    }
+    return [ColumnSummary(stage, *totals.get(stage.id, (0, 0))) for stage in settings.stages]
+
+
+def column_cards(
+    stage_id: str,
+    offset: int,
+    limit: int,
+    referral_source: str,
+    board_filter: BoardFilter = NO_FILTER,
+) -> list[Card]:
+    """The cards of one column from `offset`, top first, at most `limit`."""
+    partner_contact = Contact.alias("partner_contact")
+    query = _live_leads(
+        Lead.select(
+            Lead.id,
+            Lead.title,
+            Contact.name,
+            Contact.company,
+            Lead.value_cents,
+            Lead.source,
+            partner_contact.name,
+            Lead.stage_entered_at,
+            Lead.due_date,
+            Lead.next_action,
+        ),
+        board_filter,
+    )
+    query = (
+        query.join(Partner, JOIN.LEFT_OUTER, on=Lead.referred_by == Partner.id)
+        .join(partner_contact, JOIN.LEFT_OUTER, on=Partner.contact == partner_contact.id)
+        .where(Lead.stage == stage_id)
+        .order_by(Lead.position, Lead.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    stage_entered = Lead.stage_entered_at
+    due = Lead.due_date
+    cards = []
+    for row in query.tuples():
+        lead_id, title, name, company, value, source, partner, entered, due_on, action = row
+        cards.append(
+            Card(
+                id=lead_id,
+                title=title,
+                name=name,
+                company=company,
+                value_cents=value,
+                source=source,
+                partner=partner,
+                stage_entered_at=stage_entered.python_value(entered),
+                due_date=due.python_value(due_on),
+                next_action=action,
+                is_referral=source == referral_source or partner is not None,
+            )
+        )
+    return cards
+
+
+def rank_of(lead_id: int, board_filter: BoardFilter = NO_FILTER) -> tuple[str, int] | None:
+    """(stage, index within its column as shown), or None if the lead is not on the board."""
+    lead = Lead.get_or_none(Lead.id == lead_id)
+    if lead is None or lead.archived_at is not None:
+        return None
+    if not board_filter.is_empty:
+        shown = _live_leads(Lead.select(Lead.id), board_filter).where(Lead.id == lead_id)
+        if not shown.exists():
+            return None
+    before = (Lead.position < lead.position) | (
+        (Lead.position == lead.position) & (Lead.id < lead.id)
+    )
+    index = (
+        _live_leads(Lead.select(fn.COUNT(Lead.id)), board_filter)
+        .where((Lead.stage == lead.stage) & before)
+        .scalar()
+    )
+    return lead.stage, index or 0

@@ -1,0 +1,73 @@
+"""Contacts: one person is typed once, whether partner, lead or customer."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from peewee import fn
+
+from pegboard.store.models import Contact
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE = re.compile(r"^\+?[\d\s().\-/]{5,}$")
+
+
+def check_email(email: str) -> str | None:
+    """What is wrong with an email address, or None."""
+    if email and not EMAIL.match(email):
+        return "not an email address"
+    return None
+
+
+def check_phone(phone: str) -> str | None:
+    if phone and not PHONE.match(phone):
+        return "digits, spaces and + ( ) - only"
+    return None
+
+
+def find_contact(name: str, company: str = "", email: str = "", phone: str = "") -> Contact | None:
+    """The existing contact that is this person: same email, else same phone, else same name.
+
+    A name matches only when the companies agree too (or one side has none), so
+    two different John Smiths at two firms stay two people.
+    """
+    live = Contact.archived_at.is_null()
+    if email:
+        found = Contact.get_or_none(live & (fn.LOWER(Contact.email) == email.lower()))
+        if found:
+            return found
+    if phone:
+        found = Contact.get_or_none(live & (Contact.phone == phone))
+        if found:
+            return found
+    query = Contact.select().where(live & (fn.LOWER(Contact.name) == name.lower()))
+    for candidate in query.limit(5):
+        if not company or not candidate.company or candidate.company.lower() == company.lower():
+            return candidate
+    return None
+
+
+def find_or_create_contact(
+    name: str, now: datetime, company: str = "", email: str = "", phone: str = ""
+) -> Contact:
+    """Reuse the matching contact (filling in what it lacked) or create a new one."""
+    contact = find_contact(name, company, email, phone)
+    if contact is None:
+        return Contact.create(
+            name=name,
+            company=company,
+            email=email,
+            phone=phone,
+            created_at=now,
+            updated_at=now,
+        )
+    changed = False
+    for field, value in (("company", company), ("email", email), ("phone", phone)):
+        if value and not getattr(contact, field):
+            setattr(contact, field, value)
+            changed = True
+    if changed:
+        contact.updated_at = now
+        contact.save()
+    return contact

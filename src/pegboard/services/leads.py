@@ -1,0 +1,521 @@
+"""Leads: create, edit, move through the pipeline, archive, touch, and undo the last change."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from peewee import JOIN, fn
+
+from pegboard.clock import Clock
+from pegboard.config import Settings, Stage
+from pegboard.money import parse_cents
+from pegboard.services.contacts import check_email, check_phone, find_or_create_contact
+from pegboard.services.errors import NotFound, ServiceError
+from pegboard.store.models import Contact, Lead, Partner, StageChange, Touch, db
+
+TOUCH_KINDS = ("call", "email", "meeting", "message", "note")
+UNDO_DEPTH = 50
+"""How many changes `u` can take back, most recent first."""
+
+
+@dataclass(frozen=True)
+class LeadDraft:
+    """A lead as a form or the command line describes it, before it is saved."""
+
+    name: str
+    company: str = ""
+    email: str = ""
+    phone: str = ""
+    title: str = ""
+    value_cents: int = 0
+    source: str = ""
+    next_action: str = ""
+    due_date: date | None = None
+
+
+def draft_problems(draft: LeadDraft, settings: Settings) -> dict[str, str]:
+    """Field name -> what is wrong with it; empty when the draft can be saved."""
+    problems: dict[str, str] = {}
+    if not draft.name.strip():
+        problems["name"] = "a lead needs a contact name"
+    if message := check_email(draft.email):
+        problems["email"] = message
+    if message := check_phone(draft.phone):
+        problems["phone"] = message
+    if draft.source and draft.source not in settings.sources:
+        problems["source"] = f"not a configured source ({', '.join(settings.sources)})"
+    if draft.value_cents < 0:
+        problems["value"] = "the value cannot be negative"
+    return problems
+
+
+def parse_value(text: str) -> int:
+    """A lead value as typed: empty means 0."""
+    return parse_cents(text) if text.strip() else 0
+
+
+@dataclass
+class _UndoEntry:
+    description: str
+    snapshots: list[dict[str, Any]]
+    stage_change_ids: list[int] = field(default_factory=list)
+    lead_id: int = 0
+
+
+_RESTORED = (
+    "stage",
+    "position",
+    "stage_entered_at",
+    "closed_at",
+    "lost_reason",
+    "value_cents",
+    "archived_at",
+    "qualification",
+)
+"""The lead fields that a move, reorder or archive changes, and undo puts back."""
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    lead_id: int
+    from_stage: str
+    to_stage: str
+
+
+class LeadService:
+    """Every change to a lead goes through here, each in one transaction."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or Clock()
+        self._undo: list[_UndoEntry] = []
+
+    # -- reading -------------------------------------------------------------
+
+    def get(self, lead_id: int) -> Lead:
+        lead = Lead.get_or_none(Lead.id == lead_id)
+        if lead is None:
+            raise NotFound(f"no lead with id {lead_id}")
+        return lead
+
+    def draft_of(self, lead_id: int) -> LeadDraft:
+        """The lead as an edit form shows it."""
+        lead = Lead.select(Lead, Contact).join(Contact).where(Lead.id == lead_id).get_or_none()
+        if lead is None:
+            raise NotFound(f"no lead with id {lead_id}")
+        return LeadDraft(
+            name=lead.contact.name,
+            company=lead.contact.company,
+            email=lead.contact.email,
+            phone=lead.contact.phone,
+            title=lead.title,
+            value_cents=lead.value_cents,
+            source=lead.source,
+            next_action=lead.next_action,
+            due_date=lead.due_date,
+        )
+
+    def neighbor_stage(self, stage_id: str, step: int) -> Stage | None:
+        """The stage `step` places right (+) or left (-) of `stage_id`, if there is one."""
+        ids = self.settings.stage_ids
+        index = ids.index(stage_id) + step
+        return self.settings.stages[index] if 0 <= index < len(ids) else None
+
+    # -- writing -------------------------------------------------------------
+
+    def create_lead(
+        self,
+        draft: LeadDraft,
+        *,
+        stage: str | None = None,
+        at: datetime | None = None,
+        referred_by: int | None = None,
+    ) -> int:
+        """Save a new lead at the top of its column (the first stage unless told)."""
+        problems = draft_problems(draft, self.settings)
+        if problems:
+            name, message = next(iter(problems.items()))
+            raise ServiceError(f"{name}: {message}")
+        stage_id = stage or self.settings.first_stage.id
+        self._check_stage(stage_id)
+        now = self.clock.now()
+        at = at or now
+        with db.atomic():
+            contact = find_or_create_contact(
+                draft.name.strip(), now, draft.company, draft.email, draft.phone
+            )
+            closes = self.settings.stage(stage_id).closes
+            lead = Lead.create(
+                title=draft.title or draft.name.strip(),
+                contact=contact,
+                stage=stage_id,
+                source=draft.source,
+                value_cents=draft.value_cents,
+                next_action=draft.next_action,
+                due_date=draft.due_date,
+                referred_by=referred_by,
+                position=self._top_position(stage_id),
+                stage_entered_at=at,
+                last_touch_at=at,
+                created_at=at,
+                updated_at=now,
+                closed_at=at if closes else None,
+            )
+            StageChange.create(lead=lead, from_stage=None, to_stage=stage_id, changed_at=at)
+        return lead.id
+
+    def update_lead(self, lead_id: int, draft: LeadDraft) -> None:
+        """Save an edit of the lead and its contact's details."""
+        problems = draft_problems(draft, self.settings)
+        if problems:
+            name, message = next(iter(problems.items()))
+            raise ServiceError(f"{name}: {message}")
+        now = self.clock.now()
+        with db.atomic():
+            lead = self.get(lead_id)
+            contact = lead.contact
+            contact.name = draft.name.strip()
+            contact.company = draft.company
+            contact.email = draft.email
+            contact.phone = draft.phone
+            contact.updated_at = now
+            contact.save()
+            lead.title = draft.title or contact.name
+            lead.value_cents = draft.value_cents
+            lead.source = draft.source
+            lead.next_action = draft.next_action
+            lead.due_date = draft.due_date
+            self._touch_row(lead, now)
+
+    def move_lead(
+        self,
+        lead_id: int,
+        stage_id: str,
+        *,
+        value_cents: int | None = None,
+        lost_reason: str | None = None,
+        qualification: list[str] | None = None,
+        at: datetime | None = None,
+    ) -> MoveResult:
+        """Move a lead to another stage, at the top of that column.
+
+        Moving into a 'lost' stage needs a reason; into 'won' may set the final
+        value; moving back into an open stage reopens the lead.
+        """
+        self._check_stage(stage_id)
+        target = self.settings.stage(stage_id)
+        if target.closes == "lost" and not (lost_reason or "").strip():
+            raise ServiceError("say why the lead was lost")
+        if qualification is not None:
+            unknown = [item for item in qualification if item not in self.settings.qualification]
+            if unknown:
+                raise ServiceError(f"not a qualification criterion: {unknown[0]!r}")
+        now = self.clock.now()
+        at = at or now
+        with db.atomic():
+            lead = self.get(lead_id)
+            origin = lead.stage
+            if origin == stage_id:
+                raise ServiceError(f"the lead is already in {target.label}")
+            entry = _UndoEntry(f"move to {target.label}", [self._snapshot(lead)], lead_id=lead_id)
+            lead.stage = stage_id
+            lead.position = self._top_position(stage_id)
+            lead.stage_entered_at = at
+            if target.closes:
+                lead.closed_at = at
+                lead.lost_reason = (lost_reason or "").strip() if target.closes == "lost" else ""
+            else:
+                lead.closed_at = None
+                lead.lost_reason = ""
+            if value_cents is not None:
+                if value_cents < 0:
+                    raise ServiceError("the value cannot be negative")
+                lead.value_cents = value_cents
+            if qualification is not None:
+                lead.qualification = json.dumps(qualification)
+            self._touch_row(lead, now)
+            change = StageChange.create(
+                lead=lead, from_stage=origin, to_stage=stage_id, changed_at=at
+            )
+            entry.stage_change_ids.append(change.id)
+            self._push(entry)
+        return MoveResult(lead_id, origin, stage_id)
+
+    def reorder(self, lead_id: int, step: int, among: Any = None) -> bool:
+        """Swap the lead with its neighbour above (-1) or below (+1) in its column.
+
+        `among` is an optional filter expression (from pegboard.services.board)
+        so that the neighbour is the one the user sees. False at the column's end.
+        """
+        with db.atomic():
+            lead = self.get(lead_id)
+            live = (Lead.stage == lead.stage) & Lead.archived_at.is_null() & (Lead.id != lead.id)
+            if step < 0:
+                beyond = (Lead.position < lead.position) | (
+                    (Lead.position == lead.position) & (Lead.id < lead.id)
+                )
+                order = (Lead.position.desc(), Lead.id.desc())
+            else:
+                beyond = (Lead.position > lead.position) | (
+                    (Lead.position == lead.position) & (Lead.id > lead.id)
+                )
+                order = (Lead.position, Lead.id)
+            query = Lead.select().join(Contact).switch(Lead)
+            if among is not None:
+                query = among.apply(query)
+            neighbour = query.where(live & beyond).order_by(*order).first()
+            if neighbour is None:
+                return False
+            entry = _UndoEntry(
+                "reorder", [self._snapshot(lead), self._snapshot(neighbour)], lead_id=lead_id
+            )
+            now = self.clock.now()
+            if lead.position == neighbour.position:
+                lead.position = neighbour.position + (1 if step > 0 else -1)
+            else:
+                lead.position, neighbour.position = neighbour.position, lead.position
+                self._touch_row(neighbour, now)
+            self._touch_row(lead, now)
+            self._push(entry)
+        return True
+
+    def archive(self, lead_id: int) -> None:
+        """Take a lead off the board; nothing is deleted, and undo brings it back."""
+        now = self.clock.now()
+        with db.atomic():
+            lead = self.get(lead_id)
+            if lead.archived_at is not None:
+                raise ServiceError("the lead is already archived")
+            entry = _UndoEntry("archive", [self._snapshot(lead)], lead_id=lead_id)
+            lead.archived_at = now
+            self._touch_row(lead, now)
+            self._push(entry)
+
+    def undo(self) -> tuple[str, int] | None:
+        """Take back the last move, reorder or archive: (what was undone, lead id), or None."""
+        if not self._undo:
+            return None
+        entry = self._undo.pop()
+        now = self.clock.now()
+        with db.atomic():
+            for snapshot in entry.snapshots:
+                lead = Lead.get_or_none(Lead.id == snapshot["id"])
+                if lead is None:
+                    continue
+                for name in _RESTORED:
+                    setattr(lead, name, snapshot[name])
+                self._touch_row(lead, now)
+            if entry.stage_change_ids:
+                StageChange.delete().where(StageChange.id.in_(entry.stage_change_ids)).execute()
+        return entry.description, entry.lead_id
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def log_touch(
+        self,
+        lead_id: int,
+        kind: str,
+        note: str = "",
+        *,
+        at: datetime | None = None,
+        next_action: str | None = None,
+        due_date: date | None = None,
+        clear_due: bool = False,
+    ) -> int:
+        """Record a call, email, meeting, message or note on a lead (and its contact).
+
+        A next action and due date typed with it replace the lead's follow-up.
+        """
+        if kind not in TOUCH_KINDS:
+            raise ServiceError(f"a touch is one of {', '.join(TOUCH_KINDS)}, not {kind!r}")
+        now = self.clock.now()
+        at = at or now
+        with db.atomic():
+            lead = self.get(lead_id)
+            touch = Touch.create(contact=lead.contact_id, lead=lead, kind=kind, note=note, at=at)
+            if lead.last_touch_at is None or at > lead.last_touch_at:
+                lead.last_touch_at = at
+            if next_action is not None:
+                lead.next_action = next_action
+            if due_date is not None or clear_due:
+                lead.due_date = due_date
+            self._touch_row(lead, now)
+        return touch.id
+
+    # -- helpers -------------------------------------------------------------
+
+    def _check_stage(self, stage_id: str) -> None:
+        if stage_id not in self.settings.stage_ids:
+            raise ServiceError(
+                f"no stage {stage_id!r}; the stages are {', '.join(self.settings.stage_ids)}"
+            )
+
+    @staticmethod
+    def _top_position(stage_id: str) -> int:
+        lowest = (
+            Lead.select(fn.MIN(Lead.position))
+            .where((Lead.stage == stage_id) & Lead.archived_at.is_null())
+            .scalar()
+        )
+        return 0 if lowest is None else lowest - 1
+
+    @staticmethod
+    def _touch_row(lead: Lead, now: datetime) -> None:
+        lead.updated_at = now
+        lead.version += 1
+        lead.save()
+
+    @staticmethod
+    def _snapshot(lead: Lead) -> dict[str, Any]:
+        snapshot = {name: getattr(lead, name) for name in _RESTORED}
+        snapshot["id"] = lead.id
+        return snapshot
+
+    def _push(self, entry: _UndoEntry) -> None:
+        self._undo.append(entry)
+        del self._undo[:-UNDO_DEPTH]
+
+
+# -- records for scripts (the command line's --json) --------------------------
+
+
+def lead_records(stage: str | None = None, include_archived: bool = False) -> list[dict[str, Any]]:
+    """Leads as plain dicts, one query, for `pegboard leads --json`."""
+    partner_contact = Contact.alias("partner_contact")
+    query = (
+        Lead.select(
+            Lead.id,
+            Lead.title,
+            Contact.name.alias("contact_name"),
+            Contact.company,
+            Contact.email,
+            Contact.phone,
+            Lead.stage,
+            Lead.source,
+            partner_contact.name.alias("partner"),
+            Lead.value_cents,
+            Lead.next_action,
+            Lead.due_date,
+            Lead.created_at,
+            Lead.updated_at,
+            Lead.closed_at,
+            Lead.lost_reason,
+            Lead.archived_at,
+        )
+        .join(Contact, on=Lead.contact == Contact.id)
+        .switch(Lead)
+        .join(Partner, JOIN.LEFT_OUTER, on=Lead.referred_by == Partner.id)
+        .join(partner_contact, JOIN.LEFT_OUTER, on=Partner.contact == partner_contact.id)
+        .order_by(Lead.id)
+    )
+    if stage:
+        query = query.where(Lead.stage == stage)
+    if not include_archived:
+        query = query.where(Lead.archived_at.is_null())
+    records = []
+    for row in query.objects():
+        records.append(
+            {
+                "id": row.id,
+                "title": row.title,
+                "contact": row.contact_name,
+                "company": row.company,
+                "email": row.email,
+                "phone": row.phone,
+                "stage": row.stage,
+                "source": row.source,
+                "partner": row.partner,
+                "value_cents": row.value_cents,
+                "next_action": row.next_action,
+                "due": row.due_date.isoformat() if row.due_date else None,
+                "created_at": _iso(row.created_at),
+                "updated_at": _iso(row.updated_at),
+                "closed_at": _iso(row.closed_at),
+                "lost_reason": row.lost_reason,
+                "archived": row.archived_at is not None,
+            }
+        )
+    return records
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@dataclass(frozen=True)
+class LeadDetail:
+    """Everything the lead's detail screen shows: fields, touches, stage history."""
+
+    id: int
+    title: str
+    name: str
+    company: str
+    email: str
+    phone: str
+    stage: str
+    source: str
+    partner: str | None
+    value_cents: int
+    next_action: str
+    due_date: date | None
+    qualification: list[str]
+    created_at: datetime
+    updated_at: datetime
+    stage_entered_at: datetime
+    closed_at: datetime | None
+    lost_reason: str
+    archived: bool
+    touches: list[tuple[datetime, str, str]]
+    history: list[tuple[datetime, str | None, str]]
+
+
+def lead_detail(lead_id: int) -> LeadDetail:
+    lead = Lead.select(Lead, Contact).join(Contact).where(Lead.id == lead_id).get_or_none()
+    if lead is None:
+        raise NotFound(f"no lead with id {lead_id}")
+    partner = None
+    if lead.referred_by_id:
+        partner = (
+            Contact.select(Contact.name)
+            .join(Partner, on=Partner.contact == Contact.id)
+            .where(Partner.id == lead.referred_by_id)
+            .scalar()
+        )
+    touches = [
+        (touch.at, touch.kind, touch.note)
+        for touch in Touch.select().where(Touch.lead == lead_id).order_by(Touch.at.desc())
+    ]
+    history = [
+        (change.changed_at, change.from_stage, change.to_stage)
+        for change in StageChange.select()
+        .where(StageChange.lead == lead_id)
+        .order_by(StageChange.changed_at, StageChange.id)
+    ]
+    return LeadDetail(
+        id=lead.id,
+        title=lead.title,
+        name=lead.contact.name,
+        company=lead.contact.company,
+        email=lead.contact.email,
+        phone=lead.contact.phone,
+        stage=lead.stage,
+        source=lead.source,
+        partner=partner,
+        value_cents=lead.value_cents,
+        next_action=lead.next_action,
+        due_date=lead.due_date,
+        qualification=json.loads(lead.qualification or "[]"),
+        created_at=lead.created_at,
+        updated_at=lead.updated_at,
+        stage_entered_at=lead.stage_entered_at,
+        closed_at=lead.closed_at,
+        lost_reason=lead.lost_reason,
+        archived=lead.archived_at is not None,
+        touches=touches,
+        history=history,
+    )

@@ -1,0 +1,64 @@
+"""Fast bulk inserts for demo data and imports.
+
+peewee's insert_many builds SQL text for every value, which costs about 10 us
+a value: a minute for a 100,000-lead demo. Here the INSERT is built once by
+peewee for one row and the rows go to the driver's executemany, with each
+value passed through its field's db_value as peewee itself would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from peewee import DateField, DateTimeField, Field, Model
+
+CHUNK_ROWS = 5000
+
+
+def bulk_insert(model: type[Model], fields: Sequence[Field], rows: Iterable[Sequence]) -> int:
+    """Insert rows (values in `fields` order) inside the caller's transaction; returns the count.
+
+    Columns left out get their field's default, as Model.create would give them.
+    """
+    database = model._meta.database
+    given = {field.name for field in fields}  # by name: Field == builds SQL, not a bool
+    defaults = [
+        (field, field.default() if callable(field.default) else field.default)
+        for field in model._meta.sorted_fields
+        if field.name not in given and field.default is not None and not field.primary_key
+    ]
+    columns = [*fields, *(field for field, _ in defaults)]
+    tail = tuple(field.db_value(value) for field, value in defaults)
+    # Only dates and times need converting; other values must already be plain
+    # str/int/None (ids, not model instances), which skips millions of calls.
+    convert_at = [
+        i for i, field in enumerate(fields) if isinstance(field, (DateField, DateTimeField))
+    ]
+    open_quote, close_quote = database.quote
+
+    def quoted(name: str) -> str:
+        return f"{open_quote}{name}{close_quote}"
+
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quoted(model._meta.table_name),
+        ", ".join(quoted(field.column_name) for field in columns),
+        ", ".join([database.param] * len(columns)),
+    )
+    count = 0
+    cursor = database.cursor()
+    chunk: list[tuple] = []
+    for row in rows:
+        if len(row) != len(fields):
+            raise ValueError(f"a row has {len(row)} values for {len(fields)} fields")
+        values = list(row)
+        for index in convert_at:
+            values[index] = fields[index].db_value(values[index])
+        chunk.append((*values, *tail))
+        if len(chunk) >= CHUNK_ROWS:
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+            chunk = []
+    if chunk:
+        cursor.executemany(sql, chunk)
+        count += len(chunk)
+    return count

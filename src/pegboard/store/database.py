@@ -1,0 +1,142 @@
+"""Opening the database from a path or URL, with pragmas, schema checks and migrations."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
+
+from pegboard.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from pegboard.store.models import SchemaInfo, db
+
+SQLITE_PRAGMAS = {
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    # FULL: a commit survives a power cut too, not only a killed process.
+    "synchronous": "full",
+}
+
+
+class StoreError(Exception):
+    """The database cannot be used as asked; the message says why, in one line."""
+
+
+class SchemaTooNew(StoreError):
+    pass
+
+
+def sqlite_path(target: str) -> Path | None:
+    """The file behind a SQLite target (a plain path or sqlite:/// URL); None for a server URL."""
+    if target.startswith("sqlite:///"):
+        return Path(target.removeprefix("sqlite:///"))
+    if "://" in target:
+        return None
+    return Path(target).expanduser()
+
+
+def connect(target: str) -> Database:
+    """A peewee database for `target`, not yet opened or checked."""
+    path = sqlite_path(target)
+    if path is None:
+        from playhouse.db_url import connect as connect_url
+
+        try:
+            return connect_url(target)
+        except (RuntimeError, ValueError) as error:
+            raise StoreError(f"cannot use database URL {target!r}: {error}") from None
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=5)
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create a new file (and its folder) readable by the user only."""
+    if path.exists():
+        return
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def schema_version(database: Database) -> int:
+    """The version stored in the file: 0 for an empty database."""
+    tables = database.get_tables()
+    if "schema_info" not in tables:
+        if tables:
+            raise StoreError(
+                f"{database.database} is not a pegboard database (it has other tables)"
+            )
+        return 0
+    with database.bind_ctx([SchemaInfo]):
+        row = SchemaInfo.get_or_none(SchemaInfo.key == "schema_version")
+    return int(row.value) if row else 0
+
+
+def open_database(target: str, *, backup_dir: Path | None = None) -> Database:
+    """Open (creating if needed) and migrate the database at `target`; bind the models to it.
+
+    A file written by a newer pegboard is refused and left as it was. An older
+    SQLite file is backed up (into `backup_dir`, or a `backups` folder beside
+    it) before it is migrated in place.
+    """
+    path = sqlite_path(target)
+    if path is not None:
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory, not a database file")
+        _prepare_sqlite_file(path)
+    database = connect(target)
+    try:
+        version = schema_version(database)
+    except (DatabaseError, sqlite3.DatabaseError) as error:
+        database.close()
+        raise StoreError(f"cannot open {target}: {error}") from None
+    if version > SCHEMA_VERSION:
+        database.close()
+        raise SchemaTooNew(
+            f"{target} was written by a newer pegboard (schema {version}; this one "
+            f"knows up to {SCHEMA_VERSION}): upgrade pegboard to open it"
+        )
+    if isinstance(database, SqliteDatabase):
+        # Set here, after the version check, so a refused file is not touched.
+        database.execute_sql("PRAGMA journal_mode=wal")
+    if 0 < version < SCHEMA_VERSION and path is not None:
+        backup_sqlite(database, _backup_name(backup_dir or path.parent / "backups", path, version))
+    migrate_to_latest(database, version)
+    db.initialize(database)
+    return database
+
+
+def migrate_to_latest(database: Database, version: int) -> None:
+    """Run each missing step in its own transaction, recording the version it reached."""
+    for target_version in range(version + 1, SCHEMA_VERSION + 1):
+        with database.atomic(), database.bind_ctx([SchemaInfo]):
+            MIGRATIONS[target_version](database)
+            SchemaInfo.replace(key="schema_version", value=str(target_version)).execute()
+
+
+def _backup_name(folder: Path, path: Path, version: int) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return folder / f"{path.stem}-schema{version}-{stamp}.db"
+
+
+def backup_sqlite(database: SqliteDatabase, destination: Path) -> Path:
+    """A consistent copy through SQLite's online backup API (safe while in use)."""
+    if not destination.parent.exists():
+        destination.parent.mkdir(parents=True, mode=0o700)
+    target = sqlite3.connect(str(destination))
+    try:
+        database.connection().backup(target)
+    finally:
+        target.close()
+    os.chmod(destination, 0o600)
+    return destination
+
+
+def close_database() -> None:
+    """Close the bound database, if any (tests open many files in one process)."""
+    if db.obj is not None:
+        with contextlib.suppress(OperationalError):
+            db.close()

@@ -1,0 +1,170 @@
+"""Schema versions and the steps between them.
+
+Every database, new or old, is brought to SCHEMA_VERSION by running the steps
+it has not had yet, in order, so a fresh file and a migrated one are built by
+the same code. Each step uses frozen copies of the tables as they were at that
+version (never the live models, which keep changing), and the operations of
+playhouse.migrate, so the steps run on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peewee import (
+    AutoField,
+    BigIntegerField,
+    CharField,
+    Database,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+    fn,
+)
+from playhouse.migrate import SchemaMigrator, migrate
+
+from pegboard.store.fields import UTCDateTimeField
+
+
+def _v1_tables() -> list[type[Model]]:
+    """The tables as pegboard 0.1 first shipped them (frozen)."""
+
+    class Base(Model):
+        class Meta:
+            legacy_table_names = False
+
+    class SchemaInfo(Base):
+        key = CharField(primary_key=True)
+        value = TextField()
+
+    class Contact(Base):
+        id = AutoField()
+        name = CharField(index=True)
+        company = CharField(default="")
+        email = CharField(default="", index=True)
+        phone = CharField(default="", index=True)
+        notes = TextField(default="")
+        tags = CharField(default="")
+        asked_referral_at = UTCDateTimeField(null=True)
+        testimonial_at = UTCDateTimeField(null=True)
+        created_at = UTCDateTimeField()
+        updated_at = UTCDateTimeField()
+        archived_at = UTCDateTimeField(null=True)
+
+    class Partner(Base):
+        id = AutoField()
+        contact = ForeignKeyField(Contact, unique=True)
+        category = CharField(default="")
+        since = DateField(null=True)
+        notes = TextField(default="")
+        created_at = UTCDateTimeField()
+        updated_at = UTCDateTimeField()
+        archived_at = UTCDateTimeField(null=True)
+
+    class Lead(Base):
+        id = AutoField()
+        title = CharField(default="")
+        contact = ForeignKeyField(Contact)
+        stage = CharField()
+        source = CharField(default="")
+        value_cents = BigIntegerField(default=0)
+        next_action = CharField(default="")
+        due_date = DateField(null=True, index=True)
+        qualification = TextField(default="[]")
+        referred_by = ForeignKeyField(Partner, null=True)
+        position = BigIntegerField(default=0)
+        stage_entered_at = UTCDateTimeField()
+        created_at = UTCDateTimeField()
+        updated_at = UTCDateTimeField()
+        closed_at = UTCDateTimeField(null=True)
+        lost_reason = CharField(default="")
+        archived_at = UTCDateTimeField(null=True)
+        version = IntegerField(default=1)
+
+    class StageChange(Base):
+        id = AutoField()
+        lead = ForeignKeyField(Lead, index=True)
+        from_stage = CharField(null=True)
+        to_stage = CharField()
+        changed_at = UTCDateTimeField()
+
+    class Touch(Base):
+        id = AutoField()
+        contact = ForeignKeyField(Contact, index=True)
+        lead = ForeignKeyField(Lead, null=True, index=True)
+        kind = CharField()
+        note = TextField(default="")
+        at = UTCDateTimeField()
+
+    class Referral(Base):
+        id = AutoField()
+        partner = ForeignKeyField(Partner, index=True)
+        direction = CharField()
+        contact = ForeignKeyField(Contact, null=True)
+        lead = ForeignKeyField(Lead, null=True)
+        note = TextField(default="")
+        at = UTCDateTimeField()
+        outcome = CharField(default="open")
+        value_cents = BigIntegerField(default=0)
+        thanked_at = UTCDateTimeField(null=True)
+        warmth = IntegerField(null=True)
+        created_at = UTCDateTimeField()
+        updated_at = UTCDateTimeField()
+        archived_at = UTCDateTimeField(null=True)
+
+    class Purchase(Base):
+        id = AutoField()
+        contact = ForeignKeyField(Contact, index=True)
+        lead = ForeignKeyField(Lead, null=True)
+        purchased_on = DateField()
+        what = CharField(default="")
+        list_cents = BigIntegerField()
+        discount_cents = BigIntegerField(default=0)
+        amount_cents = BigIntegerField()
+        rule = CharField(default="")
+        created_at = UTCDateTimeField()
+        archived_at = UTCDateTimeField(null=True)
+
+    return [SchemaInfo, Contact, Partner, Lead, StageChange, Touch, Referral, Purchase]
+
+
+def create_v1(database: Database) -> None:
+    """Step 0 -> 1: the first schema."""
+    tables = _v1_tables()
+    with database.bind_ctx(tables):
+        database.create_tables(tables)
+
+
+def add_last_touch_and_board_index(database: Database) -> None:
+    """Step 1 -> 2: lead.last_touch_at (for stale leads in SQL) and the board column index.
+
+    last_touch_at is back-filled from each lead's latest touch, or its creation.
+    """
+    migrator = SchemaMigrator.from_database(database)
+    migrate(
+        migrator.add_column("lead", "last_touch_at", UTCDateTimeField(null=True)),
+        migrator.add_index("lead", ("stage", "archived_at", "position"), False),
+    )
+    tables = _v1_tables()
+    lead_table, touch_table = tables[3], tables[5]
+
+    class Lead(lead_table):
+        last_touch_at = UTCDateTimeField(null=True)
+
+        class Meta:
+            table_name = "lead"
+
+    with database.bind_ctx([Lead, touch_table]):
+        latest = touch_table.select(fn.MAX(touch_table.at)).where(touch_table.lead == Lead.id)
+        Lead.update(last_touch_at=fn.COALESCE(latest, Lead.created_at)).execute()
+
+
+MIGRATIONS: dict[int, Callable[[Database], None]] = {
+    1: create_v1,
+    2: add_last_touch_and_board_index,
+}
+"""Target version -> the step that reaches it from the version before."""
+
+SCHEMA_VERSION = max(MIGRATIONS)

@@ -1,0 +1,162 @@
+"""The domain's tables. No business rules here: those live in pegboard.services.
+
+Money is integer cents; instants are UTC (UTCDateTimeField); calendar days (a
+due date, a purchase date) are plain dates in the user's own calendar. Rows are
+archived (archived_at), never deleted by the user.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BigIntegerField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from pegboard.store.fields import UTCDateTimeField
+
+db = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class SchemaInfo(BaseModel):
+    """Key/value facts about the file itself, such as the schema version."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Contact(BaseModel):
+    """A person or business. One contact can be a partner, a lead and a customer at once."""
+
+    id = AutoField()
+    name = CharField(index=True)
+    company = CharField(default="")
+    email = CharField(default="", index=True)
+    phone = CharField(default="", index=True)
+    notes = TextField(default="")
+    tags = CharField(default="")
+    asked_referral_at = UTCDateTimeField(null=True)
+    testimonial_at = UTCDateTimeField(null=True)
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+    archived_at = UTCDateTimeField(null=True)
+
+
+class Partner(BaseModel):
+    """A contact who exchanges referrals with the owner."""
+
+    id = AutoField()
+    contact = ForeignKeyField(Contact, unique=True, backref="partner_rows")
+    category = CharField(default="")
+    since = DateField(null=True)
+    notes = TextField(default="")
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+    archived_at = UTCDateTimeField(null=True)
+
+
+class Lead(BaseModel):
+    """An opportunity with one contact, tracked from first touch to won or lost."""
+
+    id = AutoField()
+    title = CharField(default="")
+    contact = ForeignKeyField(Contact, backref="leads")
+    stage = CharField()
+    source = CharField(default="")
+    value_cents = BigIntegerField(default=0)
+    next_action = CharField(default="")
+    due_date = DateField(null=True, index=True)
+    qualification = TextField(default="[]")
+    """JSON list of the qualification criteria ticked for this lead."""
+    referred_by = ForeignKeyField(Partner, null=True, backref="referred_leads")
+    position = BigIntegerField(default=0)
+    """Order within its column: ascending, top first."""
+    stage_entered_at = UTCDateTimeField()
+    last_touch_at = UTCDateTimeField(null=True)
+    """When the lead was last touched (or created): stale leads are found from it in SQL."""
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+    closed_at = UTCDateTimeField(null=True)
+    lost_reason = CharField(default="")
+    archived_at = UTCDateTimeField(null=True)
+    version = IntegerField(default=1)
+    """Bumped on every write, so an edit can tell that another window changed the row."""
+
+    class Meta:
+        indexes = (
+            # One board column, in order: WHERE stage=? AND archived_at IS NULL ORDER BY position.
+            (("stage", "archived_at", "position"), False),
+        )
+
+
+class StageChange(BaseModel):
+    """Every stage change a lead went through, with its time."""
+
+    id = AutoField()
+    lead = ForeignKeyField(Lead, backref="stage_changes", index=True)
+    from_stage = CharField(null=True)
+    to_stage = CharField()
+    changed_at = UTCDateTimeField()
+
+
+class Touch(BaseModel):
+    """A logged contact moment (call, email, meeting, message, note)."""
+
+    id = AutoField()
+    contact = ForeignKeyField(Contact, backref="touches", index=True)
+    lead = ForeignKeyField(Lead, null=True, backref="touches", index=True)
+    kind = CharField()
+    note = TextField(default="")
+    at = UTCDateTimeField()
+
+
+class Referral(BaseModel):
+    """One exchange with a partner: received (they sent someone) or given (I sent someone)."""
+
+    id = AutoField()
+    partner = ForeignKeyField(Partner, backref="referrals", index=True)
+    direction = CharField()
+    contact = ForeignKeyField(Contact, null=True, backref="referrals_as_person")
+    """The referred person."""
+    lead = ForeignKeyField(Lead, null=True, backref="referrals")
+    note = TextField(default="")
+    at = UTCDateTimeField()
+    outcome = CharField(default="open")
+    value_cents = BigIntegerField(default=0)
+    thanked_at = UTCDateTimeField(null=True)
+    warmth = IntegerField(null=True)
+    """1-5: how warm the introduction was, not the chance to close."""
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+    archived_at = UTCDateTimeField(null=True)
+
+
+class Purchase(BaseModel):
+    """A customer's purchase, with the discount it got and the rule that gave it."""
+
+    id = AutoField()
+    contact = ForeignKeyField(Contact, backref="purchases", index=True)
+    lead = ForeignKeyField(Lead, null=True, backref="purchases")
+    purchased_on = DateField()
+    what = CharField(default="")
+    list_cents = BigIntegerField()
+    discount_cents = BigIntegerField(default=0)
+    amount_cents = BigIntegerField()
+    rule = CharField(default="")
+    created_at = UTCDateTimeField()
+    archived_at = UTCDateTimeField(null=True)
+
+
+ALL_MODELS = (SchemaInfo, Contact, Partner, Lead, StageChange, Touch, Referral, Purchase)

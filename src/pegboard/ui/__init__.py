@@ -1,0 +1,1 @@
+"""The Textual user interface: screens, widgets, modal forms and their styles."""

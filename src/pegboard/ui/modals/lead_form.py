@@ -1,0 +1,95 @@
+"""New or edit lead form: returns a LeadDraft."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.app import ComposeResult
+
+from pegboard.clock import parse_date
+from pegboard.config import Settings
+from pegboard.money import cents_to_text
+from pegboard.services.contacts import check_email, check_phone
+from pegboard.services.leads import LeadDraft, parse_value
+from pegboard.ui.modals.form_screen import FormScreen
+from pegboard.ui.widgets.form_field import FormField
+
+
+def problem_of(parse, text: str) -> str | None:
+    """Run a parser only to learn what is wrong with the text."""
+    try:
+        parse(text)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+class LeadForm(FormScreen[LeadDraft]):
+    """The lead's contact, what it is worth, where it came from, and the next step."""
+
+    def __init__(self, settings: Settings, today: date, draft: LeadDraft | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.today = today
+        self.draft = draft
+        self.TITLE_TEXT = "Edit lead" if draft else "New lead"
+
+    def fields(self) -> ComposeResult:
+        draft = self.draft or LeadDraft(name="")
+        sources = self.settings.sources
+        yield FormField(
+            "Name *",
+            draft.name,
+            check=lambda text: None if text.strip() else "a lead needs a contact name",
+            placeholder="who the lead is",
+            id="name",
+        )
+        yield FormField("Company", draft.company, id="company")
+        yield FormField("Email", draft.email, check=lambda t: check_email(t.strip()), id="email")
+        yield FormField("Phone", draft.phone, check=lambda t: check_phone(t.strip()), id="phone")
+        yield FormField(
+            "Title", draft.title, placeholder="what they want (default: the name)", id="title"
+        )
+        yield FormField(
+            "Value",
+            cents_to_text(draft.value_cents) if draft.value_cents else "",
+            check=lambda text: problem_of(parse_value, text),
+            placeholder="e.g. 1200 or 1200.50",
+            id="value",
+        )
+        yield FormField(
+            "Source",
+            draft.source,
+            check=lambda text: (
+                None
+                if not text.strip() or text.strip() in sources
+                else f"one of: {', '.join(sources)}"
+            ),
+            placeholder=", ".join(sources[:4]) + " …",
+            suggestions=sources,
+            id="source",
+        )
+        yield FormField("Next action", draft.next_action, placeholder="e.g. Call back", id="next")
+        yield FormField(
+            "Due",
+            draft.due_date.isoformat() if draft.due_date else "",
+            check=lambda text: (
+                problem_of(lambda t: parse_date(t, self.today), text) if text.strip() else None
+            ),
+            placeholder="YYYY-MM-DD, today, tomorrow, +3d",
+            id="due",
+        )
+
+    def result(self) -> LeadDraft:
+        due = self.field("due").value
+        return LeadDraft(
+            name=self.field("name").value,
+            company=self.field("company").value,
+            email=self.field("email").value,
+            phone=self.field("phone").value,
+            title=self.field("title").value,
+            value_cents=parse_value(self.field("value").value),
+            source=self.field("source").value,
+            next_action=self.field("next").value,
+            due_date=parse_date(due, self.today) if due else None,
+        )

@@ -1,0 +1,64 @@
+"""Log a touch (call, email, meeting, message, note) and, optionally, the next follow-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual.app import ComposeResult
+
+from pegboard.clock import parse_date
+from pegboard.services.leads import TOUCH_KINDS
+from pegboard.ui.modals.form_screen import FormScreen
+from pegboard.ui.modals.lead_form import problem_of
+from pegboard.ui.widgets.form_field import FormField
+
+
+@dataclass(frozen=True)
+class TouchDraft:
+    kind: str
+    note: str
+    next_action: str | None
+    due_date: date | None
+
+
+class TouchForm(FormScreen[TouchDraft]):
+    TITLE_TEXT = "Log a touch"
+
+    def __init__(self, lead_name: str, today: date) -> None:
+        super().__init__()
+        self.today = today
+        self.TITLE_TEXT = f"Log a touch: {lead_name}"
+
+    def fields(self) -> ComposeResult:
+        yield FormField(
+            "Kind *",
+            "call",
+            check=lambda text: (
+                None if text.strip().lower() in TOUCH_KINDS else f"one of: {', '.join(TOUCH_KINDS)}"
+            ),
+            suggestions=TOUCH_KINDS,
+            id="kind",
+        )
+        yield FormField("Note", "", placeholder="what was said", id="note")
+        yield FormField(
+            "Next action", "", placeholder="leave empty to keep the current one", id="next"
+        )
+        yield FormField(
+            "Due",
+            "",
+            check=lambda text: (
+                problem_of(lambda t: parse_date(t, self.today), text) if text.strip() else None
+            ),
+            placeholder="next follow-up: +3d, tomorrow, YYYY-MM-DD",
+            id="due",
+        )
+
+    def result(self) -> TouchDraft:
+        due = self.field("due").value
+        return TouchDraft(
+            kind=self.field("kind").value.lower(),
+            note=self.field("note").value,
+            next_action=self.field("next").value or None,
+            due_date=parse_date(due, self.today) if due else None,
+        )

@@ -1,0 +1,390 @@
+"""The board: one column per stage, a cursor walked by keyboard, and every lead action."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label
+
+from pegboard.clock import Clock
+from pegboard.config import Settings, Stage
+from pegboard.services.board import (
+    NO_FILTER,
+    BoardFilter,
+    Card,
+    ColumnSummary,
+    column_cards,
+    column_summaries,
+    rank_of,
+)
+from pegboard.services.errors import ServiceError
+from pegboard.services.leads import LeadDraft, LeadService, lead_detail
+from pegboard.ui.modals.close_forms import LostForm, WonForm
+from pegboard.ui.modals.lead_form import LeadForm
+from pegboard.ui.modals.qualify_form import QualifyForm
+from pegboard.ui.modals.touch_form import TouchDraft, TouchForm
+from pegboard.ui.screens.lead_detail import LeadDetailScreen
+from pegboard.ui.widgets.board_column import BoardColumn, cards_that_fit
+
+BOARD_CHROME_ROWS = 2
+"""Screen rows that are not the board: header and footer."""
+
+
+@dataclass
+class ColumnCursor:
+    """Where the cursor is in one column, and the first card shown."""
+
+    cursor: int = 0
+    top: int = 0
+
+
+class BoardScreen(Screen):
+    """Leads as cards in stage columns."""
+
+    CSS_PATH = "board.tcss"
+
+    BINDINGS = [
+        Binding("left,h", "column(-1)", "Left", show=False, id="board.left"),
+        Binding("right,l", "column(1)", "Right", show=False, id="board.right"),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="board.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="board.down"),
+        Binding("pageup", "cursor(-10)", "Page up", show=False, id="board.page-up"),
+        Binding("pagedown", "cursor(10)", "Page down", show=False, id="board.page-down"),
+        Binding("home,g", "cursor_to(0)", "First card", show=False, id="board.first"),
+        Binding("end,G", "cursor_to(-1)", "Last card", show=False, id="board.last"),
+        Binding("H,shift+left", "move(-1)", "◀ Stage", id="board.move-left"),
+        Binding("L,shift+right", "move(1)", "Stage ▶", id="board.move-right"),
+        Binding("shift+up,K", "reorder(-1)", "Up in column", show=False, id="board.reorder-up"),
+        Binding(
+            "shift+down,J", "reorder(1)", "Down in column", show=False, id="board.reorder-down"
+        ),
+        Binding("n", "new_lead", "New", id="board.new-lead"),
+        Binding("e", "edit_lead", "Edit", id="board.edit-lead"),
+        Binding("t", "log_touch", "Touch", id="board.log-touch"),
+        Binding("w", "close('won')", "Won", id="board.won"),
+        Binding("x", "close('lost')", "Lost", id="board.lost"),
+        Binding("a", "archive", "Archive", id="board.archive"),
+        Binding("u", "undo", "Undo", id="board.undo"),
+        Binding("enter", "open_lead", "Open", id="board.open-lead"),
+        Binding("slash", "filter", "Filter", id="board.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear-filter"),
+    ]
+
+    def __init__(self, leads: LeadService, settings: Settings, clock: Clock) -> None:
+        super().__init__()
+        self.leads = leads
+        self.settings = settings
+        self.clock = clock
+        self.board_filter: BoardFilter = NO_FILTER
+        self.active = 0
+        """Index of the column with the cursor."""
+        self.cursors = {stage.id: ColumnCursor() for stage in settings.stages}
+        self.summaries: dict[str, ColumnSummary] = {}
+        self.capacity = 1
+
+    # -- layout --------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        self.capacity = cards_that_fit(self.app.size.height - BOARD_CHROME_ROWS)
+        with Horizontal(id="board"):
+            for stage in self.settings.stages:
+                yield BoardColumn(stage.id, self.capacity)
+        with Horizontal(id="filter-bar"):
+            yield Label("Filter ", id="filter-label")
+            yield Input(
+                placeholder="text, source:referral, partner:name — enter keeps, esc clears",
+                id="filter-input",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Board"
+        self.refresh_board()
+
+    async def on_resize(self, event: Resize) -> None:
+        await self.fit_cards()
+
+    def _board_height(self) -> int:
+        filter_rows = 1 if self.query_one("#filter-bar").display else 0
+        return self.size.height - BOARD_CHROME_ROWS - filter_rows
+
+    async def fit_cards(self) -> None:
+        """Size every column's pool of card slots to what fits on screen now."""
+        capacity = cards_that_fit(self._board_height())
+        if capacity != self.capacity:
+            self.capacity = capacity
+            for column in self.query(BoardColumn):
+                await column.resize_pool(capacity)
+            self.refresh_board()
+
+    # -- data ----------------------------------------------------------------
+
+    @property
+    def stage(self) -> Stage:
+        return self.settings.stages[self.active]
+
+    def column(self, stage_id: str) -> BoardColumn:
+        return self.query_one(f"#column-{stage_id}", BoardColumn)
+
+    def refresh_board(self) -> None:
+        """Reload every column's count and value (one query) and its visible cards."""
+        self.summaries = {
+            summary.stage.id: summary
+            for summary in column_summaries(self.settings, self.board_filter)
+        }
+        for stage in self.settings.stages:
+            self.draw_column(stage.id)
+
+    def draw_column(self, stage_id: str) -> None:
+        """Keep the cursor in the column's range and in view, then fetch and show its window."""
+        summary = self.summaries[stage_id]
+        position = self.cursors[stage_id]
+        position.cursor = max(0, min(position.cursor, summary.count - 1))
+        if position.cursor < position.top:
+            position.top = position.cursor
+        elif position.cursor >= position.top + self.capacity:
+            position.top = position.cursor - self.capacity + 1
+        position.top = max(0, min(position.top, summary.count - self.capacity))
+        cards = column_cards(
+            stage_id,
+            position.top,
+            self.capacity,
+            self.settings.referral_source,
+            self.board_filter,
+        )
+        self.column(stage_id).show(
+            summary,
+            cards,
+            top=position.top,
+            cursor=position.cursor,
+            active=stage_id == self.stage.id,
+            now=self.clock.now(),
+            today=self.clock.today(),
+            currency=self.settings.currency,
+        )
+
+    def selected_card(self) -> Card | None:
+        column = self.column(self.stage.id)
+        position = self.cursors[self.stage.id]
+        index = position.cursor - position.top
+        return column.cards[index] if 0 <= index < len(column.cards) else None
+
+    def follow(self, lead_id: int) -> None:
+        """Put the cursor on the lead wherever it now is, and redraw."""
+        place = rank_of(lead_id, self.board_filter)
+        if place is not None:
+            stage_id, index = place
+            self.active = self.settings.stage_ids.index(stage_id)
+            self.cursors[stage_id].cursor = index
+        self.refresh_board()
+
+    # -- cursor --------------------------------------------------------------
+
+    def action_column(self, step: int) -> None:
+        previous = self.stage.id
+        self.active = max(0, min(self.active + step, len(self.settings.stages) - 1))
+        if self.stage.id != previous:
+            self.draw_column(previous)
+            self.draw_column(self.stage.id)
+
+    def action_cursor(self, step: int) -> None:
+        self.cursors[self.stage.id].cursor += step
+        self.draw_column(self.stage.id)
+
+    def action_cursor_to(self, index: int) -> None:
+        count = self.summaries[self.stage.id].count
+        self.cursors[self.stage.id].cursor = index if index >= 0 else count - 1
+        self.draw_column(self.stage.id)
+
+    # -- lead actions --------------------------------------------------------
+
+    def _card_or_warn(self) -> Card | None:
+        card = self.selected_card()
+        if card is None:
+            self.notify("No lead here: move to a card first", severity="warning", timeout=3)
+        return card
+
+    def _attempt(self, action, lead_id: int | None = None) -> bool:
+        """Run a service call; show a refusal as a notice instead of crashing."""
+        try:
+            action()
+        except ServiceError as error:
+            self.notify(str(error), severity="error", timeout=5)
+            return False
+        if lead_id is not None:
+            self.follow(lead_id)
+        return True
+
+    def action_move(self, step: int) -> None:
+        card = self._card_or_warn()
+        if card is None:
+            return
+        target = self.leads.neighbor_stage(self.stage.id, step)
+        if target is None:
+            self.notify(
+                f"{self.stage.label} is the {'last' if step > 0 else 'first'} stage", timeout=2
+            )
+            return
+        self.move_to(card, target)
+
+    def action_close(self, outcome: str) -> None:
+        card = self._card_or_warn()
+        if card is None:
+            return
+        target = self.settings.closing_stage(outcome)
+        if target.id == self.stage.id:
+            self.notify(f"Already {target.label.lower()}", timeout=2)
+            return
+        self.move_to(card, target)
+
+    def move_to(self, card: Card, target: Stage) -> None:
+        """Move a card, asking first what the target stage needs to know."""
+
+        def move(**details) -> None:
+            self._attempt(lambda: self.leads.move_lead(card.id, target.id, **details), card.id)
+
+        if target.closes == "won":
+            self.app.push_screen(
+                WonForm(card.name, card.value_cents),
+                lambda value: value is not None and move(value_cents=value),
+            )
+        elif target.closes == "lost":
+            self.app.push_screen(
+                LostForm(card.name),
+                lambda reason: reason is not None and move(lost_reason=reason),
+            )
+        elif target.id == self.settings.qualified_stage:
+            ticked = json.loads(self.leads.get(card.id).qualification or "[]")
+            self.app.push_screen(
+                QualifyForm(card.name, self.settings.qualification, ticked),
+                lambda ticks: ticks is not None and move(qualification=ticks),
+            )
+        else:
+            move()
+
+    def action_reorder(self, step: int) -> None:
+        card = self._card_or_warn()
+        if card is None:
+            return
+        among = None if self.board_filter.is_empty else self.board_filter
+        if self.leads.reorder(card.id, step, among):
+            self.follow(card.id)
+
+    def action_new_lead(self) -> None:
+        def save(draft: LeadDraft | None) -> None:
+            if draft is None:
+                return
+            holder: list[int] = []
+            if self._attempt(lambda: holder.append(self.leads.create_lead(draft))):
+                self.notify(f"Added {draft.name}", timeout=2)
+                self.follow(holder[0])
+
+        self.app.push_screen(LeadForm(self.settings, self.clock.today()), save)
+
+    def action_edit_lead(self) -> None:
+        card = self._card_or_warn()
+        if card is None:
+            return
+
+        def save(draft: LeadDraft | None) -> None:
+            if draft is not None:
+                self._attempt(lambda: self.leads.update_lead(card.id, draft), card.id)
+
+        draft = self.leads.draft_of(card.id)
+        self.app.push_screen(LeadForm(self.settings, self.clock.today(), draft), save)
+
+    def action_log_touch(self) -> None:
+        card = self._card_or_warn()
+        if card is None:
+            return
+
+        def save(touch: TouchDraft | None) -> None:
+            if touch is None:
+                return
+            logged = self._attempt(
+                lambda: self.leads.log_touch(
+                    card.id,
+                    touch.kind,
+                    touch.note,
+                    next_action=touch.next_action,
+                    due_date=touch.due_date,
+                ),
+                card.id,
+            )
+            if logged:
+                self.notify(f"Logged a {touch.kind} with {card.name}", timeout=2)
+
+        self.app.push_screen(TouchForm(card.name, self.clock.today()), save)
+
+    def action_archive(self) -> None:
+        card = self._card_or_warn()
+        if card is None:
+            return
+        if self._attempt(lambda: self.leads.archive(card.id)):
+            self.notify(f"Archived {card.name} · u to undo", timeout=4)
+            self.refresh_board()
+
+    def action_undo(self) -> None:
+        undone = self.leads.undo()
+        if undone is None:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        description, lead_id = undone
+        self.notify(f"Undone: {description}", timeout=3)
+        self.follow(lead_id)
+
+    def action_open_lead(self) -> None:
+        card = self._card_or_warn()
+        if card is not None:
+            self.app.push_screen(
+                LeadDetailScreen(lead_detail(card.id), self.settings, self.clock),
+                lambda _: self.follow(card.id),
+            )
+
+    # -- filter --------------------------------------------------------------
+
+    async def action_filter(self) -> None:
+        self.query_one("#filter-bar").display = True
+        self.query_one("#filter-input", Input).focus()
+        await self.fit_cards()
+
+    async def _hide_filter_bar(self) -> None:
+        self.query_one("#filter-bar").display = False
+        self.set_focus(None)
+        await self.fit_cards()
+
+    async def action_clear_filter(self) -> None:
+        if self.board_filter.is_empty and not self.query_one("#filter-bar").display:
+            return
+        with self.prevent(Input.Changed):
+            self.query_one("#filter-input", Input).value = ""
+        self.apply_filter("")
+        await self._hide_filter_bar()
+
+    def apply_filter(self, query: str) -> None:
+        self.board_filter = BoardFilter.parse(query)
+        for position in self.cursors.values():
+            position.cursor = position.top = 0
+        self.sub_title = (
+            "Board" if self.board_filter.is_empty else f"Board · {self.board_filter.describe()}"
+        )
+        self.refresh_board()
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_as_typed(self, event: Input.Changed) -> None:
+        self.apply_filter(event.value)
+
+    @on(Input.Submitted, "#filter-input")
+    async def _keep_filter(self, event: Input.Submitted) -> None:
+        if self.board_filter.is_empty:
+            await self._hide_filter_bar()
+        else:
+            self.set_focus(None)

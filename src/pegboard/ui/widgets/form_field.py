@@ -1,0 +1,104 @@
+"""A labelled one-line input that checks itself as the user types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.suggester import SuggestFromList
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Label, Static
+
+Check = Callable[[str], str | None]
+"""Returns what is wrong with the text, or None when it is fine."""
+
+
+class _CheckValidator(Validator):
+    def __init__(self, check: Check) -> None:
+        super().__init__()
+        self.check = check
+
+    def validate(self, value: str) -> ValidationResult:
+        problem = self.check(value)
+        return self.failure(problem) if problem else self.success()
+
+
+class FormField(Horizontal):
+    """Label, input and, beside them, what is wrong with the input (if anything).
+
+    The error shows as the user types; a form asks `problem()` before saving,
+    and never clears what was typed.
+    """
+
+    DEFAULT_CSS = """
+    FormField {
+        height: 1;
+        margin-bottom: 1;
+        & > Label { width: 14; color: $text-muted; }
+        & > Input {
+            width: 1fr;
+            height: 1;
+            border: none;
+            padding: 0 1;
+            background: $boost;
+            &:focus { background: $primary 25%; }
+            &.-invalid { background: $error 20%; }
+        }
+        & > .field-error { width: 30; padding-left: 1; color: $text-error; }
+    }
+    """
+
+    def __init__(
+        self,
+        label: str,
+        value: str = "",
+        *,
+        check: Check | None = None,
+        placeholder: str = "",
+        suggestions: Sequence[str] = (),
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.label = label
+        self.initial = value
+        self.check = check
+        self.placeholder = placeholder
+        self.suggestions = list(suggestions)
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label)
+        yield Input(
+            self.initial,
+            placeholder=self.placeholder,
+            validators=[_CheckValidator(self.check)] if self.check else None,
+            suggester=SuggestFromList(self.suggestions, case_sensitive=False)
+            if self.suggestions
+            else None,
+            validate_on=["changed", "submitted"],
+        )
+        yield Static("", classes="field-error")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def value(self) -> str:
+        return self.input.value.strip()
+
+    def problem(self) -> str | None:
+        """Check now, show the result beside the field, and return it."""
+        message = self.check(self.input.value) if self.check else None
+        self._show(message)
+        return message
+
+    def _show(self, message: str | None) -> None:
+        self.query_one(".field-error", Static).update(message or "")
+        self.input.set_class(bool(message), "-invalid")
+
+    @on(Input.Changed)
+    def _recheck(self, event: Input.Changed) -> None:
+        result = event.validation_result
+        self._show(result.failure_descriptions[0] if result and not result.is_valid else None)
