@@ -134,9 +134,12 @@ def load_settings(path: Path) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
-        message = getattr(error, "msg", str(error))
-        raise ConfigError(path, f"not valid TOML: {message}", line) from None
+        # Python 3.11's tomllib puts the position only in the text: "... (at line 3, column 10)".
+        found = re.search(r"^(.*) \(at line (\d+), column (\d+)\)$", str(error))
+        if found is None:
+            raise ConfigError(path, f"not valid TOML: {error}") from None
+        message, line, column = found.group(1), int(found.group(2)), found.group(3)
+        raise ConfigError(path, f"column {column}: not valid TOML: {message}", line) from None
     return _Reader(path, text).settings(data)
 
 

@@ -77,6 +77,8 @@ class FormField(Horizontal):
             if self.suggestions
             else None,
             validate_on=["changed", "submitted"],
+            # Coming back to fix a field must not select (and so wipe) what was typed.
+            select_on_focus=False,
         )
         yield Static("", classes="field-error")
 

@@ -1,0 +1,95 @@
+"""What the board asks of the database: summaries, windows of cards, filters, ranks."""
+
+from datetime import date
+
+from playhouse.test_utils import assert_query_count
+
+from pegboard.services.board import BoardFilter, column_cards, column_summaries, rank_of
+from pegboard.services.leads import LeadDraft
+from pegboard.store.models import Contact, Partner
+from tests.conftest import FIXED_NOW
+
+
+def make_partner(name):
+    contact = Contact.create(name=name, created_at=FIXED_NOW, updated_at=FIXED_NOW)
+    return Partner.create(contact=contact, created_at=FIXED_NOW, updated_at=FIXED_NOW)
+
+
+def test_summaries_count_and_sum_per_stage_in_one_query(make_lead, leads, settings):
+    make_lead("A", value_cents=1000)
+    make_lead("B", value_cents=2500)
+    archived = make_lead("C", value_cents=99999)
+    leads.archive(archived)
+    make_lead("D", stage="won", value_cents=700)
+    with assert_query_count(1):
+        summaries = {s.stage.id: (s.count, s.total_cents) for s in column_summaries(settings)}
+    assert summaries["new"] == (2, 3500)
+    assert summaries["won"] == (1, 700)
+    assert summaries["lost"] == (0, 0)
+    assert list(summaries) == list(settings.stage_ids)
+
+
+def test_cards_come_in_windows_top_first(make_lead):
+    ids = [make_lead(f"Lead {n}") for n in range(10)]
+    newest_first = list(reversed(ids))
+    with assert_query_count(1):
+        window = column_cards("new", 3, 4, "referral")
+    assert [card.id for card in window] == newest_first[3:7]
+    assert column_cards("contacted", 0, 5, "referral") == []
+
+
+def test_card_shows_partner_referral_and_follow_up(make_lead, leads):
+    partner = make_partner("Dana Accountant")
+    lead_id = leads.create_lead(
+        LeadDraft(name="Warm One", source="referral", due_date=date(2026, 11, 20)),
+        referred_by=partner.id,
+    )
+    make_lead("Cold One", source="website", due_date=date(2026, 11, 23))
+    cards = {card.name: card for card in column_cards("new", 0, 10, "referral")}
+    warm, cold = cards["Warm One"], cards["Cold One"]
+    assert warm.id == lead_id
+    assert warm.is_referral and warm.partner == "Dana Accountant"
+    assert not cold.is_referral and cold.partner is None
+    today = date(2026, 11, 23)
+    assert warm.is_overdue(today) and not cold.is_overdue(today)
+    assert cold.is_due_today(today)
+    assert warm.days_in_stage(FIXED_NOW) == 0
+
+
+def test_filter_by_text_source_and_partner(make_lead, leads, settings):
+    partner = make_partner("Dana Keller")
+    make_lead("Ann Lee", company="Bakery Co", source="website")
+    make_lead("Bob Stone", company="Garage", source="event")
+    leads.create_lead(LeadDraft(name="Cara Referred", source="referral"), referred_by=partner.id)
+
+    def names(query):
+        board_filter = BoardFilter.parse(query)
+        return sorted(card.name for card in column_cards("new", 0, 10, "referral", board_filter))
+
+    assert names("ann") == ["Ann Lee"]
+    assert names("bakery") == ["Ann Lee"]
+    assert names("source:ev") == ["Bob Stone"]
+    assert names("partner:keller") == ["Cara Referred"]
+    assert names('partner:"dana k" cara') == ["Cara Referred"]
+    assert names("nobody") == []
+    counts = {s.stage.id: s.count for s in column_summaries(settings, BoardFilter.parse("stone"))}
+    assert counts["new"] == 1
+
+
+def test_filter_parsing_keeps_unknown_keys_as_text():
+    parsed = BoardFilter.parse('ann source:referral partner:"dana k" url:x')
+    assert parsed == BoardFilter(text="ann url:x", source="referral", partner="dana k")
+    assert BoardFilter.parse("").is_empty
+    assert parsed.describe() == '"ann url:x", source referral, partner dana k'
+
+
+def test_rank_tells_where_a_lead_is_shown(make_lead, leads):
+    first, second, third = make_lead("A"), make_lead("B"), make_lead("C")
+    assert rank_of(third) == ("new", 0)
+    assert rank_of(first) == ("new", 2)
+    leads.move_lead(second, "contacted")
+    assert rank_of(second) == ("contacted", 0)
+    assert rank_of(first) == ("new", 1)
+    assert rank_of(first, BoardFilter.parse("zzz")) is None
+    leads.archive(first)
+    assert rank_of(first) is None

@@ -1,0 +1,338 @@
+"""The board driven through Pilot: keys pressed as a user would, then screen and database checked."""
+
+import json
+
+import pytest
+
+from pegboard.services.demo import write_demo
+from pegboard.store.models import Lead, StageChange, Touch
+from pegboard.ui.app import PegboardApp
+from pegboard.ui.modals.close_forms import LostForm, WonForm
+from pegboard.ui.modals.lead_form import LeadForm
+from pegboard.ui.modals.qualify_form import QualifyForm
+from pegboard.ui.screens.board import BoardScreen
+from pegboard.ui.screens.lead_detail import LeadDetailScreen
+from pegboard.ui.widgets.board_column import LeadCard
+from pegboard.ui.widgets.form_field import FormField
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def app(database, settings, clock):
+    return PegboardApp(settings, clock=clock)
+
+
+def board(app) -> BoardScreen:
+    assert isinstance(app.screen, BoardScreen)
+    return app.screen
+
+
+def selected(app):
+    card = board(app).selected_card()
+    return card.name if card else None
+
+
+def header_text(app, stage_id):
+    column = board(app).column(stage_id)
+    return str(column.query_one(".column-header").content)
+
+
+async def test_board_shows_a_column_per_stage_with_count_and_value(app, make_lead):
+    make_lead("Ann Lee", company="Acme", value_cents=120000, source="referral")
+    make_lead("Bob Stone", value_cents=30000, source="website")
+    make_lead("Cara Won", stage="won", value_cents=5000)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert [column.stage_id for column in board(app).query("BoardColumn")] == [
+            "new",
+            "contacted",
+            "qualified",
+            "proposal",
+            "won",
+            "lost",
+        ]
+        assert header_text(app, "new") == "NEW\n2 · $1.5k"
+        assert header_text(app, "won") == "WON\n1 · $50"
+        cards = [
+            str(card.content) for card in board(app).column("new").query(LeadCard) if card.display
+        ]
+        assert cards[0].startswith("Bob Stone")
+        assert cards[1].startswith("★ Ann Lee\nAcme\n$1,200 · referral")
+        assert selected(app) == "Bob Stone"
+
+
+async def test_cursor_walks_with_arrows_and_vim_keys(app, make_lead):
+    make_lead("Ann")
+    make_lead("Bob")
+    make_lead("Cara", stage="contacted")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert selected(app) == "Bob"
+        await pilot.press("j")
+        assert selected(app) == "Ann"
+        await pilot.press("down")  # already at the bottom: stays
+        assert selected(app) == "Ann"
+        await pilot.press("l")
+        assert selected(app) == "Cara"
+        await pilot.press("left", "k")
+        assert selected(app) == "Bob"
+
+
+async def test_card_walks_across_stages_with_the_cursor_following(app, make_lead):
+    lead_id = make_lead("Ann")
+    make_lead("Other", stage="contacted")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("L")
+        assert Lead.get_by_id(lead_id).stage == "contacted"
+        assert board(app).stage.id == "contacted" and selected(app) == "Ann"
+        # Into qualified: the checklist shows; tick the first two, save.
+        await pilot.press("shift+right")
+        await pilot.pause()
+        assert isinstance(app.screen, QualifyForm)
+        await pilot.press("space", "down", "space", "enter")
+        await pilot.pause()
+        lead = Lead.get_by_id(lead_id)
+        assert lead.stage == "qualified"
+        assert json.loads(lead.qualification) == list(app.settings.qualification[:2])
+        assert selected(app) == "Ann"
+        await pilot.press("H")
+        assert Lead.get_by_id(lead_id).stage == "contacted"
+        assert [c.to_stage for c in StageChange.select().where(StageChange.lead == lead_id)] == [
+            "new",
+            "contacted",
+            "qualified",
+            "contacted",
+        ]
+        assert "CONTACTED\n2" in header_text(app, "contacted")
+
+
+async def test_cancelling_the_checklist_does_not_move(app, make_lead):
+    lead_id = make_lead("Ann", stage="contacted")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "L")
+        await pilot.pause()
+        assert isinstance(app.screen, QualifyForm)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert Lead.get_by_id(lead_id).stage == "contacted"
+
+
+async def test_won_asks_the_value(app, make_lead):
+    lead_id = make_lead("Ann", value_cents=100000)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, WonForm)
+        field = app.screen.query_one(FormField)
+        assert field.input.value == "1000.00"
+        field.input.value = ""
+        await pilot.press(*"1,450.5", "enter")
+        await pilot.pause()
+        lead = Lead.get_by_id(lead_id)
+        assert (lead.stage, lead.value_cents) == ("won", 145050)
+        assert board(app).stage.id == "won" and selected(app) == "Ann"
+
+
+async def test_lost_needs_a_reason_and_the_form_keeps_what_was_typed(app, make_lead):
+    lead_id = make_lead("Ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, LostForm)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LostForm)
+        error = app.screen.query_one(".field-error")
+        assert "say why" in str(error.content)
+        await pilot.press(*"No budget", "enter")
+        await pilot.pause()
+        lead = Lead.get_by_id(lead_id)
+        assert (lead.stage, lead.lost_reason) == ("lost", "No budget")
+
+
+async def test_new_lead_form_validates_as_you_type_and_keeps_input(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, LeadForm)
+        await pilot.press(*"Dana Fox", "tab", *"Fox Print", "tab", *"dana@", "tab")
+        await pilot.pause()
+        email = app.screen.query_one("#email", FormField)
+        assert "not an email address" in str(email.query_one(".field-error").content)
+        await pilot.press("tab", "tab", *"12.345")
+        await pilot.press("enter")
+        await pilot.pause()
+        # Refused: still open, nothing saved, every typed character still there.
+        assert isinstance(app.screen, LeadForm)
+        assert Lead.select().count() == 0
+        assert app.screen.query_one("#name", FormField).value == "Dana Fox"
+        assert app.screen.query_one("#company", FormField).value == "Fox Print"
+        assert app.focused is email.input
+        await pilot.press(*"example.com")
+        value = app.screen.query_one("#value", FormField)
+        value.input.focus()
+        await pilot.press("backspace", "tab", *"referral", "tab", *"Call back", "tab", *"+2d")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        lead = Lead.get()
+        assert (lead.contact.name, lead.contact.company, lead.contact.email) == (
+            "Dana Fox",
+            "Fox Print",
+            "dana@example.com",
+        )
+        assert (lead.value_cents, lead.source, lead.next_action) == (1234, "referral", "Call back")
+        assert lead.due_date.isoformat() == "2026-11-25"
+        assert selected(app) == "Dana Fox"
+
+
+async def test_escape_cancels_the_form_without_saving(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Nobody", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert Lead.select().count() == 0
+
+
+async def test_edit_lead(app, make_lead):
+    lead_id = make_lead("Ann", company="Acme")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#company", FormField).value == "Acme"
+        form.query_one("#company", FormField).input.focus()
+        await pilot.press(*" Ltd", "enter")
+        await pilot.pause()
+        assert Lead.get_by_id(lead_id).contact.company == "Acme Ltd"
+
+
+async def test_log_a_touch_with_the_next_follow_up(app, make_lead):
+    lead_id = make_lead("Ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("tab", *"Discussed scope", "tab", *"Send proposal", "tab", *"tomorrow")
+        await pilot.press("enter")
+        await pilot.pause()
+        touch = Touch.get(Touch.lead == lead_id)
+        assert (touch.kind, touch.note) == ("call", "Discussed scope")
+        lead = Lead.get_by_id(lead_id)
+        assert (lead.next_action, lead.due_date.isoformat()) == ("Send proposal", "2026-11-24")
+
+
+async def test_archive_then_undo(app, make_lead):
+    ann = make_lead("Ann")
+    make_lead("Bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        assert selected(app) == "Ann"
+        await pilot.press("a")
+        assert Lead.get_by_id(ann).archived_at is not None
+        assert "NEW\n1" in header_text(app, "new")
+        assert selected(app) == "Bob"
+        await pilot.press("u")
+        assert Lead.get_by_id(ann).archived_at is None
+        assert selected(app) == "Ann"
+
+
+async def test_undo_a_move_puts_the_card_and_cursor_back(app, make_lead):
+    ann = make_lead("Ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("L", "u")
+        assert Lead.get_by_id(ann).stage == "new"
+        assert board(app).stage.id == "new" and selected(app) == "Ann"
+
+
+async def test_reorder_within_the_column(app, make_lead):
+    make_lead("Ann")
+    make_lead("Bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("J")
+        names = [card.name for card in board(app).column("new").cards]
+        assert names == ["Ann", "Bob"]
+        assert selected(app) == "Bob"
+        await pilot.press("shift+up")
+        assert [card.name for card in board(app).column("new").cards] == ["Bob", "Ann"]
+
+
+async def test_enter_opens_the_lead_with_its_history(app, make_lead, leads):
+    lead_id = make_lead("Ann", company="Acme")
+    leads.log_touch(lead_id, "email", "Sent brochure")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("L", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LeadDetailScreen)
+        history = app.screen.query_one("#lead-history")
+        assert app.screen.detail.history[-1][1:] == ("new", "contacted")
+        assert history.display
+        touches = app.screen.detail.touches
+        assert touches[0][1:] == ("email", "Sent brochure")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_filter_narrows_and_escape_clears(app, make_lead):
+    make_lead("Ann Lee", source="website")
+    make_lead("Bob Stone", source="event")
+    make_lead("Cara Lee", stage="contacted", source="event")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"lee")
+        await pilot.pause()
+        assert "NEW\n1" in header_text(app, "new")
+        assert "CONTACTED\n1" in header_text(app, "contacted")
+        await pilot.press("enter")
+        assert app.focused is None
+        await pilot.press("l")
+        assert selected(app) == "Cara Lee"
+        await pilot.press("slash", *" source:website")
+        await pilot.pause()
+        assert "CONTACTED\n0" in header_text(app, "contacted")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "NEW\n2" in header_text(app, "new")
+        assert not board(app).query_one("#filter-bar").display
+
+
+async def test_empty_board_keys_do_not_crash(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "L", "w", "x", "e", "t", "a", "enter", "J", "u")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert "NEW\n0" in header_text(app, "new")
+
+
+async def test_big_board_mounts_a_bounded_pool_of_cards(app, settings, clock):
+    write_demo(settings, clock, leads=3000, seed=2)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = board(app)
+        slots = len(screen.query(LeadCard))
+        assert slots == len(settings.stages) * screen.capacity
+        assert screen.capacity <= 8
+        await pilot.press("end")
+        await pilot.pause()
+        count = screen.summaries["new"].count
+        assert screen.cursors["new"].cursor == count - 1
+        last = (
+            Lead.select()
+            .where(Lead.stage == "new", Lead.archived_at.is_null())
+            .order_by(Lead.position.desc(), Lead.id.desc())
+            .first()
+        )
+        assert screen.selected_card().id == last.id
+        assert len(screen.query(LeadCard)) == slots
+
+
+async def test_small_terminal_fits_fewer_cards(app, settings, clock):
+    write_demo(settings, clock, leads=200, seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert board(app).capacity == 3
+        await pilot.press("down", "down", "down", "down")
+        screen = board(app)
+        assert screen.cursors["new"].top == 2
+        assert screen.selected_card() is not None

@@ -1,0 +1,149 @@
+"""The command line, for scripts: JSON out, one-line errors with exit code 2, nothing half written."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pegboard.cli import main
+from pegboard.store.database import close_database
+
+
+@pytest.fixture
+def run(tmp_path, capsys):
+    db = str(tmp_path / "cli.db")
+
+    def run(*args):
+        code = main(["--db", db, *args])
+        close_database()
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_lead_add_move_and_list(run):
+    code, out, _ = run(
+        "lead",
+        "add",
+        "Ann Lee",
+        "--company",
+        "Acme",
+        "--value",
+        "1200.50",
+        "--source",
+        "referral",
+        "--email",
+        "ann@example.com",
+        "--due",
+        "2026-12-01",
+    )
+    assert code == 0
+    lead_id = int(out)
+    code, out, _ = run("lead", "move", str(lead_id), "won", "--value", "1500")
+    assert (code, out.strip()) == (0, f"lead {lead_id}: new -> won")
+    code, out, _ = run("leads", "--json")
+    (record,) = json.loads(out)
+    assert record["contact"] == "Ann Lee"
+    assert record["stage"] == "won"
+    assert record["value_cents"] == 150000
+    assert record["due"] == "2026-12-01"
+    code, out, _err = run("leads", "--stage", "won")
+    assert "Ann Lee (Acme)" in out and "$1,500.00" in out
+    code, out, _ = run("leads", "--stage", "new", "--json")
+    assert json.loads(out) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("lead", "add", ""), "name: a lead needs a contact name"),
+        (("lead", "add", "X", "--value", "12.345"), "--value: at most two decimal places"),
+        (("lead", "add", "X", "--email", "nope"), "email: not an email address"),
+        (("lead", "add", "X", "--due", "someday"), "--due: not a date"),
+        (("lead", "add", "X", "--stage", "limbo"), "no stage 'limbo'"),
+        (("lead", "add", "X", "--source", "tv"), "source: not a configured source"),
+        (("lead", "move", "99", "won"), "no lead with id 99"),
+        (("leads", "--stage", "limbo"), "no stage 'limbo'"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(run, args, message):
+    code, out, err = run(*args)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and message in err
+    assert json.loads(run("leads", "--json")[1]) == []
+
+
+def test_lost_without_reason_is_refused(run):
+    lead_id = run("lead", "add", "Ann")[1].strip()
+    code, _, err = run("lead", "move", lead_id, "lost")
+    assert code == 2 and "why" in err
+    assert run("lead", "move", lead_id, "lost", "--reason", "Timing")[0] == 0
+
+
+def test_argparse_errors_are_one_line_with_code_2(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["frobnicate"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "invalid choice" in err
+
+
+def test_demo_command_refuses_a_second_run(run):
+    code, out, _ = run("demo", "--leads", "30")
+    assert code == 0 and "30 leads" in out
+    code, _, err = run("demo", "--leads", "30")
+    assert code == 2 and "already has data" in err
+
+
+def test_broken_config_is_reported_with_its_line_and_kept(run, tmp_path):
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir()
+    config.write_text('currency = "USD"\n[pipeline\n')
+    code, _, err = run("leads")
+    assert code == 2
+    assert f"{config}: line 2" in err
+    assert config.read_text() == 'currency = "USD"\n[pipeline\n'
+
+
+def test_default_database_lives_in_the_data_dir(tmp_path, capsys):
+    assert main(["lead", "add", "Default Person"]) == 0
+    close_database()
+    assert (tmp_path / "data" / "pegboard.db").exists()
+
+
+def test_pegboard_db_environment_variable_picks_the_file(tmp_path, monkeypatch, capsys):
+    target = tmp_path / "from-env.db"
+    monkeypatch.setenv("PEGBOARD_DB", str(target))
+    assert main(["lead", "add", "Env Person"]) == 0
+    close_database()
+    assert target.exists()
+
+
+def test_non_ui_commands_never_import_textual(tmp_path):
+    db = tmp_path / "x.db"
+    script = (
+        "import sys\n"
+        "from pegboard.cli import main\n"
+        f"main(['--db', {str(db)!r}, 'lead', 'add', 'Ann'])\n"
+        f"main(['--db', {str(db)!r}, 'leads', '--json'])\n"
+        "assert 'textual' not in sys.modules, 'textual was imported'\n"
+        "import pegboard.services.board, pegboard.services.demo\n"
+        "assert 'textual' not in sys.modules, 'textual was imported'\n"
+        "print('clean')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "clean" in result.stdout
+
+
+def test_python_dash_m_and_version():
+    result = subprocess.run(
+        [sys.executable, "-m", "pegboard", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("pegboard ")

@@ -1,0 +1,107 @@
+import tomllib
+
+import pytest
+
+from pegboard.config import (
+    ConfigError,
+    Settings,
+    ensure_config_file,
+    load_settings,
+    save_settings,
+)
+
+
+def test_missing_file_gives_defaults(tmp_path):
+    settings = load_settings(tmp_path / "config.toml")
+    assert settings == Settings()
+    assert settings.stage_ids == ("new", "contacted", "qualified", "proposal", "won", "lost")
+    assert settings.closing_stage("won").id == "won"
+    assert settings.first_stage.id == "new"
+
+
+def test_first_run_writes_defaults_that_read_back_equal(tmp_path):
+    path = tmp_path / "cfg" / "config.toml"
+    assert ensure_config_file(path) == Settings()
+    assert path.exists()
+    assert tomllib.loads(path.read_text())["pipeline"]["stages"][4]["closes"] == "won"
+
+
+def test_saved_settings_round_trip_and_leave_no_temp_files(tmp_path):
+    path = tmp_path / "config.toml"
+    changed = Settings(currency="EUR", sources=("referral", "web"), keymap={"board.new-lead": "N"})
+    save_settings(changed, path)
+    assert load_settings(path) == changed
+    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]
+
+
+def test_syntax_error_names_file_and_line_and_file_is_kept(tmp_path):
+    path = tmp_path / "config.toml"
+    text = 'currency = "USD"\ntheme = "textual-dark"\n[pipeline\n'
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert caught.value.line == 3
+    assert str(path) in str(caught.value)
+    assert "line 3" in str(caught.value)
+    assert path.read_text() == text
+
+
+def test_ensure_config_file_does_not_overwrite_a_broken_file(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("currency = \n")
+    with pytest.raises(ConfigError):
+        ensure_config_file(path)
+    assert path.read_text() == "currency = \n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ('currency = "dollars"\n', "3-letter code", 1),
+        ('colour = "red"\n', "unknown setting 'colour'", 1),
+        (
+            '[pipeline]\n[[pipeline.stages]]\nid = "a"\n[[pipeline.stages]]\nid = "b"\n'
+            'closes = "maybe"\n',
+            "closes must be 'won' or 'lost'",
+            6,
+        ),
+        (
+            '[pipeline]\n[[pipeline.stages]]\nid = "a"\n[[pipeline.stages]]\nid = "w"\n'
+            'closes = "won"\n',
+            "needs a stage with closes = 'lost'",
+            None,
+        ),
+        ('[pipeline]\nqualified_stage = "won"\n', "not one of the open stages", 2),
+        ('[leads]\nreferral_source = "friends"\n', "not in leads.sources", 2),
+        (
+            '[pipeline]\n[[pipeline.stages]]\nid = "new"\nstale_after_days = -2\n'
+            '[[pipeline.stages]]\nid = "won"\ncloses = "won"\n'
+            '[[pipeline.stages]]\nid = "lost"\ncloses = "lost"\n',
+            "whole number of days",
+            4,
+        ),
+    ],
+)
+def test_bad_values_are_named_with_their_line(tmp_path, text, message, line):
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_settings(path)
+    if line is not None:
+        assert caught.value.line == line
+
+
+def test_custom_pipeline_is_read(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[pipeline]\nqualified_stage = "fit"\n'
+        '[[pipeline.stages]]\nid = "lead"\nlabel = "Lead"\nstale_after_days = 2\n'
+        '[[pipeline.stages]]\nid = "fit"\n'
+        '[[pipeline.stages]]\nid = "signed"\ncloses = "won"\n'
+        '[[pipeline.stages]]\nid = "gone"\ncloses = "lost"\n'
+    )
+    settings = load_settings(path)
+    assert settings.stage_ids == ("lead", "fit", "signed", "gone")
+    assert settings.stage("lead").stale_after_days == 2
+    assert settings.stage("fit").label == "Fit"
+    assert settings.closing_stage("lost").id == "gone"

@@ -1,0 +1,123 @@
+"""Opening databases: permissions, pragmas, schema version, migration and refusal."""
+
+import sqlite3
+import stat
+from datetime import UTC, datetime
+
+import pytest
+
+from pegboard.store.database import (
+    SchemaTooNew,
+    StoreError,
+    close_database,
+    open_database,
+    schema_version,
+)
+from pegboard.store.migrations import SCHEMA_VERSION, create_v1
+from pegboard.store.models import ALL_MODELS, Lead
+
+
+def test_new_file_is_private_and_in_wal_mode(tmp_path):
+    path = tmp_path / "fresh" / "pegboard.db"
+    database = open_database(str(path))
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert database.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert schema_version(database) == SCHEMA_VERSION
+
+
+def test_sqlite_url_opens_the_same_way(tmp_path):
+    path = tmp_path / "via-url.db"
+    database = open_database(f"sqlite:///{path}")
+    assert path.exists()
+    assert schema_version(database) == SCHEMA_VERSION
+
+
+def test_migrated_schema_matches_the_models(database):
+    """Fresh files are built by the migration steps: they must give exactly the models' columns."""
+    for model in ALL_MODELS:
+        columns = {column.name for column in database.get_columns(model._meta.table_name)}
+        expected = {field.column_name for field in model._meta.sorted_fields}
+        assert columns == expected, model.__name__
+    indexed = {tuple(index.columns) for index in database.get_indexes("lead")}
+    assert ("stage", "archived_at", "position") in indexed
+
+
+def _build_version_1_file(path):
+    """A database exactly as pegboard's schema 1 wrote it, with one lead and a touch."""
+    from peewee import SqliteDatabase
+
+    old = SqliteDatabase(str(path))
+    with old.atomic():
+        create_v1(old)
+        old.execute_sql("INSERT INTO schema_info (key, value) VALUES ('schema_version', '1')")
+        old.execute_sql(
+            "INSERT INTO contact (name, company, email, phone, notes, tags, created_at, updated_at)"
+            " VALUES ('Old Friend', 'Acme', 'old@example.com', '', '', '', "
+            "'2025-01-01 09:00:00', '2025-01-01 09:00:00')"
+        )
+        for lead_id, created in ((1, "2025-01-02 09:00:00"), (2, "2025-02-02 09:00:00")):
+            old.execute_sql(
+                "INSERT INTO lead (id, title, contact_id, stage, source, value_cents, next_action,"
+                " qualification, position, stage_entered_at, created_at, updated_at, lost_reason,"
+                " version) VALUES (?, 'Books', 1, 'new', 'referral', 123456, '', '[]', ?, ?, ?, ?,"
+                " '', 1)",
+                (lead_id, lead_id, created, created, created),
+            )
+        old.execute_sql(
+            "INSERT INTO touch (contact_id, lead_id, kind, note, at)"
+            " VALUES (1, 1, 'call', 'hello', '2025-03-04 10:00:00')"
+        )
+    old.close()
+
+
+def test_older_file_is_backed_up_then_migrated_in_place_keeping_its_data(tmp_path):
+    path = tmp_path / "old.db"
+    _build_version_1_file(path)
+    database = open_database(str(path))
+    assert schema_version(database) == SCHEMA_VERSION
+    first, second = Lead.get_by_id(1), Lead.get_by_id(2)
+    assert first.contact.name == "Old Friend"
+    assert first.value_cents == 123456
+    # The new column is back-filled: the latest touch, else the creation time.
+    assert first.last_touch_at == datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
+    assert second.last_touch_at == datetime(2025, 2, 2, 9, 0, tzinfo=UTC)
+    backups = list((tmp_path / "backups").iterdir())
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as copy:
+        assert copy.execute("SELECT value FROM schema_info").fetchone()[0] == "1"
+        assert copy.execute("SELECT COUNT(*) FROM lead").fetchone()[0] == 2
+
+
+def test_file_from_a_newer_pegboard_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "future.db"
+    open_database(str(path))
+    close_database()
+    with sqlite3.connect(path) as raw:
+        raw.execute("PRAGMA journal_mode=delete")
+        raw.execute("UPDATE schema_info SET value = '99' WHERE key = 'schema_version'")
+    before = path.read_bytes()
+    with pytest.raises(SchemaTooNew, match="newer pegboard"):
+        open_database(str(path))
+    assert path.read_bytes() == before
+    assert not (tmp_path / "future.db-wal").exists()
+
+
+def test_foreign_sqlite_file_and_non_database_are_refused(tmp_path):
+    foreign = tmp_path / "other.db"
+    with sqlite3.connect(foreign) as raw:
+        raw.execute("CREATE TABLE recipes (name TEXT)")
+    with pytest.raises(StoreError, match="not a pegboard database"):
+        open_database(str(foreign))
+    junk = tmp_path / "notes.txt"
+    junk.write_text("this is not a database at all " * 100)
+    with pytest.raises(StoreError, match="cannot open"):
+        open_database(str(junk))
+    assert junk.read_text().startswith("this is not")
+
+
+def test_unknown_url_scheme_is_a_clear_error():
+    with pytest.raises(StoreError, match="cannot use database URL"):
+        open_database("mongodb://localhost/x")
