@@ -42,8 +42,8 @@ class LeadCard(Static):
         text-overflow: ellipsis;
         &.-referral { border-left: tall $success; }
         &.-overdue { background: $error 15%; }
-        &.-selected { background: $accent 35%; }
-        &.-selected.-active-column { background: $accent 60%; text-style: bold; }
+        &.-selected { border-left: tall $accent; }
+        &.-selected.-active-column { background: $accent 45%; border-left: outer $accent; }
     }
     """
 

@@ -43,8 +43,9 @@ class FormField(Horizontal):
             border: none;
             padding: 0 1;
             background: $boost;
-            &:focus { background: $primary 25%; }
-            &.-invalid { background: $error 20%; }
+            &:focus { border: none; background: $primary 25%; }
+            &.-invalid { border: none; background: $error 20%; }
+            &.-invalid:focus { border: none; background: $error 30%; }
         }
         & > .field-error { width: 30; padding-left: 1; color: $text-error; }
     }

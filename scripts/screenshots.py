@@ -1,0 +1,71 @@
+"""Regenerate screenshots/*.svg from demo data at a fixed size and a fixed "today".
+
+Run: .venv/bin/python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+SIZE = (120, 40)
+TODAY = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
+async def shoot(workdir: Path) -> list[Path]:
+    from pegboard.clock import Clock
+    from pegboard.config import Settings
+    from pegboard.services.demo import write_demo
+    from pegboard.store.database import open_database
+    from pegboard.ui.app import PegboardApp
+
+    settings = Settings(theme="textual-dark")
+    clock = Clock.fixed(TODAY)
+    open_database(str(workdir / "demo.db"))
+    write_demo(settings, clock, leads=600, seed=7)
+    app = PegboardApp(settings, clock=clock, db_label="demo.db")
+    saved = []
+
+    def save(name: str) -> None:
+        saved.append(Path(app.save_screenshot(filename=f"{name}.svg", path=str(OUT))))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "j")
+        await pilot.pause()
+        save("board")
+        await pilot.press("enter")
+        await pilot.pause()
+        save("lead-detail")
+        await pilot.press("escape", "n")
+        await pilot.pause()
+        await pilot.press(*"Dana Fox", "tab", *"Fox Print Co", "tab", *"dana@", "tab")
+        await pilot.pause()
+        save("lead-form")
+        await pilot.press("escape", "l", "L")
+        await pilot.pause()
+        save("qualify")
+        await pilot.press("escape", "slash", *"source:referral")
+        await pilot.pause()
+        save("board-filter")
+    return saved
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["PEGBOARD_DATA_DIR"] = str(Path(tmp) / "data")
+        os.environ["PEGBOARD_CONFIG_DIR"] = str(Path(tmp) / "config")
+        os.environ["TZ"] = "UTC"
+        for path in asyncio.run(shoot(Path(tmp))):
+            print(path.relative_to(OUT.parent))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
