@@ -38,7 +38,9 @@ Floor().run()
 """
 
 
-def time_to_marker(argv: list[str], marker: bytes, env: dict[str, str], timeout: float = 60) -> float:
+def time_to_marker(
+    argv: list[str], marker: bytes, env: dict[str, str], timeout: float = 60
+) -> float:
     """Seconds from spawning `argv` in a 120x40 pty until `marker` appears in its output."""
     started = time.perf_counter()
     pid, fd = pty.fork()
@@ -80,19 +82,30 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor",
-                   PEGBOARD_DATA_DIR=f"{tmp}/data", PEGBOARD_CONFIG_DIR=f"{tmp}/config")
+        env = dict(
+            os.environ,
+            TERM="xterm-256color",
+            COLORTERM="truecolor",
+            PEGBOARD_DATA_DIR=f"{tmp}/data",
+            PEGBOARD_CONFIG_DIR=f"{tmp}/config",
+        )
         floor_script = Path(tmp) / "floor.py"
         floor_script.write_text(FLOOR_APP)
         rows = []
-        floor = [time_to_marker([sys.executable, str(floor_script)], b"FLOOR-READY", env)
-                 for _ in range(args.runs)]
+        floor = [
+            time_to_marker([sys.executable, str(floor_script)], b"FLOOR-READY", env)
+            for _ in range(args.runs)
+        ]
         rows.append(("bare Textual app (floor)", floor))
         for leads in args.leads:
             db = f"{tmp}/demo-{leads}.db"
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "pegboard", "--db", db, "demo", "--leads",
-                            str(leads)], env=env, check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "pegboard", "--db", db, "demo", "--leads", str(leads)],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
             print(f"demo --leads {leads}: {time.perf_counter() - started:.2f} s", flush=True)
             samples = [
                 time_to_marker([sys.executable, "-m", "pegboard", "--db", db], b"LOST", env)
@@ -100,11 +113,15 @@ def main() -> int:
             ]
             rows.append((f"pegboard, {leads:,} leads", samples))
         floor_median = summary(floor)[0]
-        print(f"\n{'cold start to first paint':<28} {'median':>8} {'p95':>8} {'n':>3} {'x floor':>8}")
+        print(
+            f"\n{'cold start to first paint':<28} {'median':>8} {'p95':>8} {'n':>3} {'x floor':>8}"
+        )
         for name, samples in rows:
             median, p95 = summary(samples)
-            print(f"{name:<28} {median * 1000:>6.0f}ms {p95 * 1000:>6.0f}ms {len(samples):>3} "
-                  f"{median / floor_median:>7.2f}x")
+            print(
+                f"{name:<28} {median * 1000:>6.0f}ms {p95 * 1000:>6.0f}ms {len(samples):>3} "
+                f"{median / floor_median:>7.2f}x"
+            )
     return 0
 
 
