@@ -51,6 +51,7 @@ async def shoot(workdir: Path) -> list[Path]:
         await pilot.pause()
         save("qualify")
         await pilot.press("escape", "slash", *"source:referral")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         save("board-filter")
     return saved

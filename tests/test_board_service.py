@@ -93,3 +93,25 @@ def test_rank_tells_where_a_lead_is_shown(make_lead, leads):
     assert rank_of(first, BoardFilter.parse("zzz")) is None
     leads.archive(first)
     assert rank_of(first) is None
+
+
+def test_first_page_loads_in_another_thread_on_its_own_connection(make_lead, settings, database):
+    import threading
+
+    from pegboard.services.board import first_page_in_thread
+
+    make_lead("Ann Lee")
+    make_lead("Bob Stone", stage="won")
+    pages = []
+    worker = threading.Thread(
+        target=lambda: pages.append(first_page_in_thread(settings, BoardFilter.parse("lee"), 5))
+    )
+    worker.start()
+    worker.join()
+    (page,) = pages
+    assert {s.stage.id: s.count for s in page.summaries}["new"] == 1
+    assert [card.name for card in page.cards["new"]] == ["Ann Lee"]
+    assert page.cards["won"] == []
+    # The main thread's connection is untouched and still usable.
+    assert not database.is_closed()
+    assert column_cards("won", 0, 5, "referral")[0].name == "Bob Stone"

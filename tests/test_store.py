@@ -42,7 +42,7 @@ def test_migrated_schema_matches_the_models(database):
         expected = {field.column_name for field in model._meta.sorted_fields}
         assert columns == expected, model.__name__
     indexed = {tuple(index.columns) for index in database.get_indexes("lead")}
-    assert ("stage", "archived_at", "position") in indexed
+    assert ("stage", "archived_at", "position", "value_cents") in indexed
 
 
 def _build_version_1_file(path):

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from peewee import JOIN, fn
 
 from pegboard.config import Settings, Stage
-from pegboard.store.models import Contact, Lead, Partner
+from pegboard.store.models import Contact, Lead, Partner, db
 
 FILTER_KEYS = ("source", "partner")
 
@@ -149,8 +149,20 @@ def column_cards(
     board_filter: BoardFilter = NO_FILTER,
 ) -> list[Card]:
     """The cards of one column from `offset`, top first, at most `limit`."""
+    # Page through ids on the board index first, then join only the rows shown:
+    # an OFFSET deep into a long column then skips index entries, not joined rows.
+    if board_filter.is_empty:
+        page = Lead.select(Lead.id).where(Lead.archived_at.is_null())
+    else:
+        page = _live_leads(Lead.select(Lead.id), board_filter)
+    page = (
+        page.where(Lead.stage == stage_id)
+        .order_by(Lead.position, Lead.id)
+        .limit(limit)
+        .offset(offset)
+    )
     partner_contact = Contact.alias("partner_contact")
-    query = _live_leads(
+    query = (
         Lead.select(
             Lead.id,
             Lead.title,
@@ -162,16 +174,13 @@ def column_cards(
             Lead.stage_entered_at,
             Lead.due_date,
             Lead.next_action,
-        ),
-        board_filter,
-    )
-    query = (
-        query.join(Partner, JOIN.LEFT_OUTER, on=Lead.referred_by == Partner.id)
+        )
+        .join(Contact, on=Lead.contact == Contact.id)
+        .switch(Lead)
+        .join(Partner, JOIN.LEFT_OUTER, on=Lead.referred_by == Partner.id)
         .join(partner_contact, JOIN.LEFT_OUTER, on=Partner.contact == partner_contact.id)
-        .where(Lead.stage == stage_id)
+        .where(Lead.id.in_(page))
         .order_by(Lead.position, Lead.id)
-        .limit(limit)
-        .offset(offset)
     )
     stage_entered = Lead.stage_entered_at
     due = Lead.due_date
@@ -214,3 +223,26 @@ def rank_of(lead_id: int, board_filter: BoardFilter = NO_FILTER) -> tuple[str, i
         .scalar()
     )
     return lead.stage, index or 0
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    """Counts for every column and the first cards of each: what a (re)filtered board shows."""
+
+    summaries: list[ColumnSummary]
+    cards: dict[str, list[Card]]
+
+
+def first_page_in_thread(settings: Settings, board_filter: BoardFilter, limit: int) -> BoardPage:
+    """The board's first page, on a connection of its own that is closed after.
+
+    For worker threads: a filter at 100,000 leads takes longer than a keystroke,
+    so the UI runs this off its thread and keeps taking keys.
+    """
+    with db.connection_context():
+        summaries = column_summaries(settings, board_filter)
+        cards = {
+            stage.id: column_cards(stage.id, 0, limit, settings.referral_source, board_filter)
+            for stage in settings.stages
+        }
+    return BoardPage(summaries, cards)

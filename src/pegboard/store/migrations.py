@@ -145,7 +145,7 @@ def add_last_touch_and_board_index(database: Database) -> None:
     migrator = SchemaMigrator.from_database(database)
     migrate(
         migrator.add_column("lead", "last_touch_at", UTCDateTimeField(null=True)),
-        migrator.add_index("lead", ("stage", "archived_at", "position"), False),
+        migrator.add_index("lead", ("stage", "archived_at", "position", "value_cents"), False),
     )
     tables = _v1_tables()
     lead_table, touch_table = tables[3], tables[5]

@@ -96,8 +96,10 @@ class Lead(BaseModel):
 
     class Meta:
         indexes = (
-            # One board column, in order: WHERE stage=? AND archived_at IS NULL ORDER BY position.
-            (("stage", "archived_at", "position"), False),
+            # One board column, in order (WHERE stage=? AND archived_at IS NULL ORDER BY
+            # position), and, with value_cents in it, the column counts and sums from the
+            # index alone.
+            (("stage", "archived_at", "position", "value_cents"), False),
         )
 
 

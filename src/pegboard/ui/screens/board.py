@@ -5,23 +5,26 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
+from textual.worker import get_current_worker
 
 from pegboard.clock import Clock
 from pegboard.config import Settings, Stage
 from pegboard.services.board import (
     NO_FILTER,
     BoardFilter,
+    BoardPage,
     Card,
     ColumnSummary,
     column_cards,
     column_summaries,
+    first_page_in_thread,
     rank_of,
 )
 from pegboard.services.errors import ServiceError
@@ -143,8 +146,11 @@ class BoardScreen(Screen):
         for stage in self.settings.stages:
             self.draw_column(stage.id)
 
-    def draw_column(self, stage_id: str) -> None:
-        """Keep the cursor in the column's range and in view, then fetch and show its window."""
+    def draw_column(self, stage_id: str, cards: list[Card] | None = None) -> None:
+        """Keep the cursor in the column's range and in view, then fetch and show its window.
+
+        `cards` is the window already fetched (by a worker), if it was.
+        """
         summary = self.summaries[stage_id]
         position = self.cursors[stage_id]
         position.cursor = max(0, min(position.cursor, summary.count - 1))
@@ -153,13 +159,14 @@ class BoardScreen(Screen):
         elif position.cursor >= position.top + self.capacity:
             position.top = position.cursor - self.capacity + 1
         position.top = max(0, min(position.top, summary.count - self.capacity))
-        cards = column_cards(
-            stage_id,
-            position.top,
-            self.capacity,
-            self.settings.referral_source,
-            self.board_filter,
-        )
+        if cards is None:
+            cards = column_cards(
+                stage_id,
+                position.top,
+                self.capacity,
+                self.settings.referral_source,
+                self.board_filter,
+            )
         self.column(stage_id).show(
             summary,
             cards,
@@ -370,13 +377,23 @@ class BoardScreen(Screen):
         await self._hide_filter_bar()
 
     def apply_filter(self, query: str) -> None:
-        self.board_filter = BoardFilter.parse(query)
+        """Load the filtered board in a worker; a newer keystroke cancels an older load."""
+        self._load_filtered(BoardFilter.parse(query), self.capacity)
+
+    @work(thread=True, exclusive=True, group="board-filter")
+    def _load_filtered(self, board_filter: BoardFilter, limit: int) -> None:
+        page = first_page_in_thread(self.settings, board_filter, limit)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_filtered, board_filter, page)
+
+    def _show_filtered(self, board_filter: BoardFilter, page: BoardPage) -> None:
+        self.board_filter = board_filter
+        self.summaries = {summary.stage.id: summary for summary in page.summaries}
         for position in self.cursors.values():
             position.cursor = position.top = 0
-        self.sub_title = (
-            "Board" if self.board_filter.is_empty else f"Board · {self.board_filter.describe()}"
-        )
-        self.refresh_board()
+        self.sub_title = "Board" if board_filter.is_empty else f"Board · {board_filter.describe()}"
+        for stage in self.settings.stages:
+            self.draw_column(stage.id, page.cards[stage.id])
 
     @on(Input.Changed, "#filter-input")
     def _filter_as_typed(self, event: Input.Changed) -> None:
@@ -384,7 +401,7 @@ class BoardScreen(Screen):
 
     @on(Input.Submitted, "#filter-input")
     async def _keep_filter(self, event: Input.Submitted) -> None:
-        if self.board_filter.is_empty:
+        if BoardFilter.parse(event.value).is_empty:
             await self._hide_filter_bar()
         else:
             self.set_focus(None)

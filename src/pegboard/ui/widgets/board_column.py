@@ -138,7 +138,8 @@ class BoardColumn(Vertical):
         self.set_class(active, "-active")
         header = Text(no_wrap=True, overflow="ellipsis")
         header.append(summary.stage.label.upper(), style="bold")
-        header.append(f"\n{summary.count:,} · {format_compact(summary.total_cents, currency)}")
+        header.append(f" {summary.count:,}")
+        header.append(f"\n{format_compact(summary.total_cents, currency)}")
         self.query_one(".column-header", Static).update(header)
         for index, slot in enumerate(self.query(LeadCard)):
             if index < len(cards):
