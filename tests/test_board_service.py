@@ -115,3 +115,16 @@ def test_first_page_loads_in_another_thread_on_its_own_connection(make_lead, set
     # The main thread's connection is untouched and still usable.
     assert not database.is_closed()
     assert column_cards("won", 0, 5, "referral")[0].name == "Bob Stone"
+
+
+def test_cards_know_when_a_lead_has_gone_stale(make_lead, leads):
+    from datetime import timedelta
+
+    lead_id = make_lead("Quiet One")
+    (card,) = column_cards("new", 0, 5, "referral")
+    assert not card.is_stale(FIXED_NOW, 3)
+    assert card.is_stale(FIXED_NOW + timedelta(days=3), 3)
+    assert not card.is_stale(FIXED_NOW + timedelta(days=30), None)
+    leads.log_touch(lead_id, "call", at=FIXED_NOW + timedelta(days=2))
+    (card,) = column_cards("new", 0, 5, "referral")
+    assert not card.is_stale(FIXED_NOW + timedelta(days=3), 3)

@@ -99,6 +99,13 @@ class Card:
     due_date: date | None
     next_action: str
     is_referral: bool
+    last_touch_at: datetime | None = None
+
+    def is_stale(self, now: datetime, stale_after_days: int | None) -> bool:
+        """No touch for longer than the stage allows (Pipedrive calls these rotting)."""
+        if stale_after_days is None or self.last_touch_at is None:
+            return False
+        return (now - self.last_touch_at).days >= stale_after_days
 
     def days_in_stage(self, now: datetime) -> int:
         return max(0, (now - self.stage_entered_at).days)
@@ -174,6 +181,7 @@ def column_cards(
             Lead.stage_entered_at,
             Lead.due_date,
             Lead.next_action,
+            Lead.last_touch_at,
         )
         .join(Contact, on=Lead.contact == Contact.id)
         .switch(Lead)
@@ -186,7 +194,9 @@ def column_cards(
     due = Lead.due_date
     cards = []
     for row in query.tuples():
-        lead_id, title, name, company, value, source, partner, entered, due_on, action = row
+        lead_id, title, name, company, value, source, partner, entered, due_on, action, touched = (
+            row
+        )
         cards.append(
             Card(
                 id=lead_id,
@@ -200,6 +210,7 @@ def column_cards(
                 due_date=due.python_value(due_on),
                 next_action=action,
                 is_referral=source == referral_source or partner is not None,
+                last_touch_at=stage_entered.python_value(touched),
             )
         )
     return cards

@@ -467,6 +467,7 @@ class LeadDetail:
     created_at: datetime
     updated_at: datetime
     stage_entered_at: datetime
+    last_touch_at: datetime | None
     closed_at: datetime | None
     lost_reason: str
     archived: bool
@@ -513,6 +514,7 @@ def lead_detail(lead_id: int) -> LeadDetail:
         created_at=lead.created_at,
         updated_at=lead.updated_at,
         stage_entered_at=lead.stage_entered_at,
+        last_touch_at=lead.last_touch_at,
         closed_at=lead.closed_at,
         lost_reason=lead.lost_reason,
         archived=lead.archived_at is not None,

@@ -84,6 +84,7 @@ class LeadDetailScreen(Screen[None]):
             ("Next action", f"{detail.next_action or '—'} (due {due})"),
             ("Created", _when(detail.created_at)),
             ("In stage since", _when(detail.stage_entered_at)),
+            ("Last touch", _when(detail.last_touch_at)),
             ("Closed", _when(detail.closed_at)),
             ("Updated", _when(detail.updated_at)),
         ]

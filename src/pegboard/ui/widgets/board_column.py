@@ -41,6 +41,7 @@ class LeadCard(Static):
         text-wrap: nowrap;
         text-overflow: ellipsis;
         &.-referral { border-left: tall $success; }
+        &.-stale { border-left: tall $warning; }
         &.-overdue { background: $error 15%; }
         &.-selected { border-left: tall $accent; }
         &.-selected.-active-column { background: $accent 45%; border-left: outer $accent; }
@@ -51,6 +52,7 @@ class LeadCard(Static):
         self,
         card: Card,
         *,
+        stale_after_days: int | None,
         now: datetime,
         today: date,
         currency: str,
@@ -58,7 +60,9 @@ class LeadCard(Static):
         active: bool,
     ) -> None:
         overdue = card.is_overdue(today)
+        stale = card.is_stale(now, stale_after_days)
         self.set_class(card.is_referral, "-referral")
+        self.set_class(stale, "-stale")
         self.set_class(overdue, "-overdue")
         self.set_class(selected, "-selected")
         self.set_class(selected and active, "-active-column")
@@ -70,12 +74,13 @@ class LeadCard(Static):
         text.append(f"\n{value} · ")
         text.append(via, style="green" if card.is_referral else "")
         days = card.days_in_stage(now)
+        text.append("\n")
         if card.due_date is None:
-            text.append(f"\n{days}d in stage")
+            text.append(f"{days}d in stage")
         else:
             label = "today" if card.is_due_today(today) else card.due_date.strftime("%b %d")
             style = "bold red" if overdue else ("bold yellow" if card.is_due_today(today) else "")
-            text.append(f"\n{days}d · ")
+            text.append(f"{days}d · ")
             text.append(("⚠ " if overdue else "→ ") + label, style=style)
         self.update(text)
 
@@ -146,6 +151,7 @@ class BoardColumn(Vertical):
                 slot.display = True
                 slot.show_card(
                     cards[index],
+                    stale_after_days=summary.stage.stale_after_days,
                     now=now,
                     today=today,
                     currency=currency,
