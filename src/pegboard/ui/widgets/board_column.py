@@ -60,12 +60,18 @@ class LeadCard(Static):
         active: bool,
     ) -> None:
         overdue = card.is_overdue(today)
-        stale = card.is_stale(now, stale_after_days)
-        self.set_class(card.is_referral, "-referral")
-        self.set_class(stale, "-stale")
-        self.set_class(overdue, "-overdue")
-        self.set_class(selected, "-selected")
-        self.set_class(selected and active, "-active-column")
+        states = {
+            "-referral": card.is_referral,
+            "-stale": card.is_stale(now, stale_after_days),
+            "-overdue": overdue,
+            "-selected": selected,
+            "-active-column": selected and active,
+        }
+        wanted = {name for name, on in states.items() if on}
+        # One restyle per card, and none when nothing changed: set_class per state
+        # restyles each time, which was most of the board's drawing cost.
+        if wanted != set(self.classes):
+            self.set_classes(wanted)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(("★ " if card.is_referral else "") + card.name, style="bold")
         text.append("\n" + (card.company or card.title), style="dim")
