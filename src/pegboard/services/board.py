@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from pegboard.config import Settings, Stage
+from pegboard.services.leads import join_contact_and_partner
 from pegboard.store.models import Contact, Lead, Partner, db
 
 FILTER_KEYS = ("source", "partner")
@@ -170,23 +171,22 @@ def column_cards(
     )
     partner_contact = Contact.alias("partner_contact")
     query = (
-        Lead.select(
-            Lead.id,
-            Lead.title,
-            Contact.name,
-            Contact.company,
-            Lead.value_cents,
-            Lead.source,
-            partner_contact.name,
-            Lead.stage_entered_at,
-            Lead.due_date,
-            Lead.next_action,
-            Lead.last_touch_at,
+        join_contact_and_partner(
+            Lead.select(
+                Lead.id,
+                Lead.title,
+                Contact.name,
+                Contact.company,
+                Lead.value_cents,
+                Lead.source,
+                partner_contact.name,
+                Lead.stage_entered_at,
+                Lead.due_date,
+                Lead.next_action,
+                Lead.last_touch_at,
+            ),
+            partner_contact,
         )
-        .join(Contact, on=Lead.contact == Contact.id)
-        .switch(Lead)
-        .join(Partner, JOIN.LEFT_OUTER, on=Lead.referred_by == Partner.id)
-        .join(partner_contact, JOIN.LEFT_OUTER, on=Partner.contact == partner_contact.id)
         .where(Lead.id.in_(page))
         .order_by(Lead.position, Lead.id)
     )

@@ -384,10 +384,20 @@ class LeadService:
 # -- records for scripts (the command line's --json) --------------------------
 
 
+def join_contact_and_partner(query, partner_contact):
+    """Join a Lead query to its contact and, if any, the referring partner's contact."""
+    return (
+        query.join(Contact, on=Lead.contact == Contact.id)
+        .switch(Lead)
+        .join(Partner, JOIN.LEFT_OUTER, on=Lead.referred_by == Partner.id)
+        .join(partner_contact, JOIN.LEFT_OUTER, on=Partner.contact == partner_contact.id)
+    )
+
+
 def lead_records(stage: str | None = None, include_archived: bool = False) -> list[dict[str, Any]]:
     """Leads as plain dicts, one query, for `pegboard leads --json`."""
     partner_contact = Contact.alias("partner_contact")
-    query = (
+    query = join_contact_and_partner(
         Lead.select(
             Lead.id,
             Lead.title,
@@ -406,13 +416,9 @@ def lead_records(stage: str | None = None, include_archived: bool = False) -> li
             Lead.closed_at,
             Lead.lost_reason,
             Lead.archived_at,
-        )
-        .join(Contact, on=Lead.contact == Contact.id)
-        .switch(Lead)
-        .join(Partner, JOIN.LEFT_OUTER, on=Lead.referred_by == Partner.id)
-        .join(partner_contact, JOIN.LEFT_OUTER, on=Partner.contact == partner_contact.id)
-        .order_by(Lead.id)
-    )
+        ),
+        partner_contact,
+    ).order_by(Lead.id)
     if stage:
         query = query.where(Lead.stage == stage)
     if not include_archived:

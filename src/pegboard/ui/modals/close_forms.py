@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from pegboard.money import cents_to_text
 from pegboard.services.leads import parse_value
 from pegboard.ui.modals.form_screen import FormScreen
-from pegboard.ui.modals.lead_form import problem_of
+from pegboard.ui.modals.lead_form import amount_field
 from pegboard.ui.widgets.form_field import FormField
 
 COMMON_LOST_REASONS = (
@@ -28,13 +27,7 @@ class WonForm(FormScreen[int]):
         self.TITLE_TEXT = f"Won: {lead_name}"
 
     def fields(self) -> ComposeResult:
-        yield FormField(
-            "Final value",
-            cents_to_text(self.value_cents) if self.value_cents else "",
-            check=lambda text: problem_of(parse_value, text),
-            placeholder="what the deal closed at",
-            id="value",
-        )
+        yield amount_field("Final value", self.value_cents, "what the deal closed at")
 
     def result(self) -> int:
         return parse_value(self.field("value").value)

@@ -24,6 +24,30 @@ def problem_of(parse, text: str) -> str | None:
     return None
 
 
+def due_field(today: date, value: date | None, placeholder: str) -> FormField:
+    """A follow-up date field: YYYY-MM-DD, today, tomorrow, +3d, +1w; empty is fine."""
+    return FormField(
+        "Due",
+        value.isoformat() if value else "",
+        check=lambda text: (
+            problem_of(lambda t: parse_date(t, today), text) if text.strip() else None
+        ),
+        placeholder=placeholder,
+        id="due",
+    )
+
+
+def amount_field(label: str, cents: int, placeholder: str) -> FormField:
+    """A money field in the currency's units; empty means zero."""
+    return FormField(
+        label,
+        cents_to_text(cents) if cents else "",
+        check=lambda text: problem_of(parse_value, text),
+        placeholder=placeholder,
+        id="value",
+    )
+
+
 class LeadForm(FormScreen[LeadDraft]):
     """The lead's contact, what it is worth, where it came from, and the next step."""
 
@@ -50,13 +74,7 @@ class LeadForm(FormScreen[LeadDraft]):
         yield FormField(
             "Title", draft.title, placeholder="what they want (default: the name)", id="title"
         )
-        yield FormField(
-            "Value",
-            cents_to_text(draft.value_cents) if draft.value_cents else "",
-            check=lambda text: problem_of(parse_value, text),
-            placeholder="e.g. 1200 or 1200.50",
-            id="value",
-        )
+        yield amount_field("Value", draft.value_cents, "e.g. 1200 or 1200.50")
         yield FormField(
             "Source",
             draft.source,
@@ -70,15 +88,7 @@ class LeadForm(FormScreen[LeadDraft]):
             id="source",
         )
         yield FormField("Next action", draft.next_action, placeholder="e.g. Call back", id="next")
-        yield FormField(
-            "Due",
-            draft.due_date.isoformat() if draft.due_date else "",
-            check=lambda text: (
-                problem_of(lambda t: parse_date(t, self.today), text) if text.strip() else None
-            ),
-            placeholder="YYYY-MM-DD, today, tomorrow, +3d",
-            id="due",
-        )
+        yield due_field(self.today, draft.due_date, "YYYY-MM-DD, today, tomorrow, +3d")
 
     def result(self) -> LeadDraft:
         due = self.field("due").value

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from pegboard.clock import parse_date
 from pegboard.services.leads import TOUCH_KINDS
 from pegboard.ui.modals.form_screen import FormScreen
-from pegboard.ui.modals.lead_form import problem_of
+from pegboard.ui.modals.lead_form import due_field
 from pegboard.ui.widgets.form_field import FormField
 
 
@@ -44,15 +44,7 @@ class TouchForm(FormScreen[TouchDraft]):
         yield FormField(
             "Next action", "", placeholder="leave empty to keep the current one", id="next"
         )
-        yield FormField(
-            "Due",
-            "",
-            check=lambda text: (
-                problem_of(lambda t: parse_date(t, self.today), text) if text.strip() else None
-            ),
-            placeholder="next follow-up: +3d, tomorrow, YYYY-MM-DD",
-            id="due",
-        )
+        yield due_field(self.today, None, "next follow-up: +3d, tomorrow, YYYY-MM-DD")
 
     def result(self) -> TouchDraft:
         due = self.field("due").value
