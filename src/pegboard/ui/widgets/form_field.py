@@ -47,7 +47,7 @@ class FormField(Horizontal):
             &.-invalid { border: none; background: $error 20%; }
             &.-invalid:focus { border: none; background: $error 30%; }
         }
-        & > .field-error { width: 30; padding-left: 1; color: $text-error; }
+        & > .field-error { width: auto; max-width: 32; padding-left: 1; color: $text-error; }
     }
     """
 
