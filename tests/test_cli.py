@@ -147,3 +147,89 @@ def test_python_dash_m_and_version():
     )
     assert result.returncode == 0
     assert result.stdout.startswith("pegboard ")
+
+
+def test_referral_log_received_creates_a_lead(run):
+    code, _, err = run(
+        "referral", "log", "--partner", "Dana Keller", "--received", "--person", "Ann Lee"
+    )
+    assert code == 2 and "--create-partner" in err
+    code, out, err = run(
+        "referral",
+        "log",
+        "--partner",
+        "Dana Keller",
+        "--received",
+        "--person",
+        "Ann Lee",
+        "--phone",
+        "+1 555 0100",
+        "--create-partner",
+    )
+    assert code == 0
+    lines = out.split()
+    assert lines[0] == "referral" and lines[2] == "lead"
+    assert "created partner" in err
+    (lead,) = json.loads(run("leads", "--json")[1])
+    assert lead["id"] == int(lines[3])
+    assert (lead["source"], lead["partner"], lead["phone"]) == (
+        "referral",
+        "Dana Keller",
+        "+1 555 0100",
+    )
+    code, out, _ = run("referral", "log", "--partner", "dana keller", "--given", "--person", "Bob")
+    assert code == 0 and "lead" not in out
+
+
+def test_referral_log_rejects_bad_input_and_writes_nothing(run):
+    with pytest.raises(SystemExit) as caught:
+        run("referral", "log", "--partner", "X", "--received", "--given", "--person", "A")
+    assert caught.value.code == 2
+    code, _, err = run(
+        "referral",
+        "log",
+        "--partner",
+        "X",
+        "--received",
+        "--person",
+        "A",
+        "--email",
+        "nope",
+        "--create-partner",
+    )
+    assert code == 2 and "email" in err
+    assert json.loads(run("partners", "--json")[1]) == []
+
+
+def test_partners_json_has_the_reciprocity_figures(run):
+    for _ in range(2):
+        run(
+            "referral",
+            "log",
+            "--partner",
+            "Dana",
+            "--received",
+            "--person",
+            "P",
+            "--create-partner",
+        )
+    run("referral", "log", "--partner", "Raj", "--given", "--person", "Q", "--create-partner")
+    code, out, _ = run("partners", "--json")
+    records = {r["name"]: r for r in json.loads(out)}
+    assert (records["Dana"]["received"], records["Dana"]["given"]) == (2, 0)
+    assert records["Dana"]["balance"] == 2 and records["Dana"]["owed"] is True
+    assert records["Raj"]["balance"] == -1 and records["Raj"]["owed"] is False
+    assert set(records["Raj"]) >= {
+        "name",
+        "category",
+        "received",
+        "given",
+        "balance",
+        "closed_value_cents",
+        "last_exchange",
+        "owed",
+    }
+    code, out, _ = run("partners")
+    assert "Dana" in out and "OWED" in out
+    code, _, err = run("partners", "--sort", "vibes")
+    assert code == 2 and "sort by" in err

@@ -81,6 +81,35 @@ def build_parser() -> argparse.ArgumentParser:
     move.add_argument("--reason", default=None, help="why it was lost (required for lost)")
     move.add_argument("--at", default=None, help="when it moved (default: now)")
 
+    referral = commands.add_parser("referral", help="log a referral from the shell")
+    referral_commands = referral.add_subparsers(
+        dest="referral_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    log = referral_commands.add_parser(
+        "log", help="log a referral; prints its id (and, for received, the new lead's id)"
+    )
+    log.add_argument("--partner", required=True, help="the partner's name")
+    direction = log.add_mutually_exclusive_group(required=True)
+    direction.add_argument("--received", action="store_true", help="they sent someone to me")
+    direction.add_argument("--given", action="store_true", help="I sent someone to them")
+    log.add_argument("--person", required=True, help="who was referred")
+    log.add_argument("--phone", default="")
+    log.add_argument("--email", default="")
+    log.add_argument("--note", default="")
+    log.add_argument("--warmth", type=int, default=None, help="1 (name only) to 5 (introduced)")
+    log.add_argument("--at", default=None, help="when (default: now)")
+    log.add_argument(
+        "--create-partner", action="store_true", help="create the partner if there is none"
+    )
+
+    partners = commands.add_parser("partners", help="list partners with give/get balance")
+    partners.add_argument(
+        "--sort",
+        default="balance",
+        help="name, category, received, given, balance, closed or last (default balance)",
+    )
+    partners.add_argument("--json", action="store_true", help="JSON for scripts")
+
     leads = commands.add_parser("leads", help="list leads")
     leads.add_argument("--stage", default=None, help="only this stage")
     leads.add_argument("--archived", action="store_true", help="include archived leads")
@@ -94,7 +123,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return run_app(args)
-        handler = {"demo": cmd_demo, "lead": cmd_lead, "leads": cmd_leads}[args.command]
+        handler = {
+            "demo": cmd_demo,
+            "lead": cmd_lead,
+            "leads": cmd_leads,
+            "referral": cmd_referral,
+            "partners": cmd_partners,
+        }[args.command]
         return handler(args)
     except CommandError as error:
         print(f"pegboard: error: {error}", file=sys.stderr)
@@ -228,4 +263,75 @@ def cmd_leads(args: argparse.Namespace) -> int:
             f"  due {due:<10}  {record['contact']}{company}: {record['title']}"
         )
     print(f"{len(records)} leads", file=sys.stderr)
+    return 0
+
+
+def _partner_service(context: Context):
+    from pegboard.services.leads import LeadService
+    from pegboard.services.partners import PartnerService
+
+    return PartnerService(
+        context.settings, context.clock, LeadService(context.settings, context.clock)
+    )
+
+
+def cmd_referral(args: argparse.Namespace) -> int:
+    from pegboard.services.errors import ServiceError
+    from pegboard.services.partners import ReferralDraft
+
+    context = open_context(args)
+    partners = _partner_service(context)
+    at = _parse(parse_datetime, args.at, "--at") if args.at else None
+    if args.phone and args.email:
+        raise CommandError("give --phone or --email, not both")
+    known = partners.find_partner(args.partner)
+    if known is None and not args.create_partner:
+        raise CommandError(
+            f"no partner named {args.partner!r} (add --create-partner to create one)"
+        )
+    draft = ReferralDraft(
+        direction="received" if args.received else "given",
+        person=args.person,
+        partner_id=known.id if known else None,
+        new_partner=args.partner if known is None else "",
+        reach=args.phone or args.email,
+        note=args.note,
+        warmth=args.warmth,
+    )
+    try:
+        logged = partners.log_referral(draft, at=at)
+    except ServiceError as error:
+        raise CommandError(str(error)) from None
+    print(f"referral {logged.referral_id}")
+    if logged.lead_id is not None:
+        print(f"lead {logged.lead_id}")
+    if logged.partner_created:
+        print(f"created partner {args.partner}", file=sys.stderr)
+    return 0
+
+
+def cmd_partners(args: argparse.Namespace) -> int:
+    from pegboard.money import format_cents
+    from pegboard.services.errors import ServiceError
+    from pegboard.services.partners import partner_records
+
+    context = open_context(args)
+    try:
+        rows = _partner_service(context).partner_rows(sort=args.sort)
+    except ServiceError as error:
+        raise CommandError(str(error)) from None
+    if args.json:
+        json.dump(partner_records(rows), sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    currency = context.settings.currency
+    for row in rows:
+        last = row.last_exchange.date().isoformat() if row.last_exchange else "-"
+        owed = "OWED" if row.owed else ""
+        print(
+            f"{row.name:<24} {row.category:<12} got {row.received:>4}  gave {row.given:>4}  "
+            f"balance {row.balance:>+4}  closed {format_cents(row.closed_value_cents, currency):>12}"
+            f"  last {last:<10} {owed}"
+        )
+    print(f"{len(rows)} partners", file=sys.stderr)
     return 0

@@ -75,6 +75,8 @@ class Settings:
     """The source that marks a warm, referred lead."""
     qualification: tuple[str, ...] = DEFAULT_QUALIFICATION
     """The written definition of 'qualified', one criterion a line."""
+    owe_when_balance_over: int = 0
+    """I owe a partner when they sent me more than this many referrals above what I sent them."""
     currency: str = "USD"
     theme: str = "textual-dark"
     keymap: dict[str, str] = field(default_factory=dict)
@@ -122,6 +124,7 @@ def to_toml_dict(settings: Settings) -> dict[str, Any]:
             "referral_source": settings.referral_source,
             "qualification": list(settings.qualification),
         },
+        "partners": {"owe_when_balance_over": settings.owe_when_balance_over},
         "keymap": dict(settings.keymap),
     }
 
@@ -207,7 +210,7 @@ class _Reader:
 
     def settings(self, data: dict[str, Any]) -> Settings:
         defaults = Settings()
-        self.check_keys(data, {"currency", "theme", "pipeline", "leads", "keymap"}, "")
+        self.check_keys(data, {"currency", "theme", "pipeline", "leads", "partners", "keymap"}, "")
         currency = self.string(data.get("currency", defaults.currency), "currency").upper()
         if not re.fullmatch(r"[A-Z]{3}", currency):
             raise self.fail("currency", f"must be a 3-letter code such as USD, not {currency!r}")
@@ -237,6 +240,12 @@ class _Reader:
             leads.get("qualification", list(defaults.qualification)), "qualification"
         )
 
+        partners = self.table(data, "partners")
+        self.check_keys(partners, {"owe_when_balance_over"}, "partners.")
+        owe_over = partners.get("owe_when_balance_over", defaults.owe_when_balance_over)
+        if isinstance(owe_over, bool) or not isinstance(owe_over, int) or owe_over < 0:
+            raise self.fail("owe_when_balance_over", "must be a whole number, 0 or more")
+
         keymap = self.table(data, "keymap")
         for key, value in keymap.items():
             self.string(value, f"keymap.{key}")
@@ -247,6 +256,7 @@ class _Reader:
             sources=sources,
             referral_source=referral,
             qualification=qualification,
+            owe_when_balance_over=owe_over,
             currency=currency,
             theme=theme,
             keymap=dict(keymap),

@@ -14,7 +14,7 @@ from pegboard.config import Settings, Stage
 from pegboard.money import parse_cents
 from pegboard.services.contacts import check_email, check_phone, find_or_create_contact
 from pegboard.services.errors import NotFound, ServiceError
-from pegboard.store.models import Contact, Lead, Partner, StageChange, Touch, db
+from pegboard.store.models import Contact, Lead, Partner, Referral, StageChange, Touch, db
 
 TOUCH_KINDS = ("call", "email", "meeting", "message", "note")
 UNDO_DEPTH = 50
@@ -63,6 +63,8 @@ class _UndoEntry:
     snapshots: list[dict[str, Any]]
     stage_change_ids: list[int] = field(default_factory=list)
     lead_id: int = 0
+    referrals: list[tuple[int, str, int]] = field(default_factory=list)
+    """(id, outcome, value_cents) of the lead's referrals before the change."""
 
 
 _RESTORED = (
@@ -189,6 +191,7 @@ class LeadService:
             lead.next_action = draft.next_action
             lead.due_date = draft.due_date
             self._touch_row(lead, now)
+            self._sync_referrals(lead, now)
 
     def move_lead(
         self,
@@ -241,6 +244,7 @@ class LeadService:
                 lead=lead, from_stage=origin, to_stage=stage_id, changed_at=at
             )
             entry.stage_change_ids.append(change.id)
+            entry.referrals = self._sync_referrals(lead, now)
             self._push(entry)
         return MoveResult(lead_id, origin, stage_id)
 
@@ -310,6 +314,10 @@ class LeadService:
                 self._touch_row(lead, now)
             if entry.stage_change_ids:
                 StageChange.delete().where(StageChange.id.in_(entry.stage_change_ids)).execute()
+            for referral_id, outcome, value_cents in entry.referrals:
+                Referral.update(outcome=outcome, value_cents=value_cents, updated_at=now).where(
+                    Referral.id == referral_id
+                ).execute()
         return entry.description, entry.lead_id
 
     @property
@@ -363,6 +371,25 @@ class LeadService:
             .scalar()
         )
         return 0 if lowest is None else lowest - 1
+
+    def _sync_referrals(self, lead: Lead, now: datetime) -> list[tuple[int, str, int]]:
+        """The referral behind a lead follows it: won -> converted at the lead's value,
+        lost -> no fit, open again -> open. Returns what they were, for undo."""
+        received = (Referral.lead == lead.id) & (Referral.direction == "received")
+        before = [
+            (row.id, row.outcome, row.value_cents)
+            for row in Referral.select(Referral.id, Referral.outcome, Referral.value_cents).where(
+                received
+            )
+        ]
+        if before:
+            closes = next((st.closes for st in self.settings.stages if st.id == lead.stage), None)
+            outcome = {"won": "converted", "lost": "no_fit"}.get(closes or "", "open")
+            value = lead.value_cents if outcome == "converted" else 0
+            Referral.update(outcome=outcome, value_cents=value, updated_at=now).where(
+                received
+            ).execute()
+        return before
 
     @staticmethod
     def _touch_row(lead: Lead, now: datetime) -> None:
