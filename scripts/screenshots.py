@@ -54,6 +54,15 @@ async def shoot(workdir: Path) -> list[Path]:
         await app.workers.wait_for_complete()
         await pilot.pause()
         save("board-filter")
+        await pilot.press("escape", "r", *"dan", "tab", *"Gina Ruiz", "tab", *"+1 555 0199")
+        await pilot.pause()
+        save("quick-log")
+        await pilot.press("escape", "y", "3")
+        await pilot.pause()
+        save("partners")
+        await pilot.press("enter")
+        await pilot.pause()
+        save("partner-detail")
     return saved
 
 

@@ -53,8 +53,8 @@ async def test_board_shows_a_column_per_stage_with_count_and_value(app, make_lea
             "won",
             "lost",
         ]
-        assert header_text(app, "new") == "NEW 2\n$1.5k"
-        assert header_text(app, "won") == "WON 1\n$50"
+        assert header_text(app, "new") == "NEW · 2\n$1.5k"
+        assert header_text(app, "won") == "WON · 1\n$50"
         cards = [
             str(card.content) for card in board(app).column("new").query(LeadCard) if card.display
         ]
@@ -106,7 +106,7 @@ async def test_card_walks_across_stages_with_the_cursor_following(app, make_lead
             "qualified",
             "contacted",
         ]
-        assert "CONTACTED 2\n" in header_text(app, "contacted")
+        assert "CONTACTED · 2\n" in header_text(app, "contacted")
 
 
 async def test_cancelling_the_checklist_does_not_move(app, make_lead):
@@ -232,7 +232,7 @@ async def test_archive_then_undo(app, make_lead):
         assert selected(app) == "Ann"
         await pilot.press("a")
         assert Lead.get_by_id(ann).archived_at is not None
-        assert "NEW 1\n" in header_text(app, "new")
+        assert "NEW · 1\n" in header_text(app, "new")
         assert selected(app) == "Bob"
         await pilot.press("u")
         assert Lead.get_by_id(ann).archived_at is None
@@ -284,8 +284,8 @@ async def test_filter_narrows_and_escape_clears(app, make_lead):
         await pilot.press("slash", *"lee")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "NEW 1\n" in header_text(app, "new")
-        assert "CONTACTED 1\n" in header_text(app, "contacted")
+        assert "NEW · 1\n" in header_text(app, "new")
+        assert "CONTACTED · 1\n" in header_text(app, "contacted")
         await pilot.press("enter")
         assert app.focused is None
         await pilot.press("l")
@@ -293,11 +293,11 @@ async def test_filter_narrows_and_escape_clears(app, make_lead):
         await pilot.press("slash", *" source:website")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "CONTACTED 0\n" in header_text(app, "contacted")
+        assert "CONTACTED · 0\n" in header_text(app, "contacted")
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "NEW 2\n" in header_text(app, "new")
+        assert "NEW · 2\n" in header_text(app, "new")
         assert not board(app).query_one("#filter-bar").display
 
 
@@ -306,7 +306,7 @@ async def test_empty_board_keys_do_not_crash(app):
         await pilot.press("j", "L", "w", "x", "e", "t", "a", "enter", "J", "u")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
-        assert "NEW 0\n" in header_text(app, "new")
+        assert "NEW · 0\n" in header_text(app, "new")
 
 
 async def test_big_board_mounts_a_bounded_pool_of_cards(app, settings, clock):

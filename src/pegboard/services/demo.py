@@ -256,6 +256,11 @@ class _DemoWriter:
                     [lead_contact_ids[index], index, kind, rng.choice(TOUCH_NOTES[kind]), at]
                 )
                 last = max(last, at)
+            # Most open leads are being worked: a touch in the last few days.
+            if leads[index][14] is None and rng.random() < 0.7:
+                at = now - timedelta(hours=rng.randrange(1, 24 * 3))
+                touches.append([lead_contact_ids[index], index, "call", "Checked in", at])
+                last = max(last, at)
             leads[index][11] = last
         lead_ids = self._insert(Lead, lead_fields, leads)
 

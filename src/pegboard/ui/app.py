@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from textual.app import App
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
+from pegboard.services.errors import ServiceError
 from pegboard.services.leads import LeadService
+from pegboard.services.partners import PartnerMatch, PartnerService, ReferralDraft
+from pegboard.ui.modals.quick_log import QuickLog
 from pegboard.ui.screens.board import BoardScreen
+from pegboard.ui.screens.partners import PartnersScreen
 
 
 class PegboardApp(App[None]):
@@ -18,6 +26,12 @@ class PegboardApp(App[None]):
     AUTO_FOCUS = None
     """Keys go to the screen itself (the board has no focusable cards); forms set their own."""
 
+    BINDINGS = [
+        Binding("2", "switch_mode('board')", "Board", id="app.board"),
+        Binding("3", "switch_mode('partners')", "Partners", id="app.partners"),
+        Binding("r", "quick_log", "Log referral", id="app.quick-log"),
+    ]
+
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None, db_label: str = ""
     ) -> None:
@@ -26,7 +40,9 @@ class PegboardApp(App[None]):
         self.clock = clock or Clock()
         self.db_label = db_label
         self.leads = LeadService(settings, self.clock)
+        self.partners = PartnerService(settings, self.clock, self.leads)
         self.add_mode("board", lambda: BoardScreen(self.leads, self.settings, self.clock))
+        self.add_mode("partners", lambda: PartnersScreen(self.partners, self.settings, self.clock))
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
@@ -36,3 +52,56 @@ class PegboardApp(App[None]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.switch_mode("board")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Log referral", "Log a referral received or given (r)", self.action_quick_log
+        )
+        yield SystemCommand("Board", "The leads board (2)", lambda: self.switch_mode("board"))
+        yield SystemCommand(
+            "Partners",
+            "Referral partners and reciprocity (3)",
+            lambda: self.switch_mode("partners"),
+        )
+
+    def action_quick_log(self) -> None:
+        if isinstance(self.screen, ModalScreen):
+            return
+        self.open_quick_log()
+
+    def open_quick_log(
+        self, direction: str = "received", partner: PartnerMatch | None = None
+    ) -> None:
+        """The phone-call path: a small form, saved in one transaction."""
+
+        def save(draft: ReferralDraft | None) -> None:
+            if draft is None:
+                return
+            try:
+                logged = self.partners.log_referral(draft)
+            except ServiceError as error:
+                self.notify(str(error), severity="error", timeout=6)
+                return
+            name = partner.name if partner and logged.partner_id == partner.id else None
+            name = (
+                name
+                or draft.new_partner
+                or next(
+                    (p.name for p in self.partners.all_partners() if p.id == logged.partner_id), ""
+                )
+            )
+            if logged.lead_id is not None:
+                message = f"{draft.person} (from {name}) is on the board, call due today"
+            else:
+                message = f"Logged {draft.person} sent to {name}"
+            if logged.partner_created:
+                message += f" · new partner {name}"
+            self.notify(message, timeout=4)
+            reload = getattr(self.screen, "reload_data", None)
+            if reload is not None:
+                reload()
+
+        self.push_screen(
+            QuickLog(self.partners.all_partners(), partner=partner, direction=direction), save
+        )

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label
+from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
 from pegboard.clock import Clock
@@ -35,6 +35,7 @@ from pegboard.ui.modals.qualify_form import QualifyForm
 from pegboard.ui.modals.touch_form import TouchDraft, TouchForm
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.widgets.board_column import BoardColumn, cards_that_fit
+from pegboard.ui.widgets.filter_bar import FilterBar
 
 BOARD_CHROME_ROWS = 2
 """Screen rows that are not the board: header and footer."""
@@ -100,16 +101,18 @@ class BoardScreen(Screen):
         with Horizontal(id="board"):
             for stage in self.settings.stages:
                 yield BoardColumn(stage.id, self.capacity)
-        with Horizontal(id="filter-bar"):
-            yield Label("Filter ", id="filter-label")
-            yield Input(
-                placeholder="text, source:referral, partner:name — enter keeps, esc clears",
-                id="filter-input",
-            )
+        yield FilterBar("text, source:referral, partner:name — enter keeps, esc clears")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Board"
+        self.refresh_board()
+
+    def on_screen_resume(self) -> None:
+        if self.summaries:
+            self.refresh_board()
+
+    def reload_data(self) -> None:
         self.refresh_board()
 
     async def on_resize(self, event: Resize) -> None:

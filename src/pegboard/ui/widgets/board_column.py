@@ -43,7 +43,7 @@ class LeadCard(Static):
         &.-referral { border-left: tall $success; }
         &.-stale { border-left: tall $warning; }
         &.-overdue { background: $error 15%; }
-        &.-selected { border-left: tall $accent; }
+        &.-selected { background: $foreground 12%; }
         &.-selected.-active-column { background: $accent 45%; border-left: outer $accent; }
     }
     """
@@ -74,7 +74,8 @@ class LeadCard(Static):
             self.set_classes(wanted)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(("★ " if card.is_referral else "") + card.name, style="bold")
-        text.append("\n" + (card.company or card.title), style="dim")
+        subtitle = card.company or (card.title if card.title != card.name else "")
+        text.append("\n" + subtitle, style="dim")
         value = format_cents(card.value_cents, currency, whole=True) if card.value_cents else "—"
         via = f"via {card.partner}" if card.partner else (card.source or "no source")
         text.append(f"\n{value} · ")
@@ -148,8 +149,7 @@ class BoardColumn(Vertical):
         self.cards = cards
         self.set_class(active, "-active")
         header = Text(no_wrap=True, overflow="ellipsis")
-        header.append(summary.stage.label.upper(), style="bold")
-        header.append(f" {summary.count:,}")
+        header.append(f"{summary.stage.label.upper()} · {summary.count:,}", style="bold")
         header.append(f"\n{format_compact(summary.total_cents, currency)}")
         self.query_one(".column-header", Static).update(header)
         for index, slot in enumerate(self.query(LeadCard)):

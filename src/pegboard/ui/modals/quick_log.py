@@ -1,0 +1,176 @@
+"""The phone-call path: log a referral in a few keystrokes from any screen.
+
+Partner (a few letters, tab takes the highlighted match, or a new name),
+person, phone or email, note, direction. Enter saves from any field. Returns
+a ReferralDraft; the app saves it.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from pegboard.services.partners import (
+    PartnerMatch,
+    ReferralDraft,
+    rank_partners,
+    reach_problem,
+)
+from pegboard.ui.modals.confirm import Confirm
+from pegboard.ui.modals.form_screen import FormScreen
+from pegboard.ui.widgets.direction_toggle import DirectionToggle
+from pegboard.ui.widgets.form_field import FormField
+
+NEW_PARTNER = "new"
+"""Option id of the 'create this partner' line."""
+
+
+class QuickLog(FormScreen[ReferralDraft]):
+    DEFAULT_CSS = """
+    QuickLog {
+        & #partner-matches {
+            height: auto;
+            max-height: 6;
+            margin: -1 0 1 14;
+            border: none;
+            background: $surface;
+            padding: 0;
+        }
+        & #direction-row { height: 1; margin-bottom: 1; }
+        & #direction-row > Label { width: 14; color: $text-muted; }
+    }
+    """
+
+    BINDINGS = [
+        Binding(
+            "tab", "take_match", "Take match", show=False, priority=True, id="quick-log.take-match"
+        ),
+        Binding("down", "match(1)", "Next match", show=False, id="quick-log.next-match"),
+        Binding("up", "match(-1)", "Previous match", show=False, id="quick-log.previous-match"),
+        Binding("enter", "save", "Save", show=False, id="quick-log.save"),
+    ]
+
+    TITLE_TEXT = "Log a referral"
+    HINT = "tab takes the highlighted partner · enter saves from any field · esc cancels"
+
+    def __init__(
+        self,
+        partners: list[PartnerMatch],
+        *,
+        partner: PartnerMatch | None = None,
+        direction: str = "received",
+    ) -> None:
+        super().__init__()
+        self.partners = partners
+        self.chosen = partner
+        self.direction = direction
+
+    def fields(self) -> ComposeResult:
+        yield FormField(
+            "Partner *",
+            self.chosen.name if self.chosen else "",
+            check=lambda text: None if text.strip() else "who sent them? type a few letters",
+            placeholder="a few letters of their name",
+            id="partner",
+        )
+        yield OptionList(id="partner-matches")
+        yield FormField(
+            "Person *",
+            check=lambda text: None if text.strip() else "the referred person's name",
+            placeholder="who was referred",
+            id="person",
+        )
+        yield FormField(
+            "Phone/email",
+            check=reach_problem,
+            placeholder="how to reach them",
+            id="reach",
+        )
+        yield FormField("Note", placeholder="what they need", id="note")
+        with Horizontal(id="direction-row"):
+            yield Label("Direction")
+            yield DirectionToggle(self.direction, id="direction")
+
+    def on_mount(self) -> None:
+        self.matches.display = False
+        target = self.field("person") if self.chosen else self.field("partner")
+        target.input.focus()
+
+    # -- partner matching ----------------------------------------------------
+
+    @property
+    def matches(self) -> OptionList:
+        return self.query_one("#partner-matches", OptionList)
+
+    @on(Input.Changed, "#partner Input")
+    def _rank(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        matches = self.matches
+        matches.clear_options()
+        if not text or (self.chosen and self.chosen.name == text):
+            matches.display = False
+            return
+        options = [
+            Option(f"{m.name}" + (f" · {m.category}" if m.category else ""), id=str(m.id))
+            for m in rank_partners(self.partners, text, limit=5)
+        ]
+        if not any(p.name.lower() == text.lower() for p in self.partners):
+            options.append(Option(f'+ new partner "{text}"', id=NEW_PARTNER))
+        matches.add_options(options)
+        matches.highlighted = 0
+        matches.display = True
+
+    def action_match(self, step: int) -> None:
+        matches = self.matches
+        if self.focused is self.field("partner").input and matches.option_count:
+            current = matches.highlighted or 0
+            matches.highlighted = max(0, min(current + step, matches.option_count - 1))
+        elif step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def action_take_match(self) -> None:
+        """Tab in Partner takes the highlighted match and moves on; elsewhere it just moves."""
+        partner_input = self.field("partner").input
+        if self.focused is partner_input and self.matches.display:
+            index = self.matches.highlighted
+            if index is not None:
+                option = self.matches.get_option_at_index(index)
+                if option.id != NEW_PARTNER:
+                    self.chosen = next(p for p in self.partners if str(p.id) == option.id)
+                    partner_input.value = self.chosen.name
+            self.matches.display = False
+        self.focus_next()
+
+    # -- result --------------------------------------------------------------
+
+    def result(self) -> ReferralDraft:
+        name = self.field("partner").value
+        partner = self.chosen if self.chosen and self.chosen.name == name else None
+        if partner is None:
+            partner = next((p for p in self.partners if p.name.lower() == name.lower()), None)
+        return ReferralDraft(
+            direction=self.query_one(DirectionToggle).direction,
+            person=self.field("person").value,
+            partner_id=partner.id if partner else None,
+            new_partner="" if partner else name,
+            reach=self.field("reach").value,
+            note=self.field("note").value,
+        )
+
+    def action_cancel(self) -> None:
+        """Ask before throwing away what was typed during the call."""
+        typed = any(field.value for field in self.query(FormField) if field.id != "partner")
+        typed = typed or (self.field("partner").value and not self.chosen)
+        if not typed:
+            self.dismiss(None)
+            return
+        self.app.push_screen(
+            Confirm("Discard this referral? What you typed will be lost."),
+            lambda discard: self.dismiss(None) if discard else None,
+        )

@@ -1,0 +1,200 @@
+"""One partner: their details and every referral exchanged, both ways."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from pegboard.clock import Clock, to_local
+from pegboard.config import Settings
+from pegboard.money import format_cents
+from pegboard.services.errors import ServiceError
+from pegboard.services.leads import lead_detail
+from pegboard.services.partners import (
+    OUTCOME_LABELS,
+    OUTCOMES,
+    WARMTH_LABELS,
+    Exchange,
+    PartnerMatch,
+    PartnerService,
+)
+from pegboard.ui.modals.close_forms import WonForm
+from pegboard.ui.screens.lead_detail import LeadDetailScreen
+
+
+class PartnerDetailScreen(Screen[None]):
+    DEFAULT_CSS = """
+    PartnerDetailScreen {
+        & #partner-info { padding: 1 2; height: auto; }
+        & #exchanges { height: 1fr; margin: 0 1; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="partner-detail.close"),
+        Binding("r", "log('received')", "Got referral", id="partner-detail.log-received"),
+        Binding("g", "log('given')", "Gave referral", id="partner-detail.log-given"),
+        Binding("o", "outcome", "Outcome", id="partner-detail.outcome"),
+        Binding("v", "value", "Value", id="partner-detail.value"),
+        Binding("k", "thanked", "Thanked", id="partner-detail.thanked"),
+        Binding("enter", "open_lead", "Open lead", id="partner-detail.open-lead"),
+    ]
+
+    def __init__(
+        self, partner_id: int, partners: PartnerService, settings: Settings, clock: Clock
+    ) -> None:
+        super().__init__()
+        self.partner_id = partner_id
+        self.partners = partners
+        self.settings = settings
+        self.clock = clock
+        self.exchanges: list[Exchange] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="partner-info")
+        yield DataTable(id="exchanges", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in (
+            "Date",
+            "Way",
+            "Person",
+            "Outcome",
+            "Value",
+            "Thanked",
+            "Warmth",
+            "Lead",
+            "Note",
+        ):
+            table.add_column(label)
+        self.reload_data()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload_data()
+
+    def reload_data(self) -> None:
+        detail = self.partners.partner_detail(self.partner_id)
+        self.detail = detail
+        self.sub_title = f"Partner · {detail.name}"
+        info = Table.grid(padding=(0, 2))
+        info.add_column(style="dim")
+        info.add_column()
+        received = sum(1 for x in detail.exchanges if x.direction == "received")
+        given = len(detail.exchanges) - received
+        info.add_row("Partner", Text(detail.name, style="bold"))
+        info.add_row("Company", detail.company or "—")
+        info.add_row("Category", detail.category or "—")
+        info.add_row("Reach", " · ".join(x for x in (detail.email, detail.phone) if x) or "—")
+        info.add_row("Since", detail.since.isoformat() if detail.since else "—")
+        info.add_row("Exchanges", f"got {received} · gave {given} · balance {received - given:+d}")
+        if detail.notes:
+            info.add_row("Notes", detail.notes)
+        self.query_one("#partner-info", Static).update(info)
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.exchanges = detail.exchanges
+        currency = self.settings.currency
+        for exchange in detail.exchanges:
+            table.add_row(
+                to_local(exchange.at).strftime("%Y-%m-%d"),
+                "→ me" if exchange.direction == "received" else "me →",
+                exchange.person or "—",
+                OUTCOME_LABELS[exchange.outcome],
+                format_cents(exchange.value_cents, currency, whole=True)
+                if exchange.value_cents
+                else "",
+                "✓" if exchange.thanked_at else "",
+                WARMTH_LABELS.get(exchange.warmth, "") if exchange.warmth else "",
+                self._stage_label(exchange.lead_stage),
+                exchange.note,
+            )
+        if row is not None and self.exchanges:
+            table.move_cursor(row=min(row, len(self.exchanges) - 1))
+
+    def _stage_label(self, stage_id: str | None) -> str:
+        if stage_id is None:
+            return ""
+        return next((s.label for s in self.settings.stages if s.id == stage_id), stage_id)
+
+    def selected(self) -> Exchange | None:
+        row = self.query_one(DataTable).cursor_row
+        if row is None or not 0 <= row < len(self.exchanges):
+            self.notify("No referral here yet: r or g logs one", severity="warning", timeout=3)
+            return None
+        return self.exchanges[row]
+
+    def _attempt(self, action) -> None:
+        try:
+            action()
+        except ServiceError as error:
+            self.notify(str(error), severity="error", timeout=5)
+            return
+        self.reload_data()
+
+    def action_outcome(self) -> None:
+        """Cycle open -> converted -> no fit (a lead's referral follows the lead instead)."""
+        exchange = self.selected()
+        if exchange is None:
+            return
+        if exchange.lead_id is not None:
+            self.notify(
+                "This referral follows its lead: win or lose the lead on the board", timeout=4
+            )
+            return
+        following = OUTCOMES[(OUTCOMES.index(exchange.outcome) + 1) % len(OUTCOMES)]
+        self._attempt(lambda: self.partners.set_outcome(exchange.id, following))
+
+    def action_value(self) -> None:
+        exchange = self.selected()
+        if exchange is None:
+            return
+        if exchange.lead_id is not None:
+            self.notify("This value is the lead's: edit the lead", timeout=4)
+            return
+
+        def save(value: int | None) -> None:
+            if value is not None:
+                self._attempt(lambda: self.partners.set_outcome(exchange.id, "converted", value))
+
+        self.app.push_screen(WonForm(exchange.person or "referral", exchange.value_cents), save)
+
+    def action_thanked(self) -> None:
+        exchange = self.selected()
+        if exchange is not None:
+            self._attempt(
+                lambda: self.partners.mark_thanked(exchange.id, exchange.thanked_at is None)
+            )
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_lead()
+
+    def action_open_lead(self) -> None:
+        exchange = self.selected()
+        if exchange is None:
+            return
+        if exchange.lead_id is None:
+            self.notify("A referral I gave has no lead of mine", timeout=3)
+            return
+        self.app.push_screen(
+            LeadDetailScreen(lead_detail(exchange.lead_id), self.settings, self.clock)
+        )
+
+    def action_log(self, direction: str) -> None:
+        detail = self.detail
+        partner = PartnerMatch(detail.id, detail.name, detail.company, detail.category)
+        self.app.open_quick_log(direction=direction, partner=partner)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

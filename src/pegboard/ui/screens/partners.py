@@ -1,0 +1,242 @@
+"""Referral partners: who sends me business, who I send business to, and who I owe."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input
+
+from pegboard.clock import Clock, to_local
+from pegboard.config import Settings
+from pegboard.money import format_cents
+from pegboard.services.errors import ServiceError
+from pegboard.services.partners import (
+    PARTNER_SORTS,
+    PartnerDraft,
+    PartnerMatch,
+    PartnerRow,
+    PartnerService,
+)
+from pegboard.ui.modals.partner_form import PartnerForm
+from pegboard.ui.screens.partner_detail import PartnerDetailScreen
+from pegboard.ui.widgets.filter_bar import FilterBar
+
+COLUMNS = (
+    ("name", "Partner"),
+    ("category", "Category"),
+    ("received", "Got"),
+    ("given", "Gave"),
+    ("balance", "Balance"),
+    ("closed", "Closed business"),
+    ("last", "Last exchange"),
+    ("owed", "Owed"),
+)
+
+
+class PartnersScreen(Screen):
+    """The partners table: give/get counts, balance, closed business, and an owed marker."""
+
+    CSS_PATH = "partners.tcss"
+
+    BINDINGS = [
+        Binding("enter", "open_partner", "Open", id="partners.open"),
+        Binding("r", "log('received')", "Got referral", id="partners.log-received"),
+        Binding("g", "log('given')", "Gave referral", id="partners.log-given"),
+        Binding("n", "new_partner", "New", id="partners.new"),
+        Binding("e", "edit_partner", "Edit", id="partners.edit"),
+        Binding("s", "sort", "Sort", id="partners.sort"),
+        Binding("S", "reverse", "Reverse", show=False, id="partners.reverse"),
+        Binding("a", "archive", "Archive", id="partners.archive"),
+        Binding("u", "undo", "Undo", id="partners.undo"),
+        Binding("slash", "filter", "Filter", id="partners.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="partners.clear-filter"),
+    ]
+
+    def __init__(self, partners: PartnerService, settings: Settings, clock: Clock) -> None:
+        super().__init__()
+        self.partners = partners
+        self.settings = settings
+        self.clock = clock
+        self.sort = "balance"
+        self.descending = True
+        self.text = ""
+        self.rows: list[PartnerRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="partners-table", cursor_type="row", zebra_stripes=True)
+        yield FilterBar("name, company or category — enter keeps, esc clears")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Partners"
+        table = self.table
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        self.reload_data()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload_data()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#partners-table", DataTable)
+
+    def reload_data(self, keep: int | None = None) -> None:
+        """Reload the table (one query), keeping the cursor on the same partner."""
+        table = self.table
+        current = keep if keep is not None else self.selected_id()
+        self.rows = self.partners.partner_rows(self.sort, self.descending, self.text)
+        table.clear()
+        currency = self.settings.currency
+        for row in self.rows:
+            last = to_local(row.last_exchange).strftime("%Y-%m-%d") if row.last_exchange else "—"
+            owed = []
+            if row.balance > self.settings.owe_when_balance_over:
+                owed.append("send some back")
+            if row.unthanked:
+                owed.append(f"thank for {row.unthanked}")
+            table.add_row(
+                row.name,
+                row.category or "—",
+                Text(str(row.received), justify="right"),
+                Text(str(row.given), justify="right"),
+                Text(f"{row.balance:+d}", justify="right"),
+                Text(format_cents(row.closed_value_cents, currency, whole=True), justify="right"),
+                last,
+                "● " + ", ".join(owed) if owed else "",
+                key=str(row.id),
+            )
+        self._label_columns()
+        ids = [row.id for row in self.rows]
+        if current in ids:
+            table.move_cursor(row=ids.index(current))
+
+    def _label_columns(self) -> None:
+        arrow = " ▼" if self.descending else " ▲"
+        for key, label in COLUMNS:
+            column = self.table.columns[key]
+            column.label = label + (arrow if key == self.sort else "")
+        self.table.refresh()
+
+    def selected_id(self) -> int | None:
+        table = self.table
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row].id
+
+    def selected(self) -> PartnerRow | None:
+        partner_id = self.selected_id()
+        return next((row for row in self.rows if row.id == partner_id), None)
+
+    def _selected_or_warn(self) -> PartnerRow | None:
+        row = self.selected()
+        if row is None:
+            self.notify("No partner here: add one with n", severity="warning", timeout=3)
+        return row
+
+    # -- actions -------------------------------------------------------------
+
+    def action_sort(self) -> None:
+        index = (PARTNER_SORTS.index(self.sort) + 1) % len(PARTNER_SORTS)
+        self.sort = PARTNER_SORTS[index]
+        self.descending = self.sort not in ("name", "category")
+        self.reload_data()
+
+    def action_reverse(self) -> None:
+        self.descending = not self.descending
+        self.reload_data()
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_partner()
+
+    def action_open_partner(self) -> None:
+        row = self._selected_or_warn()
+        if row is not None:
+            self.app.push_screen(
+                PartnerDetailScreen(row.id, self.partners, self.settings, self.clock)
+            )
+
+    def action_log(self, direction: str) -> None:
+        row = self.selected()
+        partner = PartnerMatch(row.id, row.name, row.company, row.category) if row else None
+        self.app.open_quick_log(direction=direction, partner=partner)
+
+    def action_new_partner(self) -> None:
+        def save(draft: PartnerDraft | None) -> None:
+            if draft is None:
+                return
+            try:
+                partner_id = self.partners.create_partner(draft)
+            except ServiceError as error:
+                self.notify(str(error), severity="error", timeout=5)
+                return
+            self.notify(f"Added partner {draft.name}", timeout=2)
+            self.reload_data(keep=partner_id)
+
+        self.app.push_screen(PartnerForm(), save)
+
+    def action_edit_partner(self) -> None:
+        row = self._selected_or_warn()
+        if row is None:
+            return
+
+        def save(draft: PartnerDraft | None) -> None:
+            if draft is None:
+                return
+            try:
+                self.partners.update_partner(row.id, draft)
+            except ServiceError as error:
+                self.notify(str(error), severity="error", timeout=5)
+                return
+            self.reload_data()
+
+        self.app.push_screen(PartnerForm(self.partners.draft_of(row.id)), save)
+
+    def action_archive(self) -> None:
+        row = self._selected_or_warn()
+        if row is None:
+            return
+        self.partners.archive_partner(row.id)
+        self.notify(f"Archived {row.name} · u to undo", timeout=4)
+        self.reload_data()
+
+    def action_undo(self) -> None:
+        partner_id = self.partners.undo_archive()
+        if partner_id is None:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        self.reload_data(keep=partner_id)
+
+    # -- filter --------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.query_one("#filter-bar").display = True
+        self.query_one("#filter-input", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        if not self.text and not self.query_one("#filter-bar").display:
+            return
+        with self.prevent(Input.Changed):
+            self.query_one("#filter-input", Input).value = ""
+        self.text = ""
+        self.query_one("#filter-bar").display = False
+        self.reload_data()
+        self.table.focus()
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_as_typed(self, event: Input.Changed) -> None:
+        self.text = event.value
+        self.reload_data()
+
+    @on(Input.Submitted, "#filter-input")
+    def _keep_filter(self, event: Input.Submitted) -> None:
+        if not self.text.strip():
+            self.query_one("#filter-bar").display = False
+        self.table.focus()

@@ -1,0 +1,218 @@
+"""The partners screen, a partner's detail and the quick log, driven by Pilot."""
+
+import pytest
+
+from pegboard.services.partners import PartnerDraft, ReferralDraft, rank_partners
+from pegboard.store.models import Lead, Partner, Referral
+from pegboard.ui.app import PegboardApp
+from pegboard.ui.modals.confirm import Confirm
+from pegboard.ui.modals.quick_log import QuickLog
+from pegboard.ui.screens.board import BoardScreen
+from pegboard.ui.screens.partner_detail import PartnerDetailScreen
+from pegboard.ui.screens.partners import PartnersScreen
+from pegboard.ui.widgets.direction_toggle import DirectionToggle
+from pegboard.ui.widgets.form_field import FormField
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def app(database, settings, clock):
+    return PegboardApp(settings, clock=clock)
+
+
+@pytest.fixture
+def seeded(app):
+    """Dana sent three and got one; Raj got two; Lou is new."""
+    partners = app.partners
+    dana = partners.create_partner(PartnerDraft("Dana Keller", category="accountant"))
+    raj = partners.create_partner(PartnerDraft("Raj Patel", category="realtor"))
+    partners.create_partner(PartnerDraft("Lou Lawyer", category="lawyer"))
+    for person in ("Ann", "Ben", "Cy"):
+        partners.log_referral(ReferralDraft("received", person, partner_id=dana))
+    for person in ("Di", "Ed", "Fi"):
+        partners.log_referral(
+            ReferralDraft("given", person, partner_id=raj if person != "Di" else dana)
+        )
+    return {"dana": dana, "raj": raj}
+
+
+def table_names(screen):
+    return [row.name for row in screen.rows]
+
+
+async def test_quick_log_with_the_exact_phone_call_keystrokes(app, seeded):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickLog)
+        await pilot.press(*"dan", "tab", *"Gina Ruiz", "tab", *"+1 555 0199", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        referral = Referral.select().order_by(Referral.id.desc()).get()
+        assert (referral.partner_id, referral.direction) == (seeded["dana"], "received")
+        lead = Lead.get_by_id(referral.lead_id)
+        assert (lead.contact.name, lead.contact.phone, lead.source) == (
+            "Gina Ruiz",
+            "+1 555 0199",
+            "referral",
+        )
+        assert lead.due_date.isoformat() == "2026-11-23"
+        # It is on the board already, on top of the first column.
+        assert app.screen.column("new").cards[0].name == "Gina Ruiz"
+
+
+async def test_quick_log_arrow_keys_pick_another_match(app, seeded):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", *"a", "down", "tab")
+        partner_field = app.screen.query_one("#partner", FormField)
+        ranked = [m.name for m in rank_partners(app.screen.partners, "a", 5)]
+        assert partner_field.value == ranked[1]
+        assert app.focused is app.screen.query_one("#person", FormField).input
+
+
+async def test_unknown_partner_is_created_on_the_spot(app, seeded):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", *"Nina Newpartner", "tab", *"Hal", "enter")
+        await pilot.pause()
+        partner = Partner.select().order_by(Partner.id.desc()).get()
+        assert partner.contact.name == "Nina Newpartner"
+        assert Referral.get(Referral.partner == partner).contact.name == "Hal"
+
+
+async def test_given_direction_records_no_lead(app, seeded):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", *"raj", "tab", *"Ivy", "tab", "tab", "tab")
+        assert isinstance(app.focused, DirectionToggle)
+        await pilot.press("space", "enter")
+        await pilot.pause()
+        referral = Referral.select().order_by(Referral.id.desc()).get()
+        assert (referral.direction, referral.partner_id, referral.lead_id) == (
+            "given",
+            seeded["raj"],
+            None,
+        )
+
+
+async def test_rejected_quick_log_keeps_what_was_typed(app, seeded):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", *"dan", "tab", "tab", *"not-a-phone!", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickLog)
+        assert app.screen.query_one("#partner", FormField).value == "Dana Keller"
+        assert app.screen.query_one("#reach", FormField).value == "not-a-phone!"
+        person = app.screen.query_one("#person", FormField)
+        assert "name" in str(person.query_one(".field-error").content)
+        assert Referral.select().count() == 6
+
+
+async def test_escape_asks_before_discarding_typed_text(app, seeded):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", *"dan", "tab", *"Gina", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickLog)
+        assert app.screen.query_one("#person", FormField).value == "Gina"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert Referral.select().count() == 6
+        # An untouched form closes without asking.
+        await pilot.press("r", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_partners_table_shows_reciprocity_and_sorts(app, seeded):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PartnersScreen)
+        assert table_names(screen) == ["Dana Keller", "Lou Lawyer", "Raj Patel"]
+        dana = screen.rows[0]
+        assert (dana.received, dana.given, dana.balance, dana.owed) == (3, 1, 2, True)
+        row = screen.table.get_row_at(0)
+        assert str(row[4]) == "+2" and "send some back" in row[7]
+        await pilot.press("s")  # balance -> closed
+        assert screen.sort == "closed"
+        await pilot.press("s", "s")  # -> last -> name (ascending)
+        assert screen.sort == "name" and not screen.descending
+        assert table_names(screen) == ["Dana Keller", "Lou Lawyer", "Raj Patel"]
+        await pilot.press("S")
+        assert table_names(screen) == ["Raj Patel", "Lou Lawyer", "Dana Keller"]
+        assert "▲" not in str(screen.table.columns["name"].label)
+
+
+async def test_partners_filter_and_archive_undo(app, seeded):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("slash", *"real", "enter")
+        assert table_names(screen) == ["Raj Patel"]
+        await pilot.press("a")
+        assert table_names(screen) == []
+        await pilot.press("escape", "u")
+        assert "Raj Patel" in table_names(screen)
+        assert Partner.get_by_id(seeded["raj"]).archived_at is None
+
+
+async def test_new_partner_from_the_table(app, seeded):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "n", *"Zed Banker", "tab", "tab", "tab", "tab", *"banker", "enter")
+        await pilot.pause()
+        partner = Partner.select().order_by(Partner.id.desc()).get()
+        assert (partner.contact.name, partner.category) == ("Zed Banker", "banker")
+        assert app.screen.selected().name == "Zed Banker"
+
+
+async def test_partner_detail_outcomes_thanks_and_logging(app, seeded, leads):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, PartnerDetailScreen)
+        assert detail.detail.name == "Dana Keller"
+        assert len(detail.exchanges) == 4
+        # The newest exchange is the given one to Di: cycle its outcome and set its value.
+        first = detail.exchanges[0]
+        assert (first.direction, first.person) == ("given", "Di")
+        await pilot.press("o")
+        assert Referral.get_by_id(first.id).outcome == "converted"
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press(*"900", "enter")
+        await pilot.pause()
+        assert Referral.get_by_id(first.id).value_cents == 90000
+        # A received referral follows its lead; thank Dana for it.
+        await pilot.press("down")
+        received = detail.exchanges[1]
+        assert received.direction == "received"
+        await pilot.press("o")
+        assert Referral.get_by_id(received.id).outcome == "open"
+        await pilot.press("k")
+        assert Referral.get_by_id(received.id).thanked_at is not None
+        # g logs a given referral with Dana already filled in.
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickLog)
+        assert app.focused is app.screen.query_one("#person", FormField).input
+        await pilot.press(*"Jo", "enter")
+        await pilot.pause()
+        assert len(app.screen.exchanges) == 5
+        assert app.screen.exchanges[0].person == "Jo"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PartnersScreen)
+        assert app.screen.rows[0].given == 2
+
+
+async def test_palette_lists_log_referral(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Log referral", "Board", "Partners"} <= set(titles)
