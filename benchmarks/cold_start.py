@@ -17,14 +17,15 @@ import os
 import pty
 import select
 import signal
-import statistics
 import struct
-import subprocess
 import sys
 import tempfile
 import termios
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import make_demo, summary
 
 FLOOR_APP = """
 from textual.app import App
@@ -69,12 +70,6 @@ def time_to_marker(
         os.close(fd)
 
 
-def summary(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
@@ -99,14 +94,8 @@ def main() -> int:
         rows.append(("bare Textual app (floor)", floor))
         for leads in args.leads:
             db = f"{tmp}/demo-{leads}.db"
-            started = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "pegboard", "--db", db, "demo", "--leads", str(leads)],
-                env=env,
-                check=True,
-                capture_output=True,
-            )
-            print(f"demo --leads {leads}: {time.perf_counter() - started:.2f} s", flush=True)
+            took = make_demo(Path(db), leads, env)
+            print(f"demo --leads {leads}: {took:.2f} s", flush=True)
             samples = [
                 time_to_marker([sys.executable, "-m", "pegboard", "--db", db], b"LOST", env)
                 for _ in range(args.runs)

@@ -237,3 +237,13 @@ def test_partner_records_have_the_documented_keys(partners):
     }
     assert record["last_exchange"] == "2026-11-23T15:00:00+00:00"
     assert record["owed"] is True
+
+
+def test_archived_referral_leaves_the_counts_and_undo_restores_it(partners):
+    dana = partners.create_partner(PartnerDraft("Dana"))
+    logged = given(partners, dana, "Bob")
+    partners.archive_referral(logged.referral_id)
+    assert partners.partner_rows()[0].given == 0
+    assert partners.partner_detail(dana).exchanges == []
+    assert partners.undo_archive_referral() == logged.referral_id
+    assert partners.partner_rows()[0].given == 1

@@ -216,3 +216,27 @@ async def test_palette_lists_log_referral(app):
         await pilot.pause()
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert {"Log referral", "Board", "Partners"} <= set(titles)
+
+
+async def test_quick_log_takes_an_optional_warmth(app, seeded):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", *"dan", "tab", *"Kim", "tab", "tab", "tab", "tab", *"9", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickLog)
+        await pilot.press("backspace", "4", "enter")
+        await pilot.pause()
+        referral = Referral.select().order_by(Referral.id.desc()).get()
+        assert (referral.warmth, referral.contact.name) == (4, "Kim")
+
+
+async def test_detail_archives_a_referral_and_undoes(app, seeded):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        first = app.screen.exchanges[0]
+        await pilot.press("a")
+        assert Referral.get_by_id(first.id).archived_at is not None
+        assert len(app.screen.exchanges) == 3
+        await pilot.press("u")
+        assert Referral.get_by_id(first.id).archived_at is None
+        assert len(app.screen.exchanges) == 4

@@ -186,6 +186,7 @@ class PartnerService:
         self.clock = clock
         self.leads = leads
         self._archived: list[int] = []
+        self._archived_referrals: list[int] = []
 
     # -- partners ------------------------------------------------------------
 
@@ -363,6 +364,25 @@ class PartnerService:
                 referral.value_cents = 0
             referral.updated_at = self.clock.now()
             referral.save()
+
+    def archive_referral(self, referral_id: int) -> None:
+        """Take a referral out of the counts (logged by mistake); undo brings it back."""
+        with db.atomic():
+            referral = self._referral(referral_id)
+            if referral.archived_at is not None:
+                raise ServiceError("the referral is already archived")
+            referral.archived_at = self.clock.now()
+            referral.save()
+        self._archived_referrals.append(referral_id)
+
+    def undo_archive_referral(self) -> int | None:
+        if not self._archived_referrals:
+            return None
+        referral_id = self._archived_referrals.pop()
+        Referral.update(archived_at=None, updated_at=self.clock.now()).where(
+            Referral.id == referral_id
+        ).execute()
+        return referral_id
 
     def mark_thanked(self, referral_id: int, thanked: bool = True) -> None:
         with db.atomic():

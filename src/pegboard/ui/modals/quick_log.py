@@ -26,6 +26,16 @@ from pegboard.ui.widgets.direction_toggle import DirectionToggle
 from pegboard.ui.widgets.form_field import FormField
 
 NEW_PARTNER = "new"
+
+
+def warmth_problem(text: str) -> str | None:
+    """Warmth is optional; when given, 1 to 5."""
+    text = text.strip()
+    if not text or (text.isdigit() and 1 <= int(text) <= 5):
+        return None
+    return "1 to 5: how warm the introduction was"
+
+
 """Option id of the 'create this partner' line."""
 
 
@@ -94,6 +104,12 @@ class QuickLog(FormScreen[ReferralDraft]):
         with Horizontal(id="direction-row"):
             yield Label("Direction")
             yield DirectionToggle(self.direction, id="direction")
+        yield FormField(
+            "Warmth",
+            check=warmth_problem,
+            placeholder="1 name only · 3 they expect a call · 5 introduced in person",
+            id="warmth",
+        )
 
     def on_mount(self) -> None:
         self.matches.display = False
@@ -161,6 +177,7 @@ class QuickLog(FormScreen[ReferralDraft]):
             new_partner="" if partner else name,
             reach=self.field("reach").value,
             note=self.field("note").value,
+            warmth=int(self.field("warmth").value) if self.field("warmth").value else None,
         )
 
     def action_cancel(self) -> None:

@@ -42,6 +42,8 @@ class PartnerDetailScreen(Screen[None]):
         Binding("o", "outcome", "Outcome", id="partner-detail.outcome"),
         Binding("v", "value", "Value", id="partner-detail.value"),
         Binding("k", "thanked", "Thanked", id="partner-detail.thanked"),
+        Binding("a", "archive", "Archive", id="partner-detail.archive"),
+        Binding("u", "undo", "Undo", id="partner-detail.undo"),
         Binding("enter", "open_lead", "Open lead", id="partner-detail.open-lead"),
     ]
 
@@ -174,6 +176,17 @@ class PartnerDetailScreen(Screen[None]):
             self._attempt(
                 lambda: self.partners.mark_thanked(exchange.id, exchange.thanked_at is None)
             )
+
+    def action_archive(self) -> None:
+        exchange = self.selected()
+        if exchange is not None:
+            self._attempt(lambda: self.partners.archive_referral(exchange.id))
+            self.notify(f"Archived the referral of {exchange.person} · u to undo", timeout=4)
+
+    def action_undo(self) -> None:
+        if self.partners.undo_archive_referral() is None:
+            self.notify("Nothing to undo", timeout=2)
+        self.reload_data()
 
     @on(DataTable.RowSelected)
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

@@ -1,0 +1,112 @@
+"""The phone-call path at scale: quick log key -> visible form, enter -> saved.
+
+Builds a demo database (100,000 leads by default) and drives the real app
+headless: the time from pressing `r` until the form has been laid out and
+painted, and from pressing enter until the referral (and its lead) are
+committed and the board behind has been reloaded. Also times the partners
+table query. Prints median, p95 and n.
+
+    python benchmarks/quick_log.py [--leads 100000] [--runs 30] [--db FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import line, make_demo
+
+
+async def measure(db: Path, runs: int) -> dict[str, list[float]]:
+    from pegboard.config import Settings
+    from pegboard.store.database import open_database
+    from pegboard.ui.app import PegboardApp
+    from pegboard.ui.modals.quick_log import QuickLog
+
+    open_database(str(db))
+    app = PegboardApp(Settings())
+    figures: dict[str, list[float]] = {
+        "key to visible form": [],
+        "enter to saved": [],
+        "enter to saved and board reloaded": [],
+    }
+    painted = asyncio.Event()
+    original_mount = QuickLog.on_mount
+
+    def on_mount(self) -> None:
+        original_mount(self)
+        self.call_after_refresh(painted.set)
+
+    QuickLog.on_mount = on_mount
+    saved_at: list[float] = []
+    original_log = app.partners.log_referral
+
+    def log_referral(*args, **kwargs):
+        result = original_log(*args, **kwargs)
+        saved_at.append(time.perf_counter())
+        return result
+
+    app.partners.log_referral = log_referral
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        reloaded: list[float] = []
+        original_reload = board.reload_data
+
+        def reload_data() -> None:
+            original_reload()
+            reloaded.append(time.perf_counter())
+
+        board.reload_data = reload_data
+        for run in range(runs):
+            painted.clear()
+            started = time.perf_counter()
+            await pilot.press("r")
+            await painted.wait()
+            figures["key to visible form"].append(time.perf_counter() - started)
+            await pilot.press(*"a", "tab", *f"Caller {run}", "tab", *"+1 555 0100")
+            started = time.perf_counter()
+            await pilot.press("enter")
+            while len(reloaded) <= run:
+                await asyncio.sleep(0.0005)
+            figures["enter to saved"].append(saved_at[-1] - started)
+            figures["enter to saved and board reloaded"].append(reloaded[-1] - started)
+        partners = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            app.partners.partner_rows()
+            partners.append(time.perf_counter() - started)
+        figures["partners table query"] = partners
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--leads", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--db", type=Path, default=None, help="use this database (a copy is not made)"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["PEGBOARD_DATA_DIR"] = f"{tmp}/data"
+        os.environ["PEGBOARD_CONFIG_DIR"] = f"{tmp}/config"
+        db = args.db
+        if db is None:
+            db = Path(tmp) / "demo.db"
+            print(f"demo --leads {args.leads}: {make_demo(db, args.leads):.1f} s", flush=True)
+        figures = asyncio.run(measure(db, args.runs))
+    print(f"\n{'at ' + format(args.leads, ',') + ' leads':<40} {'median':>10} {'p95':>10} {'n':>4}")
+    for name, samples in figures.items():
+        print(line(name, samples))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
