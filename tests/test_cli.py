@@ -233,3 +233,42 @@ def test_partners_json_has_the_reciprocity_figures(run):
     assert "Dana" in out and "OWED" in out
     code, _, err = run("partners", "--sort", "vibes")
     assert code == 2 and "sort by" in err
+
+
+def test_purchase_add_prints_the_discount_and_customers_lists_it(run):
+    code, _, err = run("purchase", "add", "--customer", "Ann Lee", "--amount", "120")
+    assert code == 2 and "--create-customer" in err
+    assert json.loads(run("customers", "--json")[1]) == []
+    code, out, _ = run(
+        "purchase", "add", "--customer", "Ann Lee", "--amount", "120", "--create-customer", "--json"
+    )
+    assert code == 0 and json.loads(out)["discount_cents"] == 0
+    code, out, _ = run(
+        "purchase",
+        "add",
+        "--customer",
+        "ann lee",
+        "--amount",
+        "120.00",
+        "--what",
+        "Books",
+        "--json",
+    )
+    record = json.loads(out)
+    assert (record["amount_before_cents"], record["discount_cents"], record["charged_cents"]) == (
+        12000,
+        1200,
+        10800,
+    )
+    assert record["rule"] == "10% off the 2nd purchase"
+    code, out, _ = run("purchase", "add", "--customer", "Ann Lee", "--amount", "100")
+    assert "$15.00" in out and "$85.00" in out
+    (customer,) = json.loads(run("customers", "--json")[1])
+    assert (customer["name"], customer["purchases"], customer["lifetime_value_cents"]) == (
+        "Ann Lee",
+        3,
+        12000 + 10800 + 8500,
+    )
+    assert customer["next_discount"]["rule"] == "15% off the 3rd purchase and later"
+    code, _, err = run("purchase", "add", "--customer", "Ann Lee", "--amount", "-3")
+    assert code == 2 and "negative" in err

@@ -110,6 +110,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     partners.add_argument("--json", action="store_true", help="JSON for scripts")
 
+    purchase = commands.add_parser("purchase", help="record a purchase")
+    purchase_commands = purchase.add_subparsers(
+        dest="purchase_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    purchase_add = purchase_commands.add_parser(
+        "add", help="record a purchase with the loyalty discount it earns"
+    )
+    purchase_add.add_argument("--customer", required=True, help="the customer's name")
+    purchase_add.add_argument("--amount", required=True, help="the price before discount")
+    purchase_add.add_argument("--what", default="", help="what was bought")
+    purchase_add.add_argument("--date", default=None, help="when (default today): YYYY-MM-DD")
+    purchase_add.add_argument(
+        "--create-customer", action="store_true", help="create the customer if there is none"
+    )
+    purchase_add.add_argument("--json", action="store_true", help="JSON for scripts")
+
+    customers = commands.add_parser("customers", help="list customers with their next discount")
+    customers.add_argument(
+        "--sort", default="last", help="name, purchases, lifetime or last (default last)"
+    )
+    customers.add_argument("--json", action="store_true", help="JSON for scripts")
+
     leads = commands.add_parser("leads", help="list leads")
     leads.add_argument("--stage", default=None, help="only this stage")
     leads.add_argument("--archived", action="store_true", help="include archived leads")
@@ -129,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "leads": cmd_leads,
             "referral": cmd_referral,
             "partners": cmd_partners,
+            "purchase": cmd_purchase,
+            "customers": cmd_customers,
         }[args.command]
         return handler(args)
     except CommandError as error:
@@ -334,4 +358,75 @@ def cmd_partners(args: argparse.Namespace) -> int:
             f"  last {last:<10} {owed}"
         )
     print(f"{len(rows)} partners", file=sys.stderr)
+    return 0
+
+
+def cmd_purchase(args: argparse.Namespace) -> int:
+    from pegboard.money import format_cents, parse_cents
+    from pegboard.services.errors import ServiceError
+    from pegboard.services.loyalty import LoyaltyService
+
+    context = open_context(args)
+    loyalty = LoyaltyService(context.settings, context.clock)
+    amount = _parse(parse_cents, args.amount, "--amount")
+    today = context.clock.today()
+    on = _parse(lambda t: parse_date(t, today), args.date, "--date") if args.date else None
+    try:
+        with _atomic():
+            customer_id = loyalty.find_or_create_customer(args.customer, args.create_customer)
+            quote = loyalty.record_purchase(customer_id, amount, args.what, on)
+    except ServiceError as error:
+        hint = " (add --create-customer to create one)" if "no customer" in str(error) else ""
+        raise CommandError(f"{error}{hint}") from None
+    if args.json:
+        record = {
+            "customer": args.customer,
+            "amount_before_cents": quote.list_cents,
+            "discount_cents": quote.discount_cents,
+            "charged_cents": quote.charged_cents,
+            "rule": quote.rule or None,
+            "purchase_number": quote.purchase_number,
+        }
+        json.dump(record, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    currency = context.settings.currency
+    print(f"before     {format_cents(quote.list_cents, currency)}")
+    print(f"discount   {format_cents(quote.discount_cents, currency)}  ({quote.rule or 'no rule'})")
+    print(f"charged    {format_cents(quote.charged_cents, currency)}")
+    return 0
+
+
+def _atomic():
+    from pegboard.store.models import db
+
+    return db.atomic()
+
+
+def cmd_customers(args: argparse.Namespace) -> int:
+    from pegboard.money import format_cents
+    from pegboard.services.errors import ServiceError
+    from pegboard.services.loyalty import LoyaltyService, customer_records
+
+    context = open_context(args)
+    try:
+        rows = LoyaltyService(context.settings, context.clock).customers(sort=args.sort)
+    except ServiceError as error:
+        raise CommandError(str(error)) from None
+    currency = context.settings.currency
+    if args.json:
+        json.dump(customer_records(rows, currency), sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    for row in rows:
+        flags = " ".join(
+            flag for flag, on in (("ASK", row.ask_for_referral), ("LAPSED", row.lapsed)) if on
+        )
+        rule = row.next_rule.name if row.next_rule else "-"
+        print(
+            f"{row.name:<24} {row.purchases:>3} bought  "
+            f"{format_cents(row.lifetime_cents, currency):>12}  last {row.last_purchase}  "
+            f"next: {rule}  {flags}"
+        )
+    print(f"{len(rows)} customers", file=sys.stderr)
     return 0

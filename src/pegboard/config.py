@@ -6,11 +6,43 @@ import os
 import re
 import tempfile
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 CLOSES = ("won", "lost")
+
+
+def _ordinal(number: int) -> str:
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
+
+
+def describe_rule(rule: LoyaltyRule, currency: str = "USD") -> str:
+    """A rule in words: '10% off the 2nd purchase', '$20 off every 5th purchase of $100+'."""
+    from pegboard.money import format_cents
+
+    if rule.percent is not None:
+        off = f"{rule.percent.normalize():f}% off"
+    else:
+        off = f"{format_cents(rule.amount_cents or 0, currency, whole=True)} off"
+    if rule.every is not None:
+        which = f"every {_ordinal(rule.every)} purchase"
+    elif rule.and_later:
+        which = f"the {_ordinal(rule.purchase or 0)} purchase and later"
+    else:
+        which = f"the {_ordinal(rule.purchase or 0)} purchase"
+    text = f"{off} {which}"
+    if rule.min_cents:
+        text += f" of {format_cents(rule.min_cents, currency, whole=True)}+"
+    if rule.window_months:
+        text += f" (counting the last {rule.window_months} months)"
+    return text
+
+
 STAGE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
@@ -64,6 +96,35 @@ DEFAULT_QUALIFICATION = (
 
 
 @dataclass(frozen=True)
+class LoyaltyRule:
+    """A repeat-purchase discount: which purchase it is for, and how much off.
+
+    Exactly one of `purchase` (the Nth purchase, or the Nth and later with
+    `and_later`) or `every` (every Nth purchase); exactly one of `percent` or
+    `amount_cents`.
+    """
+
+    name: str
+    purchase: int | None = None
+    and_later: bool = False
+    every: int | None = None
+    percent: Decimal | None = None
+    amount_cents: int | None = None
+    min_cents: int = 0
+    """The purchase must be at least this much for the rule to apply."""
+    window_months: int | None = None
+    """Only purchases in the last N months count toward the purchase number."""
+
+
+DEFAULT_LOYALTY_RULES = (
+    LoyaltyRule("10% off the 2nd purchase", purchase=2, percent=Decimal(10)),
+    LoyaltyRule(
+        "15% off the 3rd purchase and later", purchase=3, and_later=True, percent=Decimal(15)
+    ),
+)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the user can configure. Defaults ship with the app."""
 
@@ -75,6 +136,12 @@ class Settings:
     """The source that marks a warm, referred lead."""
     qualification: tuple[str, ...] = DEFAULT_QUALIFICATION
     """The written definition of 'qualified', one criterion a line."""
+    loyalty_rules: tuple[LoyaltyRule, ...] = DEFAULT_LOYALTY_RULES
+    """When several rules fit a purchase, the one that takes most off wins (the first on a tie)."""
+    ask_referral_after_days: int = 90
+    """A repeat customer not asked for a referral in this many days is ripe to ask."""
+    lapsed_after_months: int = 6
+    """A customer with no purchase in this many months has lapsed."""
     owe_when_balance_over: int = 0
     """I owe a partner when they sent me more than this many referrals above what I sent them."""
     currency: str = "USD"
@@ -125,8 +192,39 @@ def to_toml_dict(settings: Settings) -> dict[str, Any]:
             "qualification": list(settings.qualification),
         },
         "partners": {"owe_when_balance_over": settings.owe_when_balance_over},
+        "loyalty": {
+            "ask_referral_after_days": settings.ask_referral_after_days,
+            "lapsed_after_months": settings.lapsed_after_months,
+            "rules": [rule_to_toml(rule) for rule in settings.loyalty_rules],
+        },
         "keymap": dict(settings.keymap),
     }
+
+
+def rule_to_toml(rule: LoyaltyRule) -> dict[str, Any]:
+    """A loyalty rule as a [[loyalty.rules]] table: amounts in currency units, None left out."""
+    entry: dict[str, Any] = {"name": rule.name}
+    if rule.purchase is not None:
+        entry["purchase"] = rule.purchase
+        if rule.and_later:
+            entry["and_later"] = True
+    if rule.every is not None:
+        entry["every"] = rule.every
+    if rule.percent is not None:
+        entry["percent"] = (
+            int(rule.percent) if rule.percent == int(rule.percent) else float(rule.percent)
+        )
+    if rule.amount_cents is not None:
+        entry["amount"] = _units(rule.amount_cents)
+    if rule.min_cents:
+        entry["min_amount"] = _units(rule.min_cents)
+    if rule.window_months is not None:
+        entry["window_months"] = rule.window_months
+    return entry
+
+
+def _units(cents: int) -> int | float:
+    return cents // 100 if cents % 100 == 0 else cents / 100
 
 
 def load_settings(path: Path) -> Settings:
@@ -210,7 +308,9 @@ class _Reader:
 
     def settings(self, data: dict[str, Any]) -> Settings:
         defaults = Settings()
-        self.check_keys(data, {"currency", "theme", "pipeline", "leads", "partners", "keymap"}, "")
+        self.check_keys(
+            data, {"currency", "theme", "pipeline", "leads", "partners", "loyalty", "keymap"}, ""
+        )
         currency = self.string(data.get("currency", defaults.currency), "currency").upper()
         if not re.fullmatch(r"[A-Z]{3}", currency):
             raise self.fail("currency", f"must be a 3-letter code such as USD, not {currency!r}")
@@ -246,6 +346,22 @@ class _Reader:
         if isinstance(owe_over, bool) or not isinstance(owe_over, int) or owe_over < 0:
             raise self.fail("owe_when_balance_over", "must be a whole number, 0 or more")
 
+        loyalty = self.table(data, "loyalty")
+        self.check_keys(
+            loyalty, {"rules", "ask_referral_after_days", "lapsed_after_months"}, "loyalty."
+        )
+        rules = (
+            self.loyalty_rules(loyalty["rules"]) if "rules" in loyalty else defaults.loyalty_rules
+        )
+        ask_days = self.whole(
+            loyalty.get("ask_referral_after_days", defaults.ask_referral_after_days),
+            "ask_referral_after_days",
+        )
+        lapsed = self.whole(
+            loyalty.get("lapsed_after_months", defaults.lapsed_after_months),
+            "lapsed_after_months",
+        )
+
         keymap = self.table(data, "keymap")
         for key, value in keymap.items():
             self.string(value, f"keymap.{key}")
@@ -257,10 +373,111 @@ class _Reader:
             referral_source=referral,
             qualification=qualification,
             owe_when_balance_over=owe_over,
+            loyalty_rules=rules,
+            ask_referral_after_days=ask_days,
+            lapsed_after_months=lapsed,
             currency=currency,
             theme=theme,
             keymap=dict(keymap),
         )
+
+    def whole(self, value: Any, key: str, minimum: int = 1) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.fail(key, f"must be a whole number, {minimum} or more")
+        return value
+
+    def loyalty_rules(self, value: Any) -> tuple[LoyaltyRule, ...]:
+        if not isinstance(value, list):
+            raise self.fail("rules", "must be a list of [[loyalty.rules]] tables")
+        return tuple(self.loyalty_rule(entry, index) for index, entry in enumerate(value, 1))
+
+    def loyalty_rule(self, entry: Any, index: int) -> LoyaltyRule:
+        """One [[loyalty.rules]] table; every error names the rule."""
+        where = f"loyalty rule {index}"
+        line = self._nth_rule_line(index)
+
+        def fail(message: str) -> ConfigError:
+            return ConfigError(self.path, f"{where}: {message}", line)
+
+        if not isinstance(entry, dict):
+            raise fail("must be a table")
+        allowed = {
+            "name",
+            "purchase",
+            "and_later",
+            "every",
+            "percent",
+            "amount",
+            "min_amount",
+            "window_months",
+        }
+        unknown = sorted(set(entry) - allowed)
+        if unknown:
+            raise fail(f"unknown field {unknown[0]!r} (fields: {', '.join(sorted(allowed))})")
+        if ("purchase" in entry) == ("every" in entry):
+            raise fail("give exactly one of purchase = N or every = N")
+        if ("percent" in entry) == ("amount" in entry):
+            raise fail("give exactly one of percent or amount")
+
+        def count(key: str, minimum: int) -> int | None:
+            if key not in entry:
+                return None
+            got = entry[key]
+            if isinstance(got, bool) or not isinstance(got, int) or got < minimum:
+                raise fail(f"{key} must be a whole number, {minimum} or more")
+            return got
+
+        def money(key: str) -> int | None:
+            if key not in entry:
+                return None
+            got = entry[key]
+            if isinstance(got, bool) or not isinstance(got, int | float) or got < 0:
+                raise fail(f"{key} must be an amount, 0 or more")
+            amount = Decimal(str(got))
+            if amount != amount.quantize(Decimal("0.01")):
+                raise fail(f"{key} has fractions of a cent")
+            return int(amount * 100)
+
+        percent = None
+        if "percent" in entry:
+            got = entry["percent"]
+            if isinstance(got, bool) or not isinstance(got, int | float):
+                raise fail("percent must be a number")
+            percent = Decimal(str(got))
+            if not Decimal(0) < percent <= Decimal(100):
+                raise fail(f"percent must be more than 0 and at most 100, not {got}")
+        and_later = entry.get("and_later", False)
+        if not isinstance(and_later, bool):
+            raise fail("and_later must be true or false")
+        purchase, every = count("purchase", 1), count("every", 2)
+        if and_later and purchase is None:
+            raise fail("and_later goes with purchase = N")
+        amount = money("amount")
+        if amount is not None and amount <= 0:
+            raise fail("amount must be more than 0")
+        name = entry.get("name")
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise fail("name must be a non-empty string")
+        rule = LoyaltyRule(
+            name="",
+            purchase=purchase,
+            and_later=and_later,
+            every=every,
+            percent=percent,
+            amount_cents=amount,
+            min_cents=money("min_amount") or 0,
+            window_months=count("window_months", 1),
+        )
+        return replace(rule, name=name.strip() if name else describe_rule(rule))
+
+    def _nth_rule_line(self, index: int) -> int | None:
+        seen = 0
+        for number, text in enumerate(self.lines, start=1):
+            if text.strip().replace(" ", "") == "[[loyalty.rules]]":
+                seen += 1
+                if seen == index:
+                    return number
+        return None
 
     def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key, {})

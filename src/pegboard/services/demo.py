@@ -22,6 +22,7 @@ from peewee import Model
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.errors import ServiceError
+from pegboard.services.loyalty import PriorPurchases, best_discount
 from pegboard.store.bulk import bulk_insert
 from pegboard.store.models import (
     Contact,
@@ -396,12 +397,12 @@ class _DemoWriter:
                 if day >= self.now:
                     break
                 number += 1
-                percent = 10 if number == 2 else 15
                 price = rng.choice((300, 450, 800, 1200)) * 100
-                discount = price * percent // 100
-                rule = (
-                    f"{percent}% off purchase {number}" if number == 2 else "15% off 3rd and later"
+                earned = best_discount(
+                    self.settings.loyalty_rules, PriorPurchases(number - 1), price
                 )
+                discount = earned.discount_cents if earned else 0
+                rule = earned.rule.name if earned else ""
                 rows.append(
                     (
                         contact_id,

@@ -9,12 +9,21 @@ from typing import Any
 
 from peewee import JOIN, fn
 
-from pegboard.clock import Clock
+from pegboard.clock import Clock, to_local
 from pegboard.config import Settings, Stage
 from pegboard.money import parse_cents
 from pegboard.services.contacts import check_email, check_phone, find_or_create_contact
 from pegboard.services.errors import NotFound, ServiceError
-from pegboard.store.models import Contact, Lead, Partner, Referral, StageChange, Touch, db
+from pegboard.store.models import (
+    Contact,
+    Lead,
+    Partner,
+    Purchase,
+    Referral,
+    StageChange,
+    Touch,
+    db,
+)
 
 TOUCH_KINDS = ("call", "email", "meeting", "message", "note")
 UNDO_DEPTH = 50
@@ -65,6 +74,8 @@ class _UndoEntry:
     lead_id: int = 0
     referrals: list[tuple[int, str, int]] = field(default_factory=list)
     """(id, outcome, value_cents) of the lead's referrals before the change."""
+    purchases_created: list[int] = field(default_factory=list)
+    purchases_archived: list[int] = field(default_factory=list)
 
 
 _RESTORED = (
@@ -245,6 +256,7 @@ class LeadService:
             )
             entry.stage_change_ids.append(change.id)
             entry.referrals = self._sync_referrals(lead, now)
+            self._sync_purchase(lead, origin, target, at, now, entry)
             self._push(entry)
         return MoveResult(lead_id, origin, stage_id)
 
@@ -314,6 +326,12 @@ class LeadService:
                 self._touch_row(lead, now)
             if entry.stage_change_ids:
                 StageChange.delete().where(StageChange.id.in_(entry.stage_change_ids)).execute()
+            if entry.purchases_created:
+                Purchase.delete().where(Purchase.id.in_(entry.purchases_created)).execute()
+            if entry.purchases_archived:
+                Purchase.update(archived_at=None).where(
+                    Purchase.id.in_(entry.purchases_archived)
+                ).execute()
             for referral_id, outcome, value_cents in entry.referrals:
                 Referral.update(outcome=outcome, value_cents=value_cents, updated_at=now).where(
                     Referral.id == referral_id
@@ -371,6 +389,39 @@ class LeadService:
             .scalar()
         )
         return 0 if lowest is None else lowest - 1
+
+    def _sync_purchase(
+        self, lead: Lead, origin: str, target: Stage, at: datetime, now: datetime, entry
+    ) -> None:
+        """A won lead is its customer's purchase at the lead's value; reopening takes it back."""
+        from_purchases = Purchase.lead == lead.id
+        if target.closes == "won":
+            if (
+                lead.value_cents > 0
+                and not Purchase.select()
+                .where(from_purchases & Purchase.archived_at.is_null())
+                .exists()
+            ):
+                purchase = Purchase.create(
+                    contact=lead.contact_id,
+                    lead=lead,
+                    purchased_on=to_local(at).date(),
+                    what=lead.title,
+                    list_cents=lead.value_cents,
+                    amount_cents=lead.value_cents,
+                    created_at=now,
+                )
+                entry.purchases_created.append(purchase.id)
+            return
+        was_won = next((s.closes for s in self.settings.stages if s.id == origin), None) == "won"
+        if was_won:
+            live = list(
+                Purchase.select(Purchase.id).where(from_purchases & Purchase.archived_at.is_null())
+            )
+            if live:
+                ids = [row.id for row in live]
+                Purchase.update(archived_at=now).where(Purchase.id.in_(ids)).execute()
+                entry.purchases_archived.extend(ids)
 
     def _sync_referrals(self, lead: Lead, now: datetime) -> list[tuple[int, str, int]]:
         """The referral behind a lead follows it: won -> converted at the lead's value,

@@ -1,0 +1,397 @@
+"""Loyalty: repeat customers, their purchases, and the discount each has earned.
+
+The rule engine is plain functions over a customer's purchase counts, so one
+aggregate query prices the whole customer list. Rounding, once for all: a
+percent discount is rounded half up to the cent. When several rules fit a
+purchase, the one that takes most off wins; on a tie, the first listed.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from peewee import JOIN, Case, fn
+
+from pegboard.clock import Clock
+from pegboard.config import LoyaltyRule, Settings
+from pegboard.services.contacts import find_or_create_contact
+from pegboard.services.errors import NotFound, ServiceError
+from pegboard.store.models import Contact, Lead, Partner, Purchase, db
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day when it has no such day)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class PriorPurchases:
+    """How many purchases a customer made before this one: in all, and within each window."""
+
+    total: int
+    within: dict[int, int] = field(default_factory=dict)
+    """window in months -> purchases on or after the window's start."""
+
+    @classmethod
+    def from_dates(cls, dates: list[date], today: date, windows: set[int]) -> PriorPurchases:
+        return cls(
+            total=len(dates),
+            within={
+                months: sum(1 for day in dates if day >= months_before(today, months))
+                for months in windows
+            },
+        )
+
+    def number_for(self, rule: LoyaltyRule) -> int:
+        """Which purchase the next one is, as this rule counts."""
+        if rule.window_months is not None:
+            return self.within.get(rule.window_months, self.total) + 1
+        return self.total + 1
+
+
+def rule_fits(rule: LoyaltyRule, number: int) -> bool:
+    if rule.every is not None:
+        return number % rule.every == 0
+    if rule.and_later:
+        return number >= (rule.purchase or 0)
+    return number == rule.purchase
+
+
+def discount_cents(rule: LoyaltyRule, amount_cents: int) -> int:
+    """What the rule takes off this amount: percent rounded half up, never more than the price."""
+    if amount_cents < rule.min_cents:
+        return 0
+    if rule.percent is not None:
+        off = (Decimal(amount_cents) * rule.percent / 100).quantize(
+            Decimal(1), rounding=ROUND_HALF_UP
+        )
+        return min(amount_cents, int(off))
+    return min(amount_cents, rule.amount_cents or 0)
+
+
+@dataclass(frozen=True)
+class Discount:
+    rule: LoyaltyRule
+    purchase_number: int
+    discount_cents: int
+
+
+def best_discount(
+    rules: tuple[LoyaltyRule, ...], prior: PriorPurchases, amount_cents: int
+) -> Discount | None:
+    """The discount this purchase earns: the rule that takes most off, the first on a tie."""
+    best: Discount | None = None
+    for rule in rules:
+        number = prior.number_for(rule)
+        if not rule_fits(rule, number):
+            continue
+        off = discount_cents(rule, amount_cents)
+        if off > 0 and (best is None or off > best.discount_cents):
+            best = Discount(rule, number, off)
+    return best
+
+
+def next_rule(
+    rules: tuple[LoyaltyRule, ...], prior: PriorPurchases, typical_cents: int
+) -> LoyaltyRule | None:
+    """The rule the customer's next purchase will get, priced at their typical purchase."""
+    best = best_discount(rules, prior, max(typical_cents, 1))
+    if best is not None:
+        return best.rule
+    # A minimum they have not reached yet still tells them what is on offer.
+    return next((rule for rule in rules if rule_fits(rule, prior.number_for(rule))), None)
+
+
+@dataclass(frozen=True)
+class PurchaseQuote:
+    """A purchase priced: before, off, charged, and the rule that gave it."""
+
+    list_cents: int
+    discount_cents: int
+    rule: str
+    purchase_number: int
+
+    @property
+    def charged_cents(self) -> int:
+        return self.list_cents - self.discount_cents
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    id: int
+    name: str
+    company: str
+    purchases: int
+    lifetime_cents: int
+    first_purchase: date | None
+    last_purchase: date | None
+    next_rule: LoyaltyRule | None
+    ask_for_referral: bool
+    lapsed: bool
+
+
+@dataclass(frozen=True)
+class CustomerDetail:
+    id: int
+    name: str
+    company: str
+    email: str
+    phone: str
+    asked_referral_at: datetime | None
+    testimonial_at: datetime | None
+    purchases: list[Purchase]
+    source: str | None
+    referred_by: str | None
+    lead_title: str | None
+
+
+CUSTOMER_SORTS = ("name", "purchases", "lifetime", "last")
+
+
+class LoyaltyService:
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    @property
+    def windows(self) -> set[int]:
+        return {r.window_months for r in self.settings.loyalty_rules if r.window_months}
+
+    def prior_purchases(self, contact_id: int, before: date) -> PriorPurchases:
+        dates = [
+            row.purchased_on
+            for row in Purchase.select(Purchase.purchased_on).where(
+                (Purchase.contact == contact_id)
+                & Purchase.archived_at.is_null()
+                & (Purchase.purchased_on <= before)
+            )
+        ]
+        return PriorPurchases.from_dates(dates, before, self.windows)
+
+    def quote(
+        self, contact_id: int | None, list_cents: int, on: date | None = None
+    ) -> PurchaseQuote:
+        """Price a purchase without saving it (the form shows this while typing)."""
+        if list_cents < 0:
+            raise ServiceError("the amount cannot be negative")
+        on = on or self.clock.today()
+        prior = (
+            self.prior_purchases(contact_id, on) if contact_id is not None else PriorPurchases(0)
+        )
+        best = best_discount(self.settings.loyalty_rules, prior, list_cents)
+        if best is None:
+            return PurchaseQuote(list_cents, 0, "", prior.total + 1)
+        return PurchaseQuote(list_cents, best.discount_cents, best.rule.name, best.purchase_number)
+
+    def record_purchase(
+        self,
+        contact_id: int,
+        list_cents: int,
+        what: str = "",
+        on: date | None = None,
+        lead_id: int | None = None,
+    ) -> PurchaseQuote:
+        """Save a purchase with the discount it earns; the rule's name is kept with it."""
+        on = on or self.clock.today()
+        with db.atomic():
+            if Contact.get_or_none(Contact.id == contact_id) is None:
+                raise NotFound(f"no customer with id {contact_id}")
+            quote = self.quote(contact_id, list_cents, on)
+            Purchase.create(
+                contact=contact_id,
+                lead=lead_id,
+                purchased_on=on,
+                what=what.strip(),
+                list_cents=quote.list_cents,
+                discount_cents=quote.discount_cents,
+                amount_cents=quote.charged_cents,
+                rule=quote.rule,
+                created_at=self.clock.now(),
+            )
+        return quote
+
+    def won_lead_purchase_on(self, contact_id: int, on: date) -> Purchase | None:
+        """The purchase a won lead recorded for this customer that day, if any."""
+        return (
+            Purchase.select()
+            .where(
+                (Purchase.contact == contact_id)
+                & Purchase.lead.is_null(False)
+                & (Purchase.purchased_on == on)
+                & Purchase.archived_at.is_null()
+            )
+            .first()
+        )
+
+    def find_or_create_customer(self, name: str, create: bool) -> int:
+        """The contact named `name` (any case), or a new one when `create`."""
+        matches = list(
+            Contact.select(Contact.id)
+            .where(Contact.archived_at.is_null() & (fn.LOWER(Contact.name) == name.strip().lower()))
+            .limit(2)
+        )
+        if len(matches) > 1:
+            raise ServiceError(f"more than one contact is named {name!r}")
+        if matches:
+            return matches[0].id
+        if not create:
+            raise NotFound(f"no customer named {name!r}")
+        if not name.strip():
+            raise ServiceError("a customer needs a name")
+        return find_or_create_contact(name.strip(), self.clock.now()).id
+
+    def mark_asked(self, contact_id: int) -> None:
+        Contact.update(asked_referral_at=self.clock.now(), updated_at=self.clock.now()).where(
+            Contact.id == contact_id
+        ).execute()
+
+    def mark_testimonial(self, contact_id: int) -> None:
+        Contact.update(testimonial_at=self.clock.now(), updated_at=self.clock.now()).where(
+            Contact.id == contact_id
+        ).execute()
+
+    def customers(
+        self, sort: str = "last", descending: bool = True, text: str = ""
+    ) -> list[CustomerRow]:
+        """Every customer with purchases, priced for their next one, in one aggregate query."""
+        if sort not in CUSTOMER_SORTS:
+            raise ServiceError(f"sort by one of {', '.join(CUSTOMER_SORTS)}")
+        today = self.clock.today()
+        live = Purchase.archived_at.is_null()
+        count = fn.COUNT(Purchase.id)
+        lifetime = fn.SUM(Purchase.amount_cents)
+        window_counts = {
+            months: fn.SUM(
+                Case(None, [(Purchase.purchased_on >= months_before(today, months), 1)], 0)
+            )
+            for months in sorted(self.windows)
+        }
+        keys = {
+            "name": fn.LOWER(Contact.name),
+            "purchases": count,
+            "lifetime": lifetime,
+            "last": fn.MAX(Purchase.purchased_on),
+        }
+        order = keys[sort].desc() if descending else keys[sort].asc()
+        query = (
+            Contact.select(
+                Contact.id,
+                Contact.name,
+                Contact.company,
+                Contact.asked_referral_at,
+                count,
+                lifetime,
+                fn.MIN(Purchase.purchased_on),
+                fn.MAX(Purchase.purchased_on),
+                *window_counts.values(),
+            )
+            .join(Purchase, on=(Purchase.contact == Contact.id) & live)
+            .where(Contact.archived_at.is_null())
+            .group_by(Contact.id, Contact.name, Contact.company, Contact.asked_referral_at)
+            .order_by(order, fn.LOWER(Contact.name))
+        )
+        if text.strip():
+            query = query.where(
+                Contact.name.contains(text.strip()) | Contact.company.contains(text.strip())
+            )
+        now = self.clock.now()
+        ask_before = now - timedelta(days=self.settings.ask_referral_after_days)
+        lapsed_before = months_before(today, self.settings.lapsed_after_months)
+        to_date = Purchase.purchased_on.python_value
+        to_time = Contact.asked_referral_at.python_value
+        rows = []
+        for values in query.tuples():
+            contact_id, name, company, asked, purchases, total, first, last, *windows = values
+            prior = PriorPurchases(
+                purchases, dict(zip(window_counts, (int(w) for w in windows), strict=True))
+            )
+            asked_at = to_time(asked) if asked else None
+            last_day = to_date(last)
+            rows.append(
+                CustomerRow(
+                    id=contact_id,
+                    name=name,
+                    company=company,
+                    purchases=purchases,
+                    lifetime_cents=int(total or 0),
+                    first_purchase=to_date(first),
+                    last_purchase=last_day,
+                    next_rule=next_rule(
+                        self.settings.loyalty_rules, prior, int(total or 0) // max(purchases, 1)
+                    ),
+                    ask_for_referral=purchases >= 2 and (asked_at is None or asked_at < ask_before),
+                    lapsed=last_day is not None and last_day < lapsed_before,
+                )
+            )
+        return rows
+
+    def customer_detail(self, contact_id: int) -> CustomerDetail:
+        contact = Contact.get_or_none(Contact.id == contact_id)
+        if contact is None:
+            raise NotFound(f"no customer with id {contact_id}")
+        purchases = list(
+            Purchase.select()
+            .where((Purchase.contact == contact_id) & Purchase.archived_at.is_null())
+            .order_by(Purchase.purchased_on.desc(), Purchase.id.desc())
+        )
+        partner_contact = Contact.alias("partner_contact")
+        origin = (
+            Lead.select(Lead.title, Lead.source, partner_contact.name.alias("partner"))
+            .join(Partner, JOIN.LEFT_OUTER, on=Lead.referred_by == Partner.id)
+            .join(partner_contact, JOIN.LEFT_OUTER, on=Partner.contact == partner_contact.id)
+            .where(Lead.contact == contact_id)
+            .order_by(Lead.created_at)
+            .objects()
+            .first()
+        )
+        return CustomerDetail(
+            id=contact.id,
+            name=contact.name,
+            company=contact.company,
+            email=contact.email,
+            phone=contact.phone,
+            asked_referral_at=contact.asked_referral_at,
+            testimonial_at=contact.testimonial_at,
+            purchases=purchases,
+            source=origin.source if origin else None,
+            referred_by=origin.partner if origin else None,
+            lead_title=origin.title if origin else None,
+        )
+
+
+def customer_records(rows: list[CustomerRow], currency: str) -> list[dict[str, Any]]:
+    """Customer rows as JSON-ready dicts, for `pegboard customers --json`."""
+    records = []
+    for row in rows:
+        rule = row.next_rule
+        next_discount = None
+        if rule is not None:
+            next_discount = {
+                "rule": rule.name,
+                "percent": float(rule.percent) if rule.percent is not None else None,
+                "amount_cents": rule.amount_cents,
+                "min_cents": rule.min_cents,
+            }
+        records.append(
+            {
+                "id": row.id,
+                "name": row.name,
+                "company": row.company,
+                "purchases": row.purchases,
+                "lifetime_value_cents": row.lifetime_cents,
+                "first_purchase": row.first_purchase.isoformat() if row.first_purchase else None,
+                "last_purchase": row.last_purchase.isoformat() if row.last_purchase else None,
+                "next_discount": next_discount,
+                "ask_for_referral": row.ask_for_referral,
+                "lapsed": row.lapsed,
+                "currency": currency,
+            }
+        )
+    return records
