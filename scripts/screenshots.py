@@ -63,6 +63,15 @@ async def shoot(workdir: Path) -> list[Path]:
         await pilot.press("enter")
         await pilot.pause()
         save("partner-detail")
+        await pilot.press("escape", "4")
+        await pilot.pause()
+        save("loyalty")
+        await pilot.press("p", *"450")
+        await pilot.pause()
+        save("purchase-form")
+        await pilot.press("escape", "R")
+        await pilot.pause()
+        save("loyalty-rules")
     return saved
 
 

@@ -523,3 +523,11 @@ class _Reader:
         if not any(stage.closes is None for stage in stages):
             raise self.fail("stages", "needs at least one open stage")
         return tuple(stages)
+
+
+def parse_loyalty_rule(entry: dict[str, Any]) -> LoyaltyRule:
+    """Check one rule as a [[loyalty.rules]] table would be checked (for the in-app editor).
+
+    Raises ConfigError whose `message` says what is wrong.
+    """
+    return _Reader(Path("config.toml"), "").loyalty_rule(entry, 1)

@@ -12,9 +12,11 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.errors import ServiceError
 from pegboard.services.leads import LeadService
+from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerMatch, PartnerService, ReferralDraft
 from pegboard.ui.modals.quick_log import QuickLog
 from pegboard.ui.screens.board import BoardScreen
+from pegboard.ui.screens.loyalty import LoyaltyScreen
 from pegboard.ui.screens.partners import PartnersScreen
 
 
@@ -29,20 +31,30 @@ class PegboardApp(App[None]):
     BINDINGS = [
         Binding("2", "switch_mode('board')", "Board", id="app.board"),
         Binding("3", "switch_mode('partners')", "Partners", id="app.partners"),
+        Binding("4", "switch_mode('loyalty')", "Loyalty", id="app.loyalty"),
         Binding("r", "quick_log", "Log referral", id="app.quick-log"),
     ]
 
     def __init__(
-        self, settings: Settings, *, clock: Clock | None = None, db_label: str = ""
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        db_label: str = "",
+        config_path=None,
     ) -> None:
         super().__init__()
+        self.config_path = config_path
+        """Where settings changed in the app are written (default: the user config file)."""
         self.settings = settings
         self.clock = clock or Clock()
         self.db_label = db_label
         self.leads = LeadService(settings, self.clock)
         self.partners = PartnerService(settings, self.clock, self.leads)
+        self.loyalty = LoyaltyService(settings, self.clock)
         self.add_mode("board", lambda: BoardScreen(self.leads, self.settings, self.clock))
         self.add_mode("partners", lambda: PartnersScreen(self.partners, self.settings, self.clock))
+        self.add_mode("loyalty", lambda: LoyaltyScreen(self.loyalty, self.settings, self.clock))
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
@@ -63,6 +75,14 @@ class PegboardApp(App[None]):
             "Partners",
             "Referral partners and reciprocity (3)",
             lambda: self.switch_mode("partners"),
+        )
+        yield SystemCommand(
+            "Loyalty",
+            "Repeat customers and their discounts (4)",
+            lambda: self.switch_mode("loyalty"),
+        )
+        yield SystemCommand(
+            "Loyalty rules", "Edit the repeat-purchase discounts", self.open_loyalty_rules
         )
 
     def action_quick_log(self) -> None:
@@ -105,3 +125,24 @@ class PegboardApp(App[None]):
         self.push_screen(
             QuickLog(self.partners.all_partners(), partner=partner, direction=direction), save
         )
+
+    def open_loyalty_rules(self) -> None:
+        from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
+
+        self.push_screen(LoyaltyRulesScreen(self.settings.loyalty_rules, self.save_loyalty_rules))
+
+    def save_loyalty_rules(self, rules) -> None:
+        """Write the rules to config.toml (atomically) and use them at once."""
+        from dataclasses import replace
+
+        from pegboard.config import save_settings
+        from pegboard.paths import config_file
+
+        settings = replace(self.settings, loyalty_rules=tuple(rules))
+        save_settings(settings, self.config_path or config_file())
+        self.apply_settings(settings)
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        for service in (self.leads, self.partners, self.loyalty):
+            service.settings = settings

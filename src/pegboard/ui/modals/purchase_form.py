@@ -1,0 +1,91 @@
+"""Record a purchase: shows the price before and after the loyalty discount while typing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Input, Static
+
+from pegboard.clock import parse_date
+from pegboard.money import format_cents, parse_cents
+from pegboard.services.loyalty import PurchaseQuote
+from pegboard.ui.modals.form_screen import FormScreen
+from pegboard.ui.modals.lead_form import problem_of
+from pegboard.ui.widgets.form_field import FormField
+
+
+@dataclass(frozen=True)
+class PurchaseDraft:
+    list_cents: int
+    what: str
+    on: date
+
+
+class PurchaseForm(FormScreen[PurchaseDraft]):
+    DEFAULT_CSS = """
+    PurchaseForm #price-preview {
+        height: 3; margin-bottom: 1; padding: 0 1; background: $boost;
+    }
+    """
+
+    def __init__(
+        self,
+        customer: str,
+        today: date,
+        quote: Callable[[int, date], PurchaseQuote],
+        currency: str,
+    ) -> None:
+        super().__init__()
+        self.TITLE_TEXT = f"Purchase: {customer}"
+        self.today = today
+        self.quote = quote
+        self.currency = currency
+
+    def fields(self) -> ComposeResult:
+        yield FormField(
+            "Amount *",
+            check=lambda text: problem_of(parse_cents, text),
+            placeholder="price before any discount, e.g. 120.00",
+            id="amount",
+        )
+        yield FormField("What", placeholder="what they bought", id="what")
+        yield FormField(
+            "Date",
+            self.today.isoformat(),
+            check=lambda text: problem_of(lambda t: parse_date(t, self.today), text),
+            id="date",
+        )
+        yield Static(id="price-preview")
+
+    def on_mount(self) -> None:
+        self._preview()
+
+    @on(Input.Changed)
+    def _preview(self) -> None:
+        """Before, discount (and the rule that gives it) and after, as the user types."""
+        preview = self.query_one("#price-preview", Static)
+        try:
+            amount = parse_cents(self.field("amount").input.value)
+            day = parse_date(self.field("date").input.value, self.today)
+        except ValueError:
+            preview.update("Type an amount to see the loyalty discount.")
+            return
+        quote = self.quote(amount, day)
+        money = lambda cents: format_cents(cents, self.currency)  # noqa: E731
+        rule = quote.rule or f"no discount on purchase {quote.purchase_number}"
+        preview.update(
+            f"Before   {money(quote.list_cents)}\n"
+            f"Discount -{money(quote.discount_cents)}  ({rule})\n"
+            f"Charged  {money(quote.charged_cents)}"
+        )
+
+    def result(self) -> PurchaseDraft:
+        return PurchaseDraft(
+            list_cents=parse_cents(self.field("amount").value),
+            what=self.field("what").value,
+            on=parse_date(self.field("date").value, self.today),
+        )

@@ -1,0 +1,167 @@
+"""One customer: purchases with their discounts, where they came from, and who referred them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from pegboard.clock import Clock, to_local
+from pegboard.config import Settings
+from pegboard.money import format_cents
+from pegboard.services.loyalty import LoyaltyService
+from pegboard.ui.modals.confirm import Confirm
+from pegboard.ui.modals.purchase_form import PurchaseDraft, PurchaseForm
+
+
+def record_purchase_for(
+    screen: Screen,
+    loyalty: LoyaltyService,
+    customer_id: int,
+    name: str,
+    clock: Clock,
+    after: Callable[[], None],
+) -> None:
+    """Ask for the purchase, check it is not the won lead's again, record it, then `after`."""
+    currency = loyalty.settings.currency
+
+    def save(draft: PurchaseDraft | None) -> None:
+        if draft is None:
+            return
+        won = loyalty.won_lead_purchase_on(customer_id, draft.on)
+
+        def record(confirmed: bool = True) -> None:
+            if not confirmed:
+                screen.notify("Not recorded: the won lead's purchase stands", timeout=3)
+                return
+            quote = loyalty.record_purchase(customer_id, draft.list_cents, draft.what, draft.on)
+            screen.notify(
+                f"{name}: {format_cents(quote.charged_cents, currency)} charged"
+                + (
+                    f" after {format_cents(quote.discount_cents, currency)} off"
+                    if quote.discount_cents
+                    else ""
+                ),
+                timeout=3,
+            )
+            after()
+
+        if won is None:
+            record()
+            return
+        screen.app.push_screen(
+            Confirm(
+                f"Winning {name}'s lead already recorded a "
+                f"{format_cents(won.amount_cents, currency)} purchase on {draft.on}. "
+                "Record this one as well?"
+            ),
+            record,
+        )
+
+    screen.app.push_screen(
+        PurchaseForm(
+            name,
+            clock.today(),
+            lambda cents, day: loyalty.quote(customer_id, cents, day),
+            currency,
+        ),
+        save,
+    )
+
+
+class CustomerDetailScreen(Screen[None]):
+    DEFAULT_CSS = """
+    CustomerDetailScreen {
+        & #customer-info { padding: 1 2; height: auto; }
+        & #purchases { height: 1fr; margin: 0 1; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="customer-detail.close"),
+        Binding("p", "purchase", "Purchase", id="customer-detail.purchase"),
+        Binding("A", "asked", "Asked for referral", id="customer-detail.asked"),
+        Binding("T", "testimonial", "Testimonial", id="customer-detail.testimonial"),
+    ]
+
+    def __init__(
+        self, customer_id: int, loyalty: LoyaltyService, settings: Settings, clock: Clock
+    ) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.loyalty = loyalty
+        self.settings = settings
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="customer-info")
+        yield DataTable(id="purchases", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in ("Date", "What", "Before", "Discount", "Charged", "Rule"):
+            table.add_column(label)
+        self.reload_data()
+        table.focus()
+
+    def reload_data(self) -> None:
+        detail = self.loyalty.customer_detail(self.customer_id)
+        self.detail = detail
+        self.sub_title = f"Customer · {detail.name}"
+        currency = self.loyalty.settings.currency
+
+        def when(moment) -> str:
+            return to_local(moment).strftime("%Y-%m-%d") if moment else "—"
+
+        info = Table.grid(padding=(0, 2))
+        info.add_column(style="dim")
+        info.add_column()
+        info.add_row("Customer", Text(detail.name, style="bold"))
+        info.add_row("Company", detail.company or "—")
+        info.add_row("Reach", " · ".join(x for x in (detail.email, detail.phone) if x) or "—")
+        came = detail.source or "—"
+        if detail.lead_title:
+            came += f" (lead: {detail.lead_title})"
+        info.add_row("Came from", came)
+        info.add_row("Referred by", detail.referred_by or "—")
+        total = sum(p.amount_cents for p in detail.purchases)
+        info.add_row("Purchases", f"{len(detail.purchases)} · {format_cents(total, currency)}")
+        info.add_row("Asked for referral", when(detail.asked_referral_at))
+        info.add_row("Testimonial", when(detail.testimonial_at))
+        self.query_one("#customer-info", Static).update(info)
+        table = self.query_one(DataTable)
+        table.clear()
+        for purchase in detail.purchases:
+            table.add_row(
+                purchase.purchased_on.isoformat(),
+                purchase.what or "—",
+                Text(format_cents(purchase.list_cents, currency), justify="right"),
+                Text(format_cents(purchase.discount_cents, currency), justify="right")
+                if purchase.discount_cents
+                else "",
+                Text(format_cents(purchase.amount_cents, currency), justify="right"),
+                purchase.rule or ("won lead" if purchase.lead_id else ""),
+            )
+
+    def action_purchase(self) -> None:
+        record_purchase_for(
+            self, self.loyalty, self.customer_id, self.detail.name, self.clock, self.reload_data
+        )
+
+    def action_asked(self) -> None:
+        self.loyalty.mark_asked(self.customer_id)
+        self.reload_data()
+
+    def action_testimonial(self) -> None:
+        self.loyalty.mark_testimonial(self.customer_id)
+        self.reload_data()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

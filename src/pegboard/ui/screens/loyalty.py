@@ -1,0 +1,194 @@
+"""Loyalty: repeat customers, what they bought, and the discount their next purchase gets."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input
+
+from pegboard.clock import Clock
+from pegboard.config import Settings
+from pegboard.money import format_cents
+from pegboard.services.loyalty import CUSTOMER_SORTS, CustomerRow, LoyaltyService
+from pegboard.ui.screens.customer_detail import CustomerDetailScreen, record_purchase_for
+from pegboard.ui.widgets.filter_bar import FilterBar
+
+COLUMNS = (
+    ("name", "Customer"),
+    ("purchases", "Bought"),
+    ("lifetime", "Lifetime value"),
+    ("first", "First"),
+    ("last", "Last"),
+    ("next", "Next purchase gets"),
+    ("flags", "Flags"),
+)
+
+
+class LoyaltyScreen(Screen):
+    """Customers with purchases, lifetime value, the next discount, and who to ask."""
+
+    BINDINGS = [
+        Binding("enter", "open_customer", "Open", id="loyalty.open"),
+        Binding("p", "purchase", "Purchase", id="loyalty.purchase"),
+        Binding("A", "asked", "Asked for referral", id="loyalty.asked"),
+        Binding("T", "testimonial", "Testimonial", id="loyalty.testimonial"),
+        Binding("s", "sort", "Sort", id="loyalty.sort"),
+        Binding("S", "reverse", "Reverse", show=False, id="loyalty.reverse"),
+        Binding("R", "rules", "Rules", id="loyalty.rules"),
+        Binding("slash", "filter", "Filter", id="loyalty.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="loyalty.clear-filter"),
+    ]
+
+    DEFAULT_CSS = """
+    LoyaltyScreen #customers { height: 1fr; }
+    """
+
+    def __init__(self, loyalty: LoyaltyService, settings: Settings, clock: Clock) -> None:
+        super().__init__()
+        self.loyalty = loyalty
+        self.settings = settings
+        self.clock = clock
+        self.sort = "last"
+        self.descending = True
+        self.text = ""
+        self.rows: list[CustomerRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="customers", cursor_type="row", zebra_stripes=True)
+        yield FilterBar("name or company — enter keeps, esc clears")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Loyalty"
+        for key, label in COLUMNS:
+            self.table.add_column(label, key=key)
+        self.reload_data()
+        self.table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload_data()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#customers", DataTable)
+
+    def reload_data(self, keep: int | None = None) -> None:
+        current = keep if keep is not None else self.selected_id()
+        self.rows = self.loyalty.customers(self.sort, self.descending, self.text)
+        table = self.table
+        table.clear()
+        currency = self.loyalty.settings.currency
+        for row in self.rows:
+            flags = []
+            if row.ask_for_referral:
+                flags.append("ask for a referral")
+            if row.lapsed:
+                flags.append("lapsed")
+            table.add_row(
+                row.name,
+                Text(str(row.purchases), justify="right"),
+                Text(format_cents(row.lifetime_cents, currency, whole=True), justify="right"),
+                row.first_purchase.isoformat() if row.first_purchase else "—",
+                row.last_purchase.isoformat() if row.last_purchase else "—",
+                row.next_rule.name if row.next_rule else "—",
+                ", ".join(flags),
+                key=str(row.id),
+            )
+        arrow = " ▼" if self.descending else " ▲"
+        for key, label in COLUMNS:
+            table.columns[key].label = label + (arrow if key == self.sort else "")
+        ids = [row.id for row in self.rows]
+        if current in ids:
+            table.move_cursor(row=ids.index(current))
+
+    def selected_id(self) -> int | None:
+        row = self.table.cursor_row
+        if not self.rows or row is None or row >= len(self.rows):
+            return None
+        return self.rows[row].id
+
+    def selected(self) -> CustomerRow | None:
+        chosen = self.selected_id()
+        row = next((row for row in self.rows if row.id == chosen), None)
+        if row is None:
+            self.notify("No customer here yet: win a lead or record a purchase", timeout=3)
+        return row
+
+    def action_sort(self) -> None:
+        self.sort = CUSTOMER_SORTS[(CUSTOMER_SORTS.index(self.sort) + 1) % len(CUSTOMER_SORTS)]
+        self.descending = self.sort != "name"
+        self.reload_data()
+
+    def action_reverse(self) -> None:
+        self.descending = not self.descending
+        self.reload_data()
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_customer()
+
+    def action_open_customer(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.app.push_screen(
+                CustomerDetailScreen(row.id, self.loyalty, self.settings, self.clock)
+            )
+
+    def action_purchase(self) -> None:
+        row = self.selected()
+        if row is not None:
+            record_purchase_for(
+                self,
+                self.loyalty,
+                row.id,
+                row.name,
+                self.clock,
+                after=lambda: self.reload_data(keep=row.id),
+            )
+
+    def action_asked(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.loyalty.mark_asked(row.id)
+            self.notify(f"Asked {row.name} for a referral", timeout=2)
+            self.reload_data()
+
+    def action_testimonial(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.loyalty.mark_testimonial(row.id)
+            self.notify(f"{row.name} gave a testimonial", timeout=2)
+            self.reload_data()
+
+    def action_rules(self) -> None:
+        self.app.open_loyalty_rules()
+
+    def action_filter(self) -> None:
+        self.query_one("#filter-bar").display = True
+        self.query_one("#filter-input", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        if not self.text and not self.query_one("#filter-bar").display:
+            return
+        with self.prevent(Input.Changed):
+            self.query_one("#filter-input", Input).value = ""
+        self.text = ""
+        self.query_one("#filter-bar").display = False
+        self.reload_data()
+        self.table.focus()
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_as_typed(self, event: Input.Changed) -> None:
+        self.text = event.value
+        self.reload_data()
+
+    @on(Input.Submitted, "#filter-input")
+    def _keep_filter(self, event: Input.Submitted) -> None:
+        if not self.text.strip():
+            self.query_one("#filter-bar").display = False
+        self.table.focus()

@@ -1,0 +1,146 @@
+"""The loyalty screen, the purchase form's live price, the rules editor, driven by Pilot."""
+
+from datetime import timedelta
+
+import pytest
+
+from pegboard.config import load_settings
+from pegboard.store.models import Contact, Purchase
+from pegboard.ui.app import PegboardApp
+from pegboard.ui.modals.confirm import Confirm
+from pegboard.ui.modals.purchase_form import PurchaseForm
+from pegboard.ui.screens.customer_detail import CustomerDetailScreen
+from pegboard.ui.screens.loyalty import LoyaltyScreen
+from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
+from tests.conftest import FIXED_NOW
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def app(database, settings, clock, tmp_path):
+    return PegboardApp(settings, clock=clock, config_path=tmp_path / "config" / "config.toml")
+
+
+@pytest.fixture
+def customers(app, clock):
+    ann = Contact.create(name="Ann Lee", created_at=FIXED_NOW, updated_at=FIXED_NOW).id
+    bob = Contact.create(name="Bob Stone", created_at=FIXED_NOW, updated_at=FIXED_NOW).id
+    app.loyalty.record_purchase(ann, 10000, "Books", on=clock.today() - timedelta(days=30))
+    app.loyalty.record_purchase(bob, 5000, "Tax", on=clock.today() - timedelta(days=400))
+    return {"ann": ann, "bob": bob}
+
+
+async def test_loyalty_lists_customers_with_next_discount_and_flags(app, customers):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LoyaltyScreen)
+        assert [row.name for row in screen.rows] == ["Ann Lee", "Bob Stone"]
+        ann = screen.table.get_row_at(0)
+        assert ann[5] == "10% off the 2nd purchase"
+        assert screen.table.get_row_at(1)[6] == "lapsed"
+        await pilot.press("s")  # last -> name (ascending)
+        assert screen.sort == "name"
+        await pilot.press("slash", *"bob", "enter")
+        assert [row.name for row in screen.rows] == ["Bob Stone"]
+
+
+async def test_purchase_form_shows_before_and_after_while_typing(app, customers):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.screen.selected().name == "Ann Lee"
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PurchaseForm)
+        await pilot.press(*"120")
+        preview = str(app.screen.query_one("#price-preview").content)
+        assert "Before   $120.00" in preview
+        assert "Discount -$12.00  (10% off the 2nd purchase)" in preview
+        assert "Charged  $108.00" in preview
+        await pilot.press("tab", *"Payroll", "enter")
+        await pilot.pause()
+        latest = Purchase.select().order_by(Purchase.id.desc()).get()
+        assert (latest.list_cents, latest.discount_cents, latest.amount_cents) == (
+            12000,
+            1200,
+            10800,
+        )
+        assert (latest.rule, latest.what) == ("10% off the 2nd purchase", "Payroll")
+        row = app.screen.rows[0]
+        assert (row.name, row.purchases) == ("Ann Lee", 2)
+        assert row.ask_for_referral
+        await pilot.press("A")
+        assert not app.screen.rows[0].ask_for_referral
+        assert Contact.get_by_id(customers["ann"]).asked_referral_at is not None
+
+
+async def test_hand_purchase_on_the_won_day_asks_first(app, leads, make_lead):
+    lead_id = make_lead("Cara Won", value_cents=50000)
+    leads.move_lead(lead_id, "won")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("p", *"500", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        await pilot.pause()
+        assert Purchase.select().count() == 1
+        await pilot.press("p", *"80", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert Purchase.select().count() == 2
+
+
+async def test_customer_detail_lists_purchases(app, customers):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CustomerDetailScreen)
+        table = app.screen.query_one("DataTable")
+        assert table.row_count == 1
+        await pilot.press("T")
+        assert Contact.get_by_id(customers["ann"]).testimonial_at is not None
+
+
+async def test_rule_change_in_the_app_applies_at_once_and_survives_restart(
+    app, customers, tmp_path
+):
+    config = tmp_path / "config" / "config.toml"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "R")
+        await pilot.pause()
+        assert isinstance(app.screen, LoyaltyRulesScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        percent = app.screen.query_one("#percent")
+        percent.input.focus()
+        await pilot.press("backspace", "backspace", *"20", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LoyaltyRulesScreen)
+        assert app.screen.rules[0].percent == 20
+        # A bad rule is refused with the reason; the form keeps what was typed.
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("tab", *"2", "tab", "tab", *"150", "enter")
+        await pilot.pause()
+        assert "at most 100" in str(app.screen.query_one("#rule-error").content)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert app.screen.rows[0].next_rule.name == "20% off the 2nd purchase"
+        quote = app.loyalty.quote(customers["ann"], 10000)
+        assert quote.discount_cents == 2000
+    assert load_settings(config).loyalty_rules[0].name == "20% off the 2nd purchase"
+
+
+async def test_rules_delete_and_undo(app, tmp_path):
+    config = tmp_path / "config" / "config.toml"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "R", "d")
+        assert len(load_settings(config).loyalty_rules) == 1
+        await pilot.press("u")
+        assert len(load_settings(config).loyalty_rules) == 2
