@@ -272,3 +272,25 @@ def test_purchase_add_prints_the_discount_and_customers_lists_it(run):
     assert customer["next_discount"]["rule"] == "15% off the 3rd purchase and later"
     code, _, err = run("purchase", "add", "--customer", "Ann Lee", "--amount", "-3")
     assert code == 2 and "negative" in err
+
+
+def test_today_prints_sections_with_counts_and_json(run):
+    run("lead", "add", "Ann Due", "--due", "2020-01-01", "--next-action", "Call back")
+    run(
+        "referral",
+        "log",
+        "--partner",
+        "Dana",
+        "--received",
+        "--person",
+        "Ben New",
+        "--create-partner",
+    )
+    code, out, _ = run("today")
+    assert code == 0
+    assert out.splitlines()[0].startswith("1 due, 1 new referrals")
+    assert "Follow-ups due (1)" in out and "Ann Due: Call back" in out
+    assert "New referrals to contact (1)" in out and "Ben New: from Dana" in out
+    data = json.loads(run("today", "--json")[1])
+    assert data["due"]["count"] == 1 and data["due"]["rows"][0]["title"] == "Ann Due"
+    assert data["new_referral"]["rows"][0]["title"] == "Ben New"

@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     customers.add_argument("--json", action="store_true", help="JSON for scripts")
 
+    today = commands.add_parser("today", help="print today's triage list")
+    today.add_argument("--json", action="store_true", help="JSON for scripts")
+
     leads = commands.add_parser("leads", help="list leads")
     leads.add_argument("--stage", default=None, help="only this stage")
     leads.add_argument("--archived", action="store_true", help="include archived leads")
@@ -153,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "partners": cmd_partners,
             "purchase": cmd_purchase,
             "customers": cmd_customers,
+            "today": cmd_today,
         }[args.command]
         return handler(args)
     except CommandError as error:
@@ -429,4 +433,37 @@ def cmd_customers(args: argparse.Namespace) -> int:
             f"next: {rule}  {flags}"
         )
     print(f"{len(rows)} customers", file=sys.stderr)
+    return 0
+
+
+def cmd_today(args: argparse.Namespace) -> int:
+    from pegboard.services.leads import LeadService
+    from pegboard.services.loyalty import LoyaltyService
+    from pegboard.services.partners import PartnerService
+    from pegboard.services.today import TodayService, today_records
+
+    context = open_context(args)
+    settings, clock = context.settings, context.clock
+    leads = LeadService(settings, clock)
+    today = TodayService(
+        settings,
+        clock,
+        leads,
+        PartnerService(settings, clock, leads),
+        LoyaltyService(settings, clock),
+    )
+    sections = today.sections()
+    if args.json:
+        json.dump(today_records(sections), sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(today.summary(sections))
+    for section in sections:
+        if not section.count:
+            continue
+        print(f"\n{section.title} ({section.count})")
+        for row in section.rows:
+            print(f"  {row.title}: {row.detail}")
+        if section.count > len(section.rows):
+            print(f"  … and {section.count - len(section.rows)} more")
     return 0

@@ -142,6 +142,8 @@ class Settings:
     """A repeat customer not asked for a referral in this many days is ripe to ask."""
     lapsed_after_months: int = 6
     """A customer with no purchase in this many months has lapsed."""
+    ask_given_after_days: int = 30
+    """A referral I gave with no outcome after this many days: ask the partner how it went."""
     owe_when_balance_over: int = 0
     """I owe a partner when they sent me more than this many referrals above what I sent them."""
     currency: str = "USD"
@@ -191,7 +193,10 @@ def to_toml_dict(settings: Settings) -> dict[str, Any]:
             "referral_source": settings.referral_source,
             "qualification": list(settings.qualification),
         },
-        "partners": {"owe_when_balance_over": settings.owe_when_balance_over},
+        "partners": {
+            "owe_when_balance_over": settings.owe_when_balance_over,
+            "ask_given_after_days": settings.ask_given_after_days,
+        },
         "loyalty": {
             "ask_referral_after_days": settings.ask_referral_after_days,
             "lapsed_after_months": settings.lapsed_after_months,
@@ -341,7 +346,11 @@ class _Reader:
         )
 
         partners = self.table(data, "partners")
-        self.check_keys(partners, {"owe_when_balance_over"}, "partners.")
+        self.check_keys(partners, {"owe_when_balance_over", "ask_given_after_days"}, "partners.")
+        ask_given = self.whole(
+            partners.get("ask_given_after_days", defaults.ask_given_after_days),
+            "ask_given_after_days",
+        )
         owe_over = partners.get("owe_when_balance_over", defaults.owe_when_balance_over)
         if isinstance(owe_over, bool) or not isinstance(owe_over, int) or owe_over < 0:
             raise self.fail("owe_when_balance_over", "must be a whole number, 0 or more")
@@ -373,6 +382,7 @@ class _Reader:
             referral_source=referral,
             qualification=qualification,
             owe_when_balance_over=owe_over,
+            ask_given_after_days=ask_given,
             loyalty_rules=rules,
             ask_referral_after_days=ask_days,
             lapsed_after_months=lapsed,

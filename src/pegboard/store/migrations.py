@@ -161,9 +161,28 @@ def add_last_touch_and_board_index(database: Database) -> None:
         Lead.update(last_touch_at=fn.COALESCE(latest, Lead.created_at)).execute()
 
 
+def add_snooze(database: Database) -> None:
+    """Step 2 -> 3: the snooze table behind Today's s / S keys."""
+
+    class Snooze(Model):
+        id = AutoField()
+        kind = CharField()
+        ref_id = IntegerField()
+        until = DateField()
+        created_at = UTCDateTimeField()
+
+        class Meta:
+            legacy_table_names = False
+            indexes = ((("kind", "ref_id"), False),)
+
+    with database.bind_ctx([Snooze]):
+        database.create_tables([Snooze])
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: create_v1,
     2: add_last_touch_and_board_index,
+    3: add_snooze,
 }
 """Target version -> the step that reaches it from the version before."""
 

@@ -161,4 +161,17 @@ class Purchase(BaseModel):
     archived_at = UTCDateTimeField(null=True)
 
 
-ALL_MODELS = (SchemaInfo, Contact, Partner, Lead, StageChange, Touch, Referral, Purchase)
+class Snooze(BaseModel):
+    """A row of the Today list put off until a date (kind is the row's kind, ref its record)."""
+
+    id = AutoField()
+    kind = CharField()
+    ref_id = IntegerField()
+    until = DateField()
+    created_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("kind", "ref_id"), False),)
+
+
+ALL_MODELS = (SchemaInfo, Contact, Partner, Lead, StageChange, Touch, Referral, Purchase, Snooze)

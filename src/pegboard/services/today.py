@@ -1,0 +1,448 @@
+"""Today: everything that needs the owner this morning, in one list, cleared by keyboard.
+
+Each section is one query with a count and its first rows; a row left for
+later is snoozed (a follow-up's due date moves; other rows get a Snooze row),
+and done means what fits the row: a touch logged, a partner thanked, a
+customer asked. Every change can be undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from peewee import fn
+
+from pegboard.clock import Clock
+from pegboard.config import Settings
+from pegboard.services.leads import LeadService
+from pegboard.services.loyalty import LoyaltyService
+from pegboard.services.partners import PartnerService
+from pegboard.store.models import Contact, Lead, Partner, Referral, Snooze, Touch, db
+
+SECTION_LIMIT = 50
+"""Rows shown per section (the heading still counts them all)."""
+
+SECTIONS = (
+    ("due", "Follow-ups due"),
+    ("new_referral", "New referrals to contact"),
+    ("stale", "Stale leads"),
+    ("owed_partner", "Partners I owe"),
+    ("customer", "Customers to ask or invite back"),
+    ("loop", "Loops to close"),
+)
+
+
+@dataclass(frozen=True)
+class TriageRow:
+    kind: str
+    """due, new_referral, stale, owed_partner, customer, thank (a loop) or ask_given (a loop)."""
+    ref_id: int
+    """The lead, partner, contact or referral the row is about."""
+    title: str
+    detail: str
+    lead_id: int | None = None
+    partner_id: int | None = None
+    contact_id: int | None = None
+    overdue_days: int = 0
+
+
+@dataclass(frozen=True)
+class TriageSection:
+    key: str
+    title: str
+    count: int
+    rows: list[TriageRow]
+
+
+class TodayService:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        leads: LeadService,
+        partners: PartnerService,
+        loyalty: LoyaltyService,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.leads = leads
+        self.partners = partners
+        self.loyalty = loyalty
+        self._undo: list[Callable[[], None]] = []
+
+    # -- reading -------------------------------------------------------------
+
+    def _not_snoozed(self, kind: str, field):
+        today = self.clock.today()
+        snoozed = Snooze.select(Snooze.ref_id).where((Snooze.kind == kind) & (Snooze.until > today))
+        return field.not_in(snoozed)
+
+    def _open_leads(self):
+        open_ids = [stage.id for stage in self.settings.open_stages]
+        return Lead.archived_at.is_null() & Lead.stage.in_(open_ids)
+
+    def sections(self, limit: int = SECTION_LIMIT) -> list[TriageSection]:
+        """Every section, in order. A new referral's lead (due today) shows only as a new
+        referral, and a stale lead with a follow-up due only as due."""
+        today = self.clock.today()
+        now = self.clock.now()
+        result = []
+        touched = Touch.select(Touch.lead).where(Touch.lead.is_null(False))
+        new_referral = (
+            (Referral.direction == "received")
+            & Referral.archived_at.is_null()
+            & self._open_leads()
+            & Lead.id.not_in(touched)
+            & self._not_snoozed("new_referral", Referral.id)
+        )
+        new_referral_leads = (
+            Referral.select(Referral.lead)
+            .join(Lead, on=Referral.lead == Lead.id)
+            .where(new_referral)
+        )
+
+        # Follow-ups due today or overdue, oldest first.
+        due = (
+            Lead.select(Lead.id, Contact.name, Lead.next_action, Lead.due_date)
+            .join(Contact)
+            .where(
+                self._open_leads() & (Lead.due_date <= today) & Lead.id.not_in(new_referral_leads)
+            )
+            .order_by(Lead.due_date, Lead.id)
+        )
+        rows = []
+        for lead in due.limit(limit):
+            late = (today - lead.due_date).days
+            when = "today" if late == 0 else f"{late}d overdue"
+            rows.append(
+                TriageRow(
+                    "due",
+                    lead.id,
+                    lead.contact.name,
+                    f"{lead.next_action or 'Follow up'} · {when}",
+                    lead_id=lead.id,
+                    overdue_days=late,
+                )
+            )
+        result.append(TriageSection("due", "Follow-ups due", due.count(), rows))
+
+        # Received referrals whose lead has had no touch since it came in.
+        new = (
+            Referral.select(Referral.id, Referral.partner, Referral.at, Lead.id, Contact.name)
+            .join(Lead, on=Referral.lead == Lead.id)
+            .join(Contact, on=Lead.contact == Contact.id)
+            .where(new_referral)
+            .order_by(Referral.at)
+        )
+        partner_names = self._partner_names()
+        rows = []
+        for referral in new.limit(limit):
+            partner = partner_names.get(referral.partner_id, "a partner")
+            rows.append(
+                TriageRow(
+                    "new_referral",
+                    referral.id,
+                    referral.lead.contact.name,
+                    f"from {partner} · not contacted yet",
+                    lead_id=referral.lead.id,
+                )
+            )
+        result.append(TriageSection("new_referral", "New referrals to contact", new.count(), rows))
+
+        # Open leads with no touch for longer than their stage allows.
+        conditions = None
+        for stage in self.settings.open_stages:
+            if stage.stale_after_days is None:
+                continue
+            cutoff = now - timedelta(days=stage.stale_after_days)
+            condition = (Lead.stage == stage.id) & (Lead.last_touch_at < cutoff)
+            conditions = condition if conditions is None else conditions | condition
+        rows, count = [], 0
+        if conditions is not None:
+            stale = (
+                Lead.select(Lead.id, Lead.stage, Lead.last_touch_at, Contact.name)
+                .join(Contact)
+                .where(
+                    self._open_leads()
+                    & conditions
+                    & ((Lead.due_date.is_null()) | (Lead.due_date > today))
+                    & self._not_snoozed("stale", Lead.id)
+                )
+                .order_by(Lead.last_touch_at)
+            )
+            count = stale.count()
+            for lead in stale.limit(limit):
+                idle = (now - lead.last_touch_at).days
+                label = self.settings.stage(lead.stage).label
+                rows.append(
+                    TriageRow(
+                        "stale",
+                        lead.id,
+                        lead.contact.name,
+                        f"{label} · no touch for {idle}d",
+                        lead_id=lead.id,
+                    )
+                )
+        result.append(TriageSection("stale", "Stale leads", count, rows))
+
+        # Partners I owe: more received than given, or business not yet thanked.
+        owed = [
+            row
+            for row in self.partners.partner_rows("balance")
+            if row.owed and row.id not in self._snoozed_ids("owed_partner")
+        ]
+        rows = [
+            TriageRow(
+                "owed_partner",
+                row.id,
+                row.name,
+                ", ".join(
+                    bit
+                    for bit in (
+                        f"sent me {row.balance} more than I sent" if row.balance > 0 else "",
+                        f"{row.unthanked} to thank" if row.unthanked else "",
+                    )
+                    if bit
+                ),
+                partner_id=row.id,
+            )
+            for row in owed[:limit]
+        ]
+        result.append(TriageSection("owed_partner", "Partners I owe", len(owed), rows))
+
+        # Customers ripe to ask for a referral, or lapsed with a discount waiting.
+        snoozed = self._snoozed_ids("customer")
+        customers = [
+            row
+            for row in self.loyalty.customers("lifetime")
+            if (row.ask_for_referral or (row.lapsed and row.next_rule)) and row.id not in snoozed
+        ]
+        rows = [
+            TriageRow(
+                "customer",
+                row.id,
+                row.name,
+                "ask for a referral"
+                if row.ask_for_referral
+                else f"lapsed · invite back: {row.next_rule.name}",
+                contact_id=row.id,
+            )
+            for row in customers[:limit]
+        ]
+        result.append(
+            TriageSection("customer", "Customers to ask or invite back", len(customers), rows)
+        )
+
+        # Loops: closed business not thanked; referrals I gave with no outcome yet.
+        person = Contact.alias("person")
+        unthanked = (
+            Referral.select(Referral.id, Referral.partner, Referral.value_cents, person.name)
+            .join(person, on=Referral.contact == person.id)
+            .where(
+                (Referral.direction == "received")
+                & (Referral.outcome == "converted")
+                & Referral.thanked_at.is_null()
+                & Referral.archived_at.is_null()
+                & self._not_snoozed("thank", Referral.id)
+            )
+            .order_by(Referral.at)
+        )
+        asked_before = now - timedelta(days=self.settings.ask_given_after_days)
+        silent = (
+            Referral.select(Referral.id, Referral.partner, Referral.at, person.name)
+            .join(person, on=Referral.contact == person.id)
+            .where(
+                (Referral.direction == "given")
+                & (Referral.outcome == "open")
+                & (Referral.at < asked_before)
+                & Referral.archived_at.is_null()
+                & self._not_snoozed("ask_given", Referral.id)
+            )
+            .order_by(Referral.at)
+        )
+        rows = []
+        for referral in unthanked.limit(limit):
+            rows.append(
+                TriageRow(
+                    "thank",
+                    referral.id,
+                    partner_names.get(referral.partner_id, "?"),
+                    f"thank them: {referral.contact.name} became business",
+                    partner_id=referral.partner_id,
+                )
+            )
+        for referral in silent.limit(limit):
+            days = (now - referral.at).days
+            rows.append(
+                TriageRow(
+                    "ask_given",
+                    referral.id,
+                    partner_names.get(referral.partner_id, "?"),
+                    f"how did {referral.contact.name} go? sent {days}d ago",
+                    partner_id=referral.partner_id,
+                )
+            )
+        result.append(
+            TriageSection("loop", "Loops to close", unthanked.count() + silent.count(), rows)
+        )
+        return result
+
+    def summary(self, sections: list[TriageSection]) -> str:
+        counts = {section.key: section.count for section in sections}
+        bits = [
+            f"{counts['due']} due",
+            f"{counts['new_referral']} new referrals",
+            f"{counts['stale']} stale",
+            f"owe {counts['owed_partner']} partners",
+            f"{counts['customer']} customers",
+            f"{counts['loop']} loops to close",
+        ]
+        return ", ".join(bits)
+
+    def _partner_names(self) -> dict[int, str]:
+        return dict(Partner.select(Partner.id, Contact.name).join(Contact).tuples())
+
+    def _snoozed_ids(self, kind: str) -> set[int]:
+        today = self.clock.today()
+        return {
+            ref
+            for (ref,) in Snooze.select(Snooze.ref_id)
+            .where((Snooze.kind == kind) & (Snooze.until > today))
+            .tuples()
+        }
+
+    # -- acting --------------------------------------------------------------
+
+    def done(self, row: TriageRow) -> str:
+        """Do what 'done' means for the row; returns what was done, for the notice."""
+        now = self.clock.now()
+        with db.atomic():
+            if row.kind in ("due", "new_referral"):
+                # The follow-up is done (a new referral's was the first call): clear it.
+                lead = Lead.get_by_id(row.lead_id)
+                previous = (lead.due_date, lead.next_action)
+                first_call = row.kind == "new_referral"
+                touch_id = self.leads.log_touch(
+                    row.lead_id,
+                    "call" if first_call else "note",
+                    "Called the referral"
+                    if first_call
+                    else f"Done: {lead.next_action or 'follow-up'}",
+                    next_action="",
+                    clear_due=True,
+                )
+                self._undo.append(lambda: self._restore_due(row.lead_id, previous, touch_id))
+                return "contacted" if first_call else "follow-up done"
+            if row.kind == "stale":
+                touch_id = self.leads.log_touch(row.lead_id, "call", "Checked in from Today")
+                self._undo.append(lambda: self._remove_touch(row.lead_id, touch_id))
+                return "touch logged"
+            if row.kind == "thank":
+                self.partners.mark_thanked(row.ref_id)
+                self._undo.append(lambda: self.partners.mark_thanked(row.ref_id, False))
+                return "thanked"
+            if row.kind == "owed_partner":
+                unthanked = [
+                    r.id
+                    for r in Referral.select(Referral.id).where(
+                        (Referral.partner == row.ref_id)
+                        & (Referral.direction == "received")
+                        & (Referral.outcome == "converted")
+                        & Referral.thanked_at.is_null()
+                    )
+                ]
+                for referral_id in unthanked:
+                    self.partners.mark_thanked(referral_id)
+                until = self.clock.today() + timedelta(days=7)
+                snooze = Snooze.create(
+                    kind="owed_partner", ref_id=row.ref_id, until=until, created_at=now
+                )
+
+                def undo() -> None:
+                    for referral_id in unthanked:
+                        self.partners.mark_thanked(referral_id, False)
+                    Snooze.delete().where(Snooze.id == snooze.id).execute()
+
+                self._undo.append(undo)
+                return "thanked and set aside for a week"
+            if row.kind == "customer":
+                contact = Contact.get_by_id(row.ref_id)
+                previous = contact.asked_referral_at
+                self.loyalty.mark_asked(row.ref_id)
+                self._undo.append(
+                    lambda: (
+                        Contact.update(asked_referral_at=previous)
+                        .where(Contact.id == row.ref_id)
+                        .execute()
+                    )
+                )
+                return "asked"
+            if row.kind == "ask_given":
+                return self.snooze(row, self.settings.ask_given_after_days, note="asked")
+        raise ValueError(f"unknown row kind {row.kind!r}")
+
+    def snooze(self, row: TriageRow, days: int, note: str = "snoozed") -> str:
+        """Put a row off for `days`: a follow-up moves its due date, other rows hide till then."""
+        until = self.clock.today() + timedelta(days=days)
+        with db.atomic():
+            if row.kind == "due":
+                lead = Lead.get_by_id(row.lead_id)
+                previous = lead.due_date
+                Lead.update(
+                    due_date=until, updated_at=self.clock.now(), version=Lead.version + 1
+                ).where(Lead.id == row.lead_id).execute()
+                self._undo.append(
+                    lambda: Lead.update(due_date=previous).where(Lead.id == row.lead_id).execute()
+                )
+            else:
+                snooze = Snooze.create(
+                    kind=row.kind, ref_id=row.ref_id, until=until, created_at=self.clock.now()
+                )
+                self._undo.append(lambda: Snooze.delete().where(Snooze.id == snooze.id).execute())
+        return f"{note} until {until.isoformat()}"
+
+    def undo(self) -> bool:
+        if not self._undo:
+            return False
+        with db.atomic():
+            self._undo.pop()()
+        return True
+
+    def _restore_due(self, lead_id: int, previous: tuple[date | None, str], touch_id: int) -> None:
+        due_date, action = previous
+        Lead.update(due_date=due_date, next_action=action).where(Lead.id == lead_id).execute()
+        self._remove_touch(lead_id, touch_id)
+
+    @staticmethod
+    def _remove_touch(lead_id: int, touch_id: int) -> None:
+        Touch.delete().where(Touch.id == touch_id).execute()
+        latest = Touch.select(fn.MAX(Touch.at)).where(Touch.lead == lead_id).scalar()
+        lead = Lead.get_by_id(lead_id)
+        lead.last_touch_at = Touch.at.python_value(latest) if latest else lead.created_at
+        lead.save()
+
+
+def today_records(sections: list[TriageSection]) -> dict[str, Any]:
+    """Today as JSON-ready data for `pegboard today --json`."""
+    return {
+        section.key: {
+            "title": section.title,
+            "count": section.count,
+            "rows": [
+                {
+                    "kind": row.kind,
+                    "id": row.ref_id,
+                    "title": row.title,
+                    "detail": row.detail,
+                    "lead_id": row.lead_id,
+                    "partner_id": row.partner_id,
+                    "contact_id": row.contact_id,
+                }
+                for row in section.rows
+            ],
+        }
+        for section in sections
+    }

@@ -1,0 +1,132 @@
+"""The Today triage rules with a fixed "today": each section's members and order, done, snooze, undo."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from pegboard.services.loyalty import LoyaltyService
+from pegboard.services.partners import PartnerDraft, PartnerService, ReferralDraft
+from pegboard.services.today import TodayService, today_records
+from pegboard.store.models import Contact, Lead, Referral, Touch
+from tests.conftest import FIXED_NOW
+
+
+@pytest.fixture
+def world(leads, settings, clock):
+    partners = PartnerService(settings, clock, leads)
+    loyalty = LoyaltyService(settings, clock)
+    today = TodayService(settings, clock, leads, partners, loyalty)
+    return today, partners, loyalty
+
+
+def section(today, key):
+    return next(s for s in today.sections() if s.key == key)
+
+
+def test_follow_ups_due_today_or_overdue_oldest_first(world, make_lead):
+    today, _, _ = world
+    make_lead("Later", due_date=date(2026, 11, 25))
+    make_lead("Today", due_date=date(2026, 11, 23))
+    make_lead("Old", due_date=date(2026, 11, 10))
+    make_lead("Won one", stage="won", due_date=date(2026, 11, 1))
+    due = section(today, "due")
+    assert [row.title for row in due.rows] == ["Old", "Today"]
+    assert due.rows[0].detail.endswith("13d overdue") and due.count == 2
+
+
+def test_new_referral_until_first_touch(world):
+    today, partners, _ = world
+    dana = partners.create_partner(PartnerDraft("Dana"))
+    logged = partners.log_referral(ReferralDraft("received", "Ann", partner_id=dana))
+    rows = section(today, "new_referral").rows
+    assert [(r.title, r.detail) for r in rows] == [("Ann", "from Dana · not contacted yet")]
+    today.done(rows[0])
+    assert section(today, "new_referral").count == 0
+    assert Touch.select().where(Touch.lead == logged.lead_id).count() == 1
+    assert today.undo()
+    assert section(today, "new_referral").count == 1
+
+
+def test_stale_leads_by_stage_threshold(world, leads, make_lead):
+    today, _, _ = world
+    fresh = make_lead("Fresh")
+    quiet = make_lead("Quiet")
+    Lead.update(last_touch_at=FIXED_NOW - timedelta(days=5)).where(Lead.id == quiet).execute()
+    Lead.update(last_touch_at=FIXED_NOW - timedelta(days=2)).where(Lead.id == fresh).execute()
+    stale = section(today, "stale")
+    assert [row.title for row in stale.rows] == ["Quiet"]
+    assert "no touch for 5d" in stale.rows[0].detail
+
+
+def test_snooze_hides_a_row_until_the_day_and_moves_a_due_date(world, make_lead):
+    today, _, _ = world
+    quiet = make_lead("Quiet")
+    Lead.update(last_touch_at=FIXED_NOW - timedelta(days=9)).where(Lead.id == quiet).execute()
+    due = make_lead("Due", due_date=date(2026, 11, 20))
+    today.snooze(section(today, "stale").rows[0], 7)
+    assert section(today, "stale").count == 0
+    today.snooze(section(today, "due").rows[0], 1)
+    assert Lead.get_by_id(due).due_date == date(2026, 11, 24)
+    assert section(today, "due").count == 0
+    today.undo()
+    assert Lead.get_by_id(due).due_date == date(2026, 11, 20)
+    today.undo()
+    assert section(today, "stale").count == 1
+
+
+def test_done_on_a_follow_up_clears_it_and_logs_a_touch(world, make_lead):
+    today, _, _ = world
+    lead_id = make_lead("Due", next_action="Send proposal", due_date=date(2026, 11, 20))
+    assert today.done(section(today, "due").rows[0]) == "follow-up done"
+    lead = Lead.get_by_id(lead_id)
+    assert lead.due_date is None
+    assert Touch.get(Touch.lead == lead_id).note == "Done: Send proposal"
+    today.undo()
+    assert Lead.get_by_id(lead_id).due_date == date(2026, 11, 20)
+    assert Touch.select().count() == 0
+
+
+def test_partners_owed_customers_and_loops(world, leads, clock):
+    today, partners, loyalty = world
+    dana = partners.create_partner(PartnerDraft("Dana"))
+    raj = partners.create_partner(PartnerDraft("Raj"))
+    logged = partners.log_referral(ReferralDraft("received", "Ann", partner_id=dana))
+    leads.move_lead(logged.lead_id, "won", value_cents=1000)
+    given = partners.log_referral(
+        ReferralDraft("given", "Bob", partner_id=raj), at=FIXED_NOW - timedelta(days=40)
+    )
+    partners.log_referral(ReferralDraft("given", "Cy", partner_id=raj))
+    ann = Lead.get_by_id(logged.lead_id).contact_id
+    loyalty.record_purchase(ann, 5000, on=clock.today())
+    owed = section(today, "owed_partner")
+    assert [row.title for row in owed.rows] == ["Dana"]
+    customers = section(today, "customer")
+    assert [(row.title, row.detail) for row in customers.rows] == [("Ann", "ask for a referral")]
+    loops = section(today, "loop")
+    assert [(row.kind, row.ref_id) for row in loops.rows] == [
+        ("thank", logged.referral_id),
+        ("ask_given", given.referral_id),
+    ]
+    today.done(loops.rows[0])
+    assert Referral.get_by_id(logged.referral_id).thanked_at is not None
+    today.done(customers.rows[0])
+    assert Contact.get_by_id(ann).asked_referral_at is not None
+    assert section(today, "customer").count == 0
+    summary = today.summary(today.sections())
+    assert summary.startswith("0 due, 0 new referrals")
+    assert set(today_records(today.sections())) == {
+        "due",
+        "new_referral",
+        "stale",
+        "owed_partner",
+        "customer",
+        "loop",
+    }
+
+
+def test_a_new_referral_is_not_also_listed_as_due(world):
+    today, partners, _ = world
+    dana = partners.create_partner(PartnerDraft("Dana"))
+    partners.log_referral(ReferralDraft("received", "Ann", partner_id=dana))
+    assert section(today, "new_referral").count == 1
+    assert section(today, "due").count == 0
