@@ -28,7 +28,7 @@ async def shoot(workdir: Path) -> list[Path]:
     clock = Clock.fixed(TODAY)
     open_database(str(workdir / "demo.db"))
     write_demo(settings, clock, leads=600, seed=7)
-    app = PegboardApp(settings, clock=clock, db_label="demo.db")
+    app = PegboardApp(settings, clock=clock, db_label="demo.db", start_mode="board")
     saved = []
 
     def save(name: str) -> None:
@@ -72,6 +72,17 @@ async def shoot(workdir: Path) -> list[Path]:
         await pilot.press("escape", "R")
         await pilot.pause()
         save("loyalty-rules")
+        await pilot.press("escape", "1")
+        await pilot.pause()
+        save("today")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        save("help")
+        await pilot.press("escape", "ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"dana")
+        await pilot.pause(0.5)
+        save("palette")
     return saved
 
 

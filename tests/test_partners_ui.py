@@ -18,7 +18,7 @@ SIZE = (120, 40)
 
 @pytest.fixture
 def app(database, settings, clock):
-    return PegboardApp(settings, clock=clock)
+    return PegboardApp(settings, clock=clock, start_mode="board")
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -14,10 +15,13 @@ from pegboard.services.errors import ServiceError
 from pegboard.services.leads import LeadService
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerMatch, PartnerService, ReferralDraft
+from pegboard.services.today import TodayService
 from pegboard.ui.modals.quick_log import QuickLog
 from pegboard.ui.screens.board import BoardScreen
+from pegboard.ui.screens.help import HelpScreen
 from pegboard.ui.screens.loyalty import LoyaltyScreen
 from pegboard.ui.screens.partners import PartnersScreen
+from pegboard.ui.screens.today import TodayScreen
 
 
 class PegboardApp(App[None]):
@@ -29,10 +33,12 @@ class PegboardApp(App[None]):
     """Keys go to the screen itself (the board has no focusable cards); forms set their own."""
 
     BINDINGS = [
+        Binding("1", "switch_mode('today')", "Today", id="app.today"),
         Binding("2", "switch_mode('board')", "Board", id="app.board"),
         Binding("3", "switch_mode('partners')", "Partners", id="app.partners"),
         Binding("4", "switch_mode('loyalty')", "Loyalty", id="app.loyalty"),
         Binding("r", "quick_log", "Log referral", id="app.quick-log"),
+        Binding("question_mark", "help", "Help", id="app.help"),
     ]
 
     def __init__(
@@ -42,9 +48,11 @@ class PegboardApp(App[None]):
         clock: Clock | None = None,
         db_label: str = "",
         config_path=None,
+        start_mode: str = "today",
     ) -> None:
         super().__init__()
         self.config_path = config_path
+        self.start_mode = start_mode
         """Where settings changed in the app are written (default: the user config file)."""
         self.settings = settings
         self.clock = clock or Clock()
@@ -52,6 +60,8 @@ class PegboardApp(App[None]):
         self.leads = LeadService(settings, self.clock)
         self.partners = PartnerService(settings, self.clock, self.leads)
         self.loyalty = LoyaltyService(settings, self.clock)
+        self.today = TodayService(settings, self.clock, self.leads, self.partners, self.loyalty)
+        self.add_mode("today", lambda: TodayScreen(self.today, self.settings, self.clock))
         self.add_mode("board", lambda: BoardScreen(self.leads, self.settings, self.clock))
         self.add_mode("partners", lambda: PartnersScreen(self.partners, self.settings, self.clock))
         self.add_mode("loyalty", lambda: LoyaltyScreen(self.loyalty, self.settings, self.clock))
@@ -63,13 +73,14 @@ class PegboardApp(App[None]):
             self.notify(f"Unknown theme {self.settings.theme!r} in config.toml", severity="warning")
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
-        self.switch_mode("board")
+        self.switch_mode(self.start_mode)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
             "Log referral", "Log a referral received or given (r)", self.action_quick_log
         )
+        yield SystemCommand("Today", "The morning triage (1)", lambda: self.switch_mode("today"))
         yield SystemCommand("Board", "The leads board (2)", lambda: self.switch_mode("board"))
         yield SystemCommand(
             "Partners",
@@ -144,5 +155,25 @@ class PegboardApp(App[None]):
 
     def apply_settings(self, settings: Settings) -> None:
         self.settings = settings
-        for service in (self.leads, self.partners, self.loyalty):
+        for service in (self.leads, self.partners, self.loyalty, self.today):
             service.settings = settings
+
+    def help_rows(self, screen: Screen) -> list[tuple[str, str, str]]:
+        """(where, keys, what) for every binding of `screen` and the app, keymap applied."""
+        rows = []
+        for where, node in (("this screen", screen), ("everywhere", self)):
+            grouped: dict[tuple[str, str], list[str]] = {}
+            for binding in Binding.make_bindings(node.BINDINGS):
+                keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
+                label = binding.description or binding.action
+                shown = [self.get_key_display(replace(binding, key=key)) for key in keys.split(",")]
+                grouped.setdefault((binding.action, label), []).extend(shown)
+            for (_, label), keys in grouped.items():
+                rows.append((where, " ".join(dict.fromkeys(keys)), label))
+        return rows
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        screen = self.screen
+        self.push_screen(HelpScreen(screen.sub_title or self.title, self.help_rows(screen)))

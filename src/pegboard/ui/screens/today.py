@@ -1,0 +1,164 @@
+"""Today, the home screen: everything that needs the owner this morning, cleared by keyboard."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from pegboard.clock import Clock
+from pegboard.config import Settings
+from pegboard.services.leads import lead_detail
+from pegboard.services.today import TodayService, TriageRow
+from pegboard.ui.modals.touch_form import TouchDraft, TouchForm
+
+
+class TodayScreen(Screen):
+    """Sections with counts (empty ones hidden), one cursor through every row."""
+
+    DEFAULT_CSS = """
+    TodayScreen {
+        & #today-summary { padding: 1 2 0 2; text-style: bold; height: auto; }
+        & #today-list { height: 1fr; border: none; margin: 1 1 0 1; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="today.open"),
+        Binding("d", "done", "Done", id="today.done"),
+        Binding("s", "snooze(1)", "Snooze +1d", id="today.snooze-day"),
+        Binding("S", "snooze(7)", "Snooze +1w", id="today.snooze-week"),
+        Binding("t", "touch", "Touch", id="today.touch"),
+        Binding("u", "undo", "Undo", id="today.undo"),
+    ]
+
+    def __init__(self, today: TodayService, settings: Settings, clock: Clock) -> None:
+        super().__init__()
+        self.today = today
+        self.settings = settings
+        self.clock = clock
+        self.rows: dict[str, TriageRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="today-summary")
+        yield OptionList(id="today-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Today"
+        self.reload_data()
+        self.query_one(OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload_data()
+
+    def reload_data(self) -> None:
+        listing = self.query_one(OptionList)
+        keep = listing.highlighted
+        sections = self.today.sections()
+        self.query_one("#today-summary", Static).update(
+            f"{self.clock.today():%A %d %B}: {self.today.summary(sections)}"
+        )
+        listing.clear_options()
+        self.rows = {}
+        options: list[Option] = []
+        for section in sections:
+            if not section.count:
+                continue
+            heading = Text(f"{section.title} ({section.count})", style="bold")
+            options.append(Option(heading, disabled=True))
+            for row in section.rows:
+                key = f"{row.kind}:{row.ref_id}"
+                self.rows[key] = row
+                label = Text("  ")
+                label.append(row.title, style="bold red" if row.overdue_days else "bold")
+                label.append(f"  {row.detail}", style="dim")
+                options.append(Option(label, id=key))
+            if section.count > len(section.rows):
+                more = section.count - len(section.rows)
+                options.append(Option(Text(f"  … {more} more", style="dim"), disabled=True))
+        if not self.rows:
+            options.append(Option(Text("Nothing needs you today.", style="green"), disabled=True))
+        listing.add_options(options)
+        selectable = [i for i, option in enumerate(options) if not option.disabled]
+        if selectable:
+            target = keep if keep is not None and keep in selectable else None
+            if target is None:
+                after = [i for i in selectable if keep is not None and i >= keep]
+                target = after[0] if after else selectable[-1] if keep else selectable[0]
+            listing.highlighted = target
+
+    def selected(self) -> TriageRow | None:
+        listing = self.query_one(OptionList)
+        if listing.highlighted is None:
+            return None
+        option = listing.get_option_at_index(listing.highlighted)
+        return self.rows.get(option.id or "")
+
+    def action_done(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.notify(f"{row.title}: {self.today.done(row)} · u to undo", timeout=3)
+            self.reload_data()
+
+    def action_snooze(self, days: int) -> None:
+        row = self.selected()
+        if row is not None:
+            self.notify(f"{row.title}: {self.today.snooze(row, days)}", timeout=3)
+            self.reload_data()
+
+    def action_undo(self) -> None:
+        if self.today.undo():
+            self.notify("Undone", timeout=2)
+        else:
+            self.notify("Nothing to undo", timeout=2)
+        self.reload_data()
+
+    def action_touch(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if row.lead_id is None:
+            self.notify("Open the record (enter) to act on it; t logs a touch on a lead", timeout=3)
+            return
+
+        def save(touch: TouchDraft | None) -> None:
+            if touch is not None:
+                self.today.leads.log_touch(
+                    row.lead_id,
+                    touch.kind,
+                    touch.note,
+                    next_action=touch.next_action,
+                    due_date=touch.due_date,
+                )
+                self.reload_data()
+
+        self.app.push_screen(TouchForm(row.title, self.clock.today()), save)
+
+    def action_open(self) -> None:
+        from pegboard.ui.screens.customer_detail import CustomerDetailScreen
+        from pegboard.ui.screens.lead_detail import LeadDetailScreen
+        from pegboard.ui.screens.partner_detail import PartnerDetailScreen
+
+        row = self.selected()
+        if row is None:
+            return
+        if row.lead_id is not None:
+            screen = LeadDetailScreen(lead_detail(row.lead_id), self.settings, self.clock)
+        elif row.partner_id is not None:
+            screen = PartnerDetailScreen(
+                row.partner_id, self.today.partners, self.settings, self.clock
+            )
+        else:
+            screen = CustomerDetailScreen(
+                row.contact_id, self.today.loyalty, self.settings, self.clock
+            )
+        self.app.push_screen(screen)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open()

@@ -1,0 +1,90 @@
+"""Today on Pilot: it is the home screen, rows clear with d/s/S, u undoes; help and navigation."""
+
+from datetime import date
+
+import pytest
+
+from pegboard.services.partners import PartnerDraft, ReferralDraft
+from pegboard.store.models import Lead
+from pegboard.ui.app import PegboardApp
+from pegboard.ui.screens.board import BoardScreen
+from pegboard.ui.screens.help import HelpScreen
+from pegboard.ui.screens.loyalty import LoyaltyScreen
+from pegboard.ui.screens.partners import PartnersScreen
+from pegboard.ui.screens.today import TodayScreen
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def app(database, settings, clock):
+    return PegboardApp(settings, clock=clock)
+
+
+async def test_today_is_home_and_the_morning_triage_clears_by_keyboard(app, make_lead):
+    first = make_lead("Old Due", due_date=date(2026, 11, 1), next_action="Call back")
+    second = make_lead("Due Today", due_date=date(2026, 11, 23))
+    dana = app.partners.create_partner(PartnerDraft("Dana"))
+    app.partners.log_referral(ReferralDraft("received", "Fresh Referral", partner_id=dana))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TodayScreen)
+        summary = str(screen.query_one("#today-summary").content)
+        assert "2 due, 1 new referrals" in summary
+        assert screen.selected().title == "Old Due"
+        await pilot.press("d")
+        assert Lead.get_by_id(first).due_date is None
+        assert screen.selected().title == "Due Today"
+        await pilot.press("S")
+        assert Lead.get_by_id(second).due_date == date(2026, 11, 30)
+        assert screen.selected().title == "Fresh Referral"
+        await pilot.press("u")
+        assert Lead.get_by_id(second).due_date == date(2026, 11, 23)
+        assert screen.selected().kind == "due"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen.sub_title.startswith("Lead")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+
+
+async def test_every_screen_is_one_key_away(app):
+    async with app.run_test(size=SIZE) as pilot:
+        for key, kind in (
+            ("2", BoardScreen),
+            ("3", PartnersScreen),
+            ("4", LoyaltyScreen),
+            ("1", TodayScreen),
+        ):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, kind)
+
+
+async def test_help_lists_the_screens_bindings_from_bindings(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = app.screen.rows
+        board = {(what, keys) for where, keys, what in rows if where == "this screen"}
+        assert ("New", "n") in board
+        assert any(what == "◀ Stage" and "H" in keys for what, keys in board)
+        everywhere = {what for where, _, what in rows if where == "everywhere"}
+        assert {"Today", "Board", "Partners", "Loyalty", "Log referral", "Help"} <= everywhere
+        # Derived from BINDINGS: every board binding description appears.
+        expected = {b.description for b in BoardScreen.BINDINGS}
+        assert expected <= {what for _, _, what in rows}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_empty_today_says_so(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d", "s", "u", "enter")
+        assert isinstance(app.screen, TodayScreen)
+        assert app.screen.rows == {}
