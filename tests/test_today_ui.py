@@ -16,6 +16,12 @@ from pegboard.ui.screens.today import TodayScreen
 SIZE = (120, 40)
 
 
+async def settle(app, pilot):
+    """Today loads in a worker: wait for it, then for the screen to show it."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.fixture
 def app(database, settings, clock):
     return PegboardApp(settings, clock=clock)
@@ -27,7 +33,7 @@ async def test_today_is_home_and_the_morning_triage_clears_by_keyboard(app, make
     dana = app.partners.create_partner(PartnerDraft("Dana"))
     app.partners.log_referral(ReferralDraft("received", "Fresh Referral", partner_id=dana))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, TodayScreen)
         summary = str(screen.query_one("#today-summary").content)
@@ -35,18 +41,26 @@ async def test_today_is_home_and_the_morning_triage_clears_by_keyboard(app, make
         assert screen.selected().title == "Old Due"
         await pilot.press("d")
         assert Lead.get_by_id(first).due_date is None
+        assert screen.selected().title == "Due Today"  # gone at once, before the reload
+        await settle(app, pilot)
         assert screen.selected().title == "Due Today"
         await pilot.press("S")
         assert Lead.get_by_id(second).due_date == date(2026, 11, 30)
+        await settle(app, pilot)
         assert screen.selected().title == "Fresh Referral"
+        assert "1 due" not in str(screen.query_one("#today-summary").content)
         await pilot.press("u")
+        await settle(app, pilot)
         assert Lead.get_by_id(second).due_date == date(2026, 11, 23)
-        assert screen.selected().kind == "due"
-        await pilot.press("down", "enter")
+        assert "Due Today" in {row.title for row in screen.rows.values()}
+        assert screen.selected().title == "Fresh Referral"  # the cursor stays put
+        await pilot.press("up")
+        assert screen.selected().title == "Due Today"
+        await pilot.press("enter")
         await pilot.pause()
         assert app.screen.sub_title.startswith("Lead")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, TodayScreen)
 
 
@@ -84,7 +98,8 @@ async def test_help_lists_the_screens_bindings_from_bindings(app):
 
 async def test_empty_today_says_so(app):
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("d", "s", "u", "enter")
+        await settle(app, pilot)
         assert isinstance(app.screen, TodayScreen)
         assert app.screen.rows == {}

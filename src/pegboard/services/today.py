@@ -290,6 +290,12 @@ class TodayService:
         )
         return result
 
+    def sections_in_thread(self, limit: int = SECTION_LIMIT) -> list[TriageSection]:
+        """sections() on a connection of its own, for a worker thread (it is a few hundred
+        ms at 100,000 leads, longer than a screen may wait)."""
+        with db.connection_context():
+            return self.sections(limit)
+
     def summary(self, sections: list[TriageSection]) -> str:
         counts = {section.key: section.count for section in sections}
         bits = [

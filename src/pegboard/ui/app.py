@@ -16,12 +16,33 @@ from pegboard.services.leads import LeadService
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerMatch, PartnerService, ReferralDraft
 from pegboard.services.today import TodayService
+from pegboard.ui.modals.form_screen import FormScreen
 from pegboard.ui.modals.quick_log import QuickLog
+from pegboard.ui.palette import RecordsProvider
 from pegboard.ui.screens.board import BoardScreen
+from pegboard.ui.screens.customer_detail import CustomerDetailScreen
 from pegboard.ui.screens.help import HelpScreen
+from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.screens.loyalty import LoyaltyScreen
+from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
+from pegboard.ui.screens.partner_detail import PartnerDetailScreen
 from pegboard.ui.screens.partners import PartnersScreen
 from pegboard.ui.screens.today import TodayScreen
+
+SCREEN_CLASSES = (
+    TodayScreen,
+    BoardScreen,
+    PartnersScreen,
+    LoyaltyScreen,
+    LeadDetailScreen,
+    PartnerDetailScreen,
+    CustomerDetailScreen,
+    LoyaltyRulesScreen,
+    FormScreen,
+    QuickLog,
+    HelpScreen,
+)
+"""The screens whose binding ids a [keymap] table may name (with the app's own)."""
 
 
 class PegboardApp(App[None]):
@@ -29,6 +50,7 @@ class PegboardApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "pegboard"
+    COMMANDS = App.COMMANDS | {RecordsProvider}
     AUTO_FOCUS = None
     """Keys go to the screen itself (the board has no focusable cards); forms set their own."""
 
@@ -71,9 +93,55 @@ class PegboardApp(App[None]):
             self.theme = self.settings.theme
         else:
             self.notify(f"Unknown theme {self.settings.theme!r} in config.toml", severity="warning")
-        if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
+        self.apply_keymap()
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.switch_mode(self.start_mode)
+
+    def apply_keymap(self) -> None:
+        """Remap bindings by id from [keymap]; an unknown id is reported and skipped."""
+        known = {
+            binding.id
+            for node in (self, *SCREEN_CLASSES)
+            for binding in Binding.make_bindings(node.BINDINGS)
+            if binding.id
+        }
+        keymap = {}
+        for binding_id, keys in self.settings.keymap.items():
+            if binding_id in known:
+                keymap[binding_id] = keys
+            else:
+                self.notify(
+                    f"config.toml [keymap]: no binding has the id {binding_id!r}; ignored",
+                    severity="warning",
+                    timeout=8,
+                )
+        if keymap:
+            self.set_keymap(keymap)
+
+    def _remember_theme(self, theme) -> None:
+        """A theme picked in the palette is written to config.toml for the next start."""
+        if theme.name != self.settings.theme:
+            self.save_setting(theme=theme.name)
+
+    def save_setting(self, **changes) -> None:
+        from pegboard.config import save_settings
+        from pegboard.paths import config_file
+
+        settings = replace(self.settings, **changes)
+        save_settings(settings, self.config_path or config_file())
+        self.apply_settings(settings)
+
+    def open_record(self, hit) -> None:
+        """Open a lead, partner or customer found in the palette where it lives."""
+        from pegboard.services.leads import lead_detail
+
+        if hit.kind == "lead":
+            screen = LeadDetailScreen(lead_detail(hit.id), self.settings, self.clock)
+        elif hit.kind == "partner":
+            screen = PartnerDetailScreen(hit.id, self.partners, self.settings, self.clock)
+        else:
+            screen = CustomerDetailScreen(hit.id, self.loyalty, self.settings, self.clock)
+        self.push_screen(screen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -138,20 +206,11 @@ class PegboardApp(App[None]):
         )
 
     def open_loyalty_rules(self) -> None:
-        from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
-
         self.push_screen(LoyaltyRulesScreen(self.settings.loyalty_rules, self.save_loyalty_rules))
 
     def save_loyalty_rules(self, rules) -> None:
         """Write the rules to config.toml (atomically) and use them at once."""
-        from dataclasses import replace
-
-        from pegboard.config import save_settings
-        from pegboard.paths import config_file
-
-        settings = replace(self.settings, loyalty_rules=tuple(rules))
-        save_settings(settings, self.config_path or config_file())
-        self.apply_settings(settings)
+        self.save_setting(loyalty_rules=tuple(rules))
 
     def apply_settings(self, settings: Settings) -> None:
         self.settings = settings

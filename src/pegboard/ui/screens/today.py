@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.leads import lead_detail
-from pegboard.services.today import TodayService, TriageRow
+from pegboard.services.today import TodayService, TriageRow, TriageSection
 from pegboard.ui.modals.touch_form import TouchDraft, TouchForm
 
 
@@ -57,9 +59,23 @@ class TodayScreen(Screen):
         self.reload_data()
 
     def reload_data(self) -> None:
+        """Load the sections in a worker; the list shows them when they arrive."""
+        if not self.rows:
+            self.query_one("#today-summary", Static).update("Loading today…")
+        self._load()
+
+    @work(thread=True, exclusive=True, group="today")
+    def _load(self) -> None:
+        sections = self.today.sections_in_thread()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_sections, sections)
+
+    def show_sections(self, sections: list[TriageSection]) -> None:
         listing = self.query_one(OptionList)
         keep = listing.highlighted
-        sections = self.today.sections()
+        keep_id = None
+        if keep is not None and keep < listing.option_count:
+            keep_id = listing.get_option_at_index(keep).id
         self.query_one("#today-summary", Static).update(
             f"{self.clock.today():%A %d %B}: {self.today.summary(sections)}"
         )
@@ -85,7 +101,10 @@ class TodayScreen(Screen):
             options.append(Option(Text("Nothing needs you today.", style="green"), disabled=True))
         listing.add_options(options)
         selectable = [i for i, option in enumerate(options) if not option.disabled]
-        if selectable:
+        same = [i for i, option in enumerate(options) if keep_id and option.id == keep_id]
+        if same:
+            listing.highlighted = same[0]
+        elif selectable:
             target = keep if keep is not None and keep in selectable else None
             if target is None:
                 after = [i for i in selectable if keep is not None and i >= keep]
@@ -99,17 +118,33 @@ class TodayScreen(Screen):
         option = listing.get_option_at_index(listing.highlighted)
         return self.rows.get(option.id or "")
 
+    def _drop_selected(self) -> None:
+        """Take the row off the list at once; the reload that follows settles the counts."""
+        listing = self.query_one(OptionList)
+        index = listing.highlighted
+        if index is None:
+            return
+        option = listing.get_option_at_index(index)
+        self.rows.pop(option.id or "", None)
+        listing.remove_option_at_index(index)
+        following = [
+            i for i in range(listing.option_count) if not listing.get_option_at_index(i).disabled
+        ]
+        if following:
+            listing.highlighted = next((i for i in following if i >= index), following[-1])
+        self.reload_data()
+
     def action_done(self) -> None:
         row = self.selected()
         if row is not None:
             self.notify(f"{row.title}: {self.today.done(row)} · u to undo", timeout=3)
-            self.reload_data()
+            self._drop_selected()
 
     def action_snooze(self, days: int) -> None:
         row = self.selected()
         if row is not None:
             self.notify(f"{row.title}: {self.today.snooze(row, days)}", timeout=3)
-            self.reload_data()
+            self._drop_selected()
 
     def action_undo(self) -> None:
         if self.today.undo():

@@ -1,0 +1,63 @@
+"""Find any lead, partner or customer by part of a name, for the command palette."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pegboard.store.models import Contact, Lead, Partner, Purchase, db
+
+MIN_QUERY = 2
+
+
+@dataclass(frozen=True)
+class RecordHit:
+    kind: str
+    """'lead', 'partner' or 'customer'."""
+    id: int
+    label: str
+    detail: str
+
+
+def search_records(text: str, limit: int = 8) -> list[RecordHit]:
+    """Leads, partners and customers whose name (or company, or lead title) holds `text`.
+
+    Three LIMITed queries, newest leads first; fewer than two letters find nothing.
+    """
+    term = text.strip()
+    if len(term) < MIN_QUERY:
+        return []
+    name_matches = Contact.name.contains(term) | Contact.company.contains(term)
+    hits = [
+        RecordHit(
+            "partner",
+            partner.id,
+            partner.contact.name,
+            f"partner · {partner.category or 'no category'}",
+        )
+        for partner in Partner.select(Partner.id, Partner.category, Contact.name)
+        .join(Contact)
+        .where(Partner.archived_at.is_null() & name_matches)
+        .limit(limit)
+    ]
+    hits += [
+        RecordHit("lead", lead.id, lead.contact.name, f"lead · {lead.title} · {lead.stage}")
+        for lead in Lead.select(Lead.id, Lead.title, Lead.stage, Contact.name)
+        .join(Contact)
+        .where(Lead.archived_at.is_null() & (name_matches | Lead.title.contains(term)))
+        .order_by(Lead.updated_at.desc())
+        .limit(limit)
+    ]
+    customers = Purchase.select(Purchase.contact).where(Purchase.archived_at.is_null())
+    hits += [
+        RecordHit("customer", contact.id, contact.name, "customer")
+        for contact in Contact.select(Contact.id, Contact.name)
+        .where(Contact.archived_at.is_null() & name_matches & Contact.id.in_(customers))
+        .limit(limit)
+    ]
+    return hits
+
+
+def search_records_in_thread(text: str, limit: int = 8) -> list[RecordHit]:
+    """search_records on a connection of its own, for a worker thread."""
+    with db.connection_context():
+        return search_records(text, limit)
