@@ -73,6 +73,7 @@ async def shoot(workdir: Path) -> list[Path]:
         await pilot.pause()
         save("loyalty-rules")
         await pilot.press("escape", "1")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         save("today")
         await pilot.press("question_mark")
@@ -81,6 +82,7 @@ async def shoot(workdir: Path) -> list[Path]:
         await pilot.press("escape", "ctrl+p")
         await pilot.pause()
         await pilot.press(*"dana")
+        await app.workers.wait_for_complete()
         await pilot.pause(0.5)
         save("palette")
     return saved

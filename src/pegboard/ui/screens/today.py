@@ -92,7 +92,8 @@ class TodayScreen(Screen):
                 self.rows[key] = row
                 label = Text("  ")
                 label.append(row.title, style="bold red" if row.overdue_days else "bold")
-                label.append(f"  {row.detail}", style="dim")
+                # No-break spaces: SVG screenshots collapse plain ones at a style change.
+                label.append(f"\u00a0\u00a0{row.detail}", style="dim")
                 options.append(Option(label, id=key))
             if section.count > len(section.rows):
                 more = section.count - len(section.rows)
