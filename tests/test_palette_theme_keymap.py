@@ -83,3 +83,32 @@ async def test_keymap_remaps_by_binding_id_and_reports_unknown_ids(database, clo
 @pytest.mark.parametrize("query", ["", " "])
 def test_empty_search_finds_nothing(database, query):
     assert search_records(query) == []
+
+
+async def test_palette_lists_the_screens_actions_and_runs_them(database, settings, clock):
+    app = PegboardApp(settings, clock=clock, start_mode="board")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {
+            "New",
+            "Won",
+            "Lost",
+            "Archive",
+            "Undo",
+            "Filter",
+            "Log referral",
+            "Today",
+            "Board",
+            "Partners",
+            "Loyalty",
+            "Loyalty rules",
+        } <= titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"filter")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert app.screen.query_one("#filter-bar").display

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -163,6 +164,17 @@ class PegboardApp(App[None]):
         yield SystemCommand(
             "Loyalty rules", "Edit the repeat-purchase discounts", self.open_loyalty_rules
         )
+        # Every action of the screen underneath, from its BINDINGS, with its key.
+        seen: set[str] = set()
+        for binding in Binding.make_bindings(screen.BINDINGS):
+            if binding.action in seen or not binding.description:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                f"{screen.sub_title or 'this screen'} · key {self.get_key_display(binding)}",
+                partial(screen.run_action, binding.action),
+            )
 
     def action_quick_log(self) -> None:
         if isinstance(self.screen, ModalScreen):
