@@ -164,6 +164,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def print_json(data) -> None:
+    """One JSON document on stdout, as every --json listing prints it."""
+    json.dump(data, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
 def _settings() -> Settings:
     try:
         return load_settings(config_file())
@@ -279,8 +285,7 @@ def cmd_leads(args: argparse.Namespace) -> int:
         )
     records = lead_records(stage=args.stage, include_archived=args.archived)
     if args.json:
-        json.dump(records, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(records)
         return 0
     currency = context.settings.currency
     for record in records:
@@ -349,8 +354,7 @@ def cmd_partners(args: argparse.Namespace) -> int:
     except ServiceError as error:
         raise CommandError(str(error)) from None
     if args.json:
-        json.dump(partner_records(rows), sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(partner_records(rows))
         return 0
     currency = context.settings.currency
     for row in rows:
@@ -391,8 +395,7 @@ def cmd_purchase(args: argparse.Namespace) -> int:
             "rule": quote.rule or None,
             "purchase_number": quote.purchase_number,
         }
-        json.dump(record, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(record)
         return 0
     currency = context.settings.currency
     print(f"before     {format_cents(quote.list_cents, currency)}")
@@ -419,8 +422,7 @@ def cmd_customers(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     currency = context.settings.currency
     if args.json:
-        json.dump(customer_records(rows, currency), sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(customer_records(rows, currency))
         return 0
     for row in rows:
         flags = " ".join(
@@ -454,8 +456,7 @@ def cmd_today(args: argparse.Namespace) -> int:
     )
     sections = today.sections()
     if args.json:
-        json.dump(today_records(sections), sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(today_records(sections))
         return 0
     print(today.summary(sections))
     for section in sections:

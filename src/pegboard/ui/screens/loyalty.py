@@ -6,14 +6,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Footer, Header
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.money import format_cents
 from pegboard.services.loyalty import CUSTOMER_SORTS, CustomerRow, LoyaltyService
 from pegboard.ui.screens.customer_detail import CustomerDetailScreen, record_purchase_for
+from pegboard.ui.screens.filtered_table import FilteredTableScreen
 from pegboard.ui.widgets.filter_bar import FilterBar
 
 COLUMNS = (
@@ -27,7 +27,7 @@ COLUMNS = (
 )
 
 
-class LoyaltyScreen(Screen):
+class LoyaltyScreen(FilteredTableScreen):
     """Customers with purchases, lifetime value, the next discount, and who to ask."""
 
     BINDINGS = [
@@ -167,28 +167,3 @@ class LoyaltyScreen(Screen):
 
     def action_rules(self) -> None:
         self.app.open_loyalty_rules()
-
-    def action_filter(self) -> None:
-        self.query_one("#filter-bar").display = True
-        self.query_one("#filter-input", Input).focus()
-
-    def action_clear_filter(self) -> None:
-        if not self.text and not self.query_one("#filter-bar").display:
-            return
-        with self.prevent(Input.Changed):
-            self.query_one("#filter-input", Input).value = ""
-        self.text = ""
-        self.query_one("#filter-bar").display = False
-        self.reload_data()
-        self.table.focus()
-
-    @on(Input.Changed, "#filter-input")
-    def _filter_as_typed(self, event: Input.Changed) -> None:
-        self.text = event.value
-        self.reload_data()
-
-    @on(Input.Submitted, "#filter-input")
-    def _keep_filter(self, event: Input.Submitted) -> None:
-        if not self.text.strip():
-            self.query_one("#filter-bar").display = False
-        self.table.focus()

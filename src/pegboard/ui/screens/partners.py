@@ -6,8 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Footer, Header
 
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
@@ -21,6 +20,7 @@ from pegboard.services.partners import (
     PartnerService,
 )
 from pegboard.ui.modals.partner_form import PartnerForm
+from pegboard.ui.screens.filtered_table import FilteredTableScreen
 from pegboard.ui.screens.partner_detail import PartnerDetailScreen
 from pegboard.ui.widgets.filter_bar import FilterBar
 
@@ -36,7 +36,7 @@ COLUMNS = (
 )
 
 
-class PartnersScreen(Screen):
+class PartnersScreen(FilteredTableScreen):
     """The partners table: give/get counts, balance, closed business, and an owed marker."""
 
     CSS_PATH = "partners.tcss"
@@ -213,30 +213,3 @@ class PartnersScreen(Screen):
             self.notify("Nothing to undo", timeout=2)
             return
         self.reload_data(keep=partner_id)
-
-    # -- filter --------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        self.query_one("#filter-bar").display = True
-        self.query_one("#filter-input", Input).focus()
-
-    def action_clear_filter(self) -> None:
-        if not self.text and not self.query_one("#filter-bar").display:
-            return
-        with self.prevent(Input.Changed):
-            self.query_one("#filter-input", Input).value = ""
-        self.text = ""
-        self.query_one("#filter-bar").display = False
-        self.reload_data()
-        self.table.focus()
-
-    @on(Input.Changed, "#filter-input")
-    def _filter_as_typed(self, event: Input.Changed) -> None:
-        self.text = event.value
-        self.reload_data()
-
-    @on(Input.Submitted, "#filter-input")
-    def _keep_filter(self, event: Input.Submitted) -> None:
-        if not self.text.strip():
-            self.query_one("#filter-bar").display = False
-        self.table.focus()

@@ -1,0 +1,48 @@
+"""What the partners and loyalty tables share: a `/` filter bar that narrows the table as typed."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.screen import Screen
+from textual.widgets import DataTable, Input
+
+
+class FilteredTableScreen(Screen):
+    """A screen with one DataTable and a FilterBar; subclasses give `table` and `reload_data`.
+
+    `text` holds the filter; each keystroke reloads the table through SQL.
+    """
+
+    text = ""
+
+    @property
+    def table(self) -> DataTable:
+        raise NotImplementedError
+
+    def reload_data(self, keep: int | None = None) -> None:
+        raise NotImplementedError
+
+    def action_filter(self) -> None:
+        self.query_one("#filter-bar").display = True
+        self.query_one("#filter-input", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        if not self.text and not self.query_one("#filter-bar").display:
+            return
+        with self.prevent(Input.Changed):
+            self.query_one("#filter-input", Input).value = ""
+        self.text = ""
+        self.query_one("#filter-bar").display = False
+        self.reload_data()
+        self.table.focus()
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_as_typed(self, event: Input.Changed) -> None:
+        self.text = event.value
+        self.reload_data()
+
+    @on(Input.Submitted, "#filter-input")
+    def _keep_filter(self, event: Input.Submitted) -> None:
+        if not self.text.strip():
+            self.query_one("#filter-bar").display = False
+        self.table.focus()
