@@ -130,3 +130,41 @@ def test_a_new_referral_is_not_also_listed_as_due(world):
     partners.log_referral(ReferralDraft("received", "Ann", partner_id=dana))
     assert section(today, "new_referral").count == 1
     assert section(today, "due").count == 0
+
+
+def test_sections_take_a_fixed_number_of_queries(world, leads, clock, make_lead):
+    from playhouse.test_utils import count_queries
+
+    from pegboard.services.demo import write_demo
+
+    today, partners, _ = world
+    write_demo(today.settings, clock, leads=300, seed=3)
+    with count_queries() as small:
+        today.sections()
+    for n in range(40):
+        make_lead(f"Extra {n}", due_date=date(2026, 11, 1))
+        partners.log_referral(
+            ReferralDraft("given", f"Sent {n}", new_partner=f"New {n}"),
+            at=FIXED_NOW - timedelta(days=60),
+        )
+    with count_queries() as large:
+        sections = today.sections()
+    assert section_counts(sections)["due"] > 40
+    assert large.count == small.count <= 16
+
+
+def section_counts(sections):
+    return {s.key: s.count for s in sections}
+
+
+def test_snoozed_customer_leaves_the_count_too(world, clock):
+    today, _, loyalty = world
+    for name in ("Ann", "Bob"):
+        contact = Contact.create(name=name, created_at=FIXED_NOW, updated_at=FIXED_NOW).id
+        loyalty.record_purchase(contact, 1000, on=clock.today() - timedelta(days=5))
+        loyalty.record_purchase(contact, 1000, on=clock.today())
+    customers = section(today, "customer")
+    assert customers.count == 2
+    today.snooze(customers.rows[0], 7)
+    after = section(today, "customer")
+    assert after.count == 1 and len(after.rows) == 1

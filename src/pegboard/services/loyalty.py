@@ -258,9 +258,34 @@ class LoyaltyService:
         ).execute()
 
     def customers(
-        self, sort: str = "last", descending: bool = True, text: str = ""
+        self,
+        sort: str = "last",
+        descending: bool = True,
+        text: str = "",
+        attention_only: bool = False,
+        limit: int | None = None,
+        exclude: frozenset[int] = frozenset(),
     ) -> list[CustomerRow]:
-        """Every customer with purchases, priced for their next one, in one aggregate query."""
+        """Every customer with purchases, priced for their next one, in one aggregate query.
+
+        attention_only keeps those ripe to ask for a referral or lapsed (in SQL).
+        """
+        query, window_counts = self._customer_query(sort, descending, text, attention_only)
+        if exclude:
+            query = query.where(Contact.id.not_in(list(exclude)))
+        if limit is not None:
+            query = query.limit(limit)
+        return self._customer_rows(query, window_counts)
+
+    def count_customers(
+        self, attention_only: bool = False, exclude: frozenset[int] = frozenset()
+    ) -> int:
+        query, _ = self._customer_query("name", False, "", attention_only)
+        if exclude:
+            query = query.where(Contact.id.not_in(list(exclude)))
+        return query.count()
+
+    def _customer_query(self, sort: str, descending: bool, text: str, attention_only: bool):
         if sort not in CUSTOMER_SORTS:
             raise ServiceError(f"sort by one of {', '.join(CUSTOMER_SORTS)}")
         today = self.clock.today()
@@ -301,9 +326,22 @@ class LoyaltyService:
             query = query.where(
                 Contact.name.contains(text.strip()) | Contact.company.contains(text.strip())
             )
-        now = self.clock.now()
-        ask_before = now - timedelta(days=self.settings.ask_referral_after_days)
-        lapsed_before = months_before(today, self.settings.lapsed_after_months)
+        if attention_only:
+            ask_before, lapsed_before = self._thresholds()
+            asked = Contact.asked_referral_at
+            query = query.having(
+                ((count >= 2) & (asked.is_null() | (asked < ask_before)))
+                | (fn.MAX(Purchase.purchased_on) < lapsed_before)
+            )
+        return query, window_counts
+
+    def _thresholds(self) -> tuple[datetime, date]:
+        """(not asked since, no purchase since): when to ask again, when a customer lapsed."""
+        ask_before = self.clock.now() - timedelta(days=self.settings.ask_referral_after_days)
+        return ask_before, months_before(self.clock.today(), self.settings.lapsed_after_months)
+
+    def _customer_rows(self, query, window_counts) -> list[CustomerRow]:
+        ask_before, lapsed_before = self._thresholds()
         to_date = Purchase.purchased_on.python_value
         to_time = Contact.asked_referral_at.python_value
         rows = []

@@ -189,10 +189,11 @@ class TodayService:
         result.append(TriageSection("stale", "Stale leads", count, rows))
 
         # Partners I owe: more received than given, or business not yet thanked.
+        snoozed = self._snoozed_ids("owed_partner")
         owed = [
             row
             for row in self.partners.partner_rows("balance")
-            if row.owed and row.id not in self._snoozed_ids("owed_partner")
+            if row.owed and row.id not in snoozed
         ]
         rows = [
             TriageRow(
@@ -214,12 +215,15 @@ class TodayService:
         result.append(TriageSection("owed_partner", "Partners I owe", len(owed), rows))
 
         # Customers ripe to ask for a referral, or lapsed with a discount waiting.
-        snoozed = self._snoozed_ids("customer")
+        snoozed = frozenset(self._snoozed_ids("customer"))
         customers = [
             row
-            for row in self.loyalty.customers("lifetime")
-            if (row.ask_for_referral or (row.lapsed and row.next_rule)) and row.id not in snoozed
+            for row in self.loyalty.customers(
+                "lifetime", attention_only=True, limit=limit, exclude=snoozed
+            )
+            if row.ask_for_referral or (row.lapsed and row.next_rule)
         ]
+        count = self.loyalty.count_customers(attention_only=True, exclude=snoozed)
         rows = [
             TriageRow(
                 "customer",
@@ -232,9 +236,7 @@ class TodayService:
             )
             for row in customers[:limit]
         ]
-        result.append(
-            TriageSection("customer", "Customers to ask or invite back", len(customers), rows)
-        )
+        result.append(TriageSection("customer", "Customers to ask or invite back", count, rows))
 
         # Loops: closed business not thanked; referrals I gave with no outcome yet.
         person = Contact.alias("person")
