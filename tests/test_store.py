@@ -121,3 +121,16 @@ def test_foreign_sqlite_file_and_non_database_are_refused(tmp_path):
 def test_unknown_url_scheme_is_a_clear_error():
     with pytest.raises(StoreError, match="cannot use database URL"):
         open_database("mongodb://localhost/x")
+
+
+def test_referral_tally_index_is_there(database):
+    indexed = {tuple(index.columns) for index in database.get_indexes("referral")}
+    assert (
+        "partner_id",
+        "archived_at",
+        "direction",
+        "outcome",
+        "value_cents",
+        "thanked_at",
+        "at",
+    ) in indexed

@@ -161,8 +161,9 @@ def add_last_touch_and_board_index(database: Database) -> None:
         Lead.update(last_touch_at=fn.COALESCE(latest, Lead.created_at)).execute()
 
 
-def add_snooze(database: Database) -> None:
-    """Step 2 -> 3: the snooze table behind Today's s / S keys."""
+def add_snooze_and_referral_tally(database: Database) -> None:
+    """Step 2 -> 3: the snooze table behind Today's s / S keys, and an index that lets
+    the partners table count and sum each partner's referrals from the index alone."""
 
     class Snooze(Model):
         id = AutoField()
@@ -177,12 +178,24 @@ def add_snooze(database: Database) -> None:
 
     with database.bind_ctx([Snooze]):
         database.create_tables([Snooze])
+    migrate(SchemaMigrator.from_database(database).add_index("referral", REFERRAL_TALLY, False))
+
+
+REFERRAL_TALLY = (
+    "partner_id",
+    "archived_at",
+    "direction",
+    "outcome",
+    "value_cents",
+    "thanked_at",
+    "at",
+)
 
 
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: create_v1,
     2: add_last_touch_and_board_index,
-    3: add_snooze,
+    3: add_snooze_and_referral_tally,
 }
 """Target version -> the step that reaches it from the version before."""
 

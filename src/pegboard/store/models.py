@@ -144,6 +144,23 @@ class Referral(BaseModel):
     updated_at = UTCDateTimeField()
     archived_at = UTCDateTimeField(null=True)
 
+    class Meta:
+        indexes = (
+            # The partners table's counts and sums, read from the index alone.
+            (
+                (
+                    "partner",
+                    "archived_at",
+                    "direction",
+                    "outcome",
+                    "value_cents",
+                    "thanked_at",
+                    "at",
+                ),
+                False,
+            ),
+        )
+
 
 class Purchase(BaseModel):
     """A customer's purchase, with the discount it got and the rule that gave it."""
