@@ -84,6 +84,8 @@ class PegboardApp(App[None]):
         self.partners = PartnerService(settings, self.clock, self.leads)
         self.loyalty = LoyaltyService(settings, self.clock)
         self.today = TodayService(settings, self.clock, self.leads, self.partners, self.loyalty)
+        self.quick_log = QuickLog([])
+        """One quick log, shown again and again: the phone-call path must open at once."""
         self.add_mode("today", lambda: TodayScreen(self.today, self.settings, self.clock))
         self.add_mode("board", lambda: BoardScreen(self.leads, self.settings, self.clock))
         self.add_mode("partners", lambda: PartnersScreen(self.partners, self.settings, self.clock))
@@ -94,6 +96,7 @@ class PegboardApp(App[None]):
             self.theme = self.settings.theme
         else:
             self.notify(f"Unknown theme {self.settings.theme!r} in config.toml", severity="warning")
+        self.install_screen(self.quick_log, "quick-log")
         self.apply_keymap()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.switch_mode(self.start_mode)
@@ -213,9 +216,8 @@ class PegboardApp(App[None]):
             if reload is not None:
                 reload()
 
-        self.push_screen(
-            QuickLog(self.partners.all_partners(), partner=partner, direction=direction), save
-        )
+        self.quick_log.prepare(self.partners.all_partners(), partner, direction)
+        self.push_screen(self.quick_log, save)
 
     def open_loyalty_rules(self) -> None:
         self.push_screen(LoyaltyRulesScreen(self.settings.loyalty_rules, self.save_loyalty_rules))
