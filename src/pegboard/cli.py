@@ -132,6 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     customers.add_argument("--json", action="store_true", help="JSON for scripts")
 
+    backup = commands.add_parser("backup", help="copy the database safely, even while in use")
+    backup.add_argument("--to", default=None, help="where (default: backups/ beside it)")
+    restore = commands.add_parser(
+        "restore",
+        help="replace the database with a backup (checked first; the current one is backed up)",
+    )
+    restore.add_argument("path", help="the backup to restore")
+    commands.add_parser(
+        "check", help="integrity check and pegboard's own rules; exit 1 on a problem"
+    )
+
     today = commands.add_parser("today", help="print today's triage list")
     today.add_argument("--json", action="store_true", help="JSON for scripts")
 
@@ -157,6 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "purchase": cmd_purchase,
             "customers": cmd_customers,
             "today": cmd_today,
+            "backup": cmd_backup,
+            "restore": cmd_restore,
+            "check": cmd_check,
         }[args.command]
         return handler(args)
     except CommandError as error:
@@ -199,6 +213,7 @@ def run_app(args: argparse.Namespace) -> int:
     except ConfigError as error:
         raise CommandError(str(error)) from None
     context = open_context(args)
+    _daily_backup(context)
     from pegboard.ui.app import PegboardApp
 
     PegboardApp(context.settings, clock=context.clock, db_label=context.db_target).run()
@@ -467,4 +482,90 @@ def cmd_today(args: argparse.Namespace) -> int:
             print(f"  {row.title}: {row.detail}")
         if section.count > len(section.rows):
             print(f"  … and {section.count - len(section.rows)} more")
+    return 0
+
+
+def _sqlite_file(context: Context, what: str):
+    from pegboard.store.database import sqlite_path
+
+    path = sqlite_path(context.db_target)
+    if path is None:
+        raise CommandError(
+            f"{what} works on a SQLite file; for a server use its own tools (pg_dump)"
+        )
+    return path
+
+
+def _daily_backup(context: Context) -> None:
+    """The first start of a day copies the database into backups/ (the newest 14 kept)."""
+    from pegboard.store.backup import daily_backup
+    from pegboard.store.database import sqlite_path
+
+    path = sqlite_path(context.db_target)
+    if path is not None:
+        try:
+            daily_backup(path, context.clock.today())
+        except OSError as error:
+            print(f"pegboard: warning: daily backup failed: {error}", file=sys.stderr)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    import sqlite3
+    from pathlib import Path
+
+    from pegboard.store.backup import copy_database
+
+    context = open_context(args)
+    path = _sqlite_file(context, "backup")
+    stamp = context.clock.now().strftime("%Y%m%dT%H%M%SZ")
+    target = Path(args.to) if args.to else path.parent / "backups" / f"{path.stem}-{stamp}.db"
+    if target.exists():
+        raise CommandError(f"{target} exists already; pick another --to")
+    try:
+        copy_database(path, target)
+    except (OSError, sqlite3.Error) as error:
+        raise CommandError(f"backup failed: {error}") from None
+    print(target)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pegboard.store.backup import inspect_file, restore
+    from pegboard.store.database import StoreError, close_database, sqlite_path
+
+    target = resolve_db_target(args.db)
+    path = sqlite_path(target)
+    if path is None:
+        raise CommandError("restore works on a SQLite file; for a server use its own tools")
+    source = Path(args.path)
+    try:
+        inspect_file(source)
+        before = inspect_file(path) if path.is_file() else None
+        close_database()
+        stamp = Clock().now().strftime("%Y%m%dT%H%M%SZ")
+        facts, saved = restore(source, path, stamp)
+    except StoreError as error:
+        raise CommandError(str(error)) from None
+    replaced = (
+        f"{path} ({before.leads} leads, {before.contacts} contacts), saved as {saved}"
+        if before
+        else f"{path} (new)"
+    )
+    print(f"restored {source} ({facts.leads} leads, {facts.contacts} contacts) over {replaced}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from pegboard.services.check import check_database
+
+    context = open_context(args)
+    problems = check_database(context.settings)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {context.db_target}", file=sys.stderr)
+        return 1
+    print(f"{context.db_target}: all checks passed")
     return 0
