@@ -1,6 +1,7 @@
 """The demo data set: realistic, complete, and only into an empty database."""
 
 import pytest
+from peewee import fn
 
 from pegboard.services.demo import write_demo
 from pegboard.services.errors import ServiceError
@@ -19,6 +20,14 @@ def test_demo_fills_every_table_and_every_stage(database, settings, clock):
     assert stages == set(settings.stage_ids)
     directions = {r.direction for r in Referral.select(Referral.direction)}
     assert directions == {"received", "given"}
+    repeat = {
+        p.contact_id
+        for p in Purchase.select(Purchase.contact)
+        .group_by(Purchase.contact)
+        .having(fn.COUNT(Purchase.id) >= 2)
+    }
+    asked = {c.id for c in Contact.select().where(Contact.asked_referral_at.is_null(False))}
+    assert asked and asked <= repeat and len(asked) < len(repeat) + 1
     # Every lead has a history that starts in the first stage and ends where it is.
     for lead in Lead.select().limit(50):
         history = list(

@@ -433,7 +433,24 @@ class _DemoWriter:
             rows,
             want_ids=False,
         )
+        self._ask_some_repeat_customers(rows)
         return len(rows)
+
+    def _ask_some_repeat_customers(self, purchases: list[tuple]) -> None:
+        """Most repeat customers were asked for a referral in the last months, some not yet."""
+        counts: dict[int, int] = {}
+        for purchase in purchases:
+            counts[purchase[0]] = counts.get(purchase[0], 0) + 1
+        by_day: dict[int, list[int]] = {}
+        for contact_id, count in counts.items():
+            if count >= 2 and self.rng.random() < 0.8:
+                by_day.setdefault(self.rng.randrange(1, 80), []).append(contact_id)
+        for days, contact_ids in by_day.items():
+            asked = self.now - timedelta(days=days)
+            for start in range(0, len(contact_ids), 900):
+                Contact.update(asked_referral_at=asked).where(
+                    Contact.id.in_(contact_ids[start : start + 900])
+                ).execute()
 
     def _insert_contacts(self, people: Sequence[tuple[str, str, str, str]]) -> list[int]:
         now = self.now

@@ -501,30 +501,46 @@ def lead_records(stage: str | None = None, include_archived: bool = False) -> li
         query = query.where(Lead.stage == stage)
     if not include_archived:
         query = query.where(Lead.archived_at.is_null())
+    # Raw rows: peewee's per-row model building was ~4 s of a 6 s run at 100k leads.
+    keys = (
+        "id",
+        "title",
+        "contact",
+        "company",
+        "email",
+        "phone",
+        "stage",
+        "source",
+        "partner",
+        "value_cents",
+        "next_action",
+        "due",
+        "created_at",
+        "updated_at",
+        "closed_at",
+        "lost_reason",
+        "archived",
+    )
     records = []
-    for row in query.objects():
-        records.append(
-            {
-                "id": row.id,
-                "title": row.title,
-                "contact": row.contact_name,
-                "company": row.company,
-                "email": row.email,
-                "phone": row.phone,
-                "stage": row.stage,
-                "source": row.source,
-                "partner": row.partner,
-                "value_cents": row.value_cents,
-                "next_action": row.next_action,
-                "due": row.due_date.isoformat() if row.due_date else None,
-                "created_at": _iso(row.created_at),
-                "updated_at": _iso(row.updated_at),
-                "closed_at": _iso(row.closed_at),
-                "lost_reason": row.lost_reason,
-                "archived": row.archived_at is not None,
-            }
-        )
+    for values in db.execute(query).fetchall():
+        record = dict(zip(keys, values, strict=True))
+        due = record["due"]
+        record["due"] = due.isoformat() if isinstance(due, date) else due
+        for key in ("created_at", "updated_at", "closed_at"):
+            record[key] = _iso_utc(record[key])
+        record["archived"] = record["archived"] is not None
+        records.append(record)
     return records
+
+
+def _iso_utc(raw: Any) -> str | None:
+    """A stored UTC instant as ISO 8601 with its offset, whether the driver gave text or a
+    datetime (SQLite gives 'YYYY-MM-DD HH:MM:SS[.ffffff]')."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return raw.replace(" ", "T", 1) + "+00:00"
+    return _iso(Lead.created_at.python_value(raw))
 
 
 def _iso(moment: datetime | None) -> str | None:
