@@ -7,3 +7,7 @@ class ServiceError(ValueError):
 
 class NotFound(ServiceError):
     pass
+
+
+class EditConflict(ServiceError):
+    """The record changed (in another window or process) since the edit began."""

@@ -13,7 +13,7 @@ from pegboard.clock import Clock, to_local
 from pegboard.config import Settings, Stage
 from pegboard.money import parse_cents
 from pegboard.services.contacts import check_email, check_phone, find_or_create_contact
-from pegboard.services.errors import NotFound, ServiceError
+from pegboard.services.errors import EditConflict, NotFound, ServiceError
 from pegboard.store.models import (
     Contact,
     Lead,
@@ -180,14 +180,36 @@ class LeadService:
             StageChange.create(lead=lead, from_stage=None, to_stage=stage_id, changed_at=at)
         return lead.id
 
-    def update_lead(self, lead_id: int, draft: LeadDraft) -> None:
-        """Save an edit of the lead and its contact's details."""
+    def version_of(self, lead_id: int) -> int:
+        """The lead's version now: an edit form keeps it to detect changes made meanwhile."""
+        return self.get(lead_id).version
+
+    def update_lead(
+        self, lead_id: int, draft: LeadDraft, expected_version: int | None = None
+    ) -> None:
+        """Save an edit of the lead and its contact's details.
+
+        With `expected_version`, the edit is refused (EditConflict) if the lead changed
+        since then, in this window or another: the version is bumped by a conditional
+        UPDATE first, so two processes cannot both pass the check.
+        """
         problems = draft_problems(draft, self.settings)
         if problems:
             name, message = next(iter(problems.items()))
             raise ServiceError(f"{name}: {message}")
         now = self.clock.now()
         with db.atomic():
+            if expected_version is not None:
+                bumped = (
+                    Lead.update(version=Lead.version + 1)
+                    .where((Lead.id == lead_id) & (Lead.version == expected_version))
+                    .execute()
+                )
+                if not bumped:
+                    self.get(lead_id)
+                    raise EditConflict(
+                        "this lead was changed in another window since you opened it"
+                    )
             lead = self.get(lead_id)
             contact = lead.contact
             contact.name = draft.name.strip()
@@ -201,7 +223,10 @@ class LeadService:
             lead.source = draft.source
             lead.next_action = draft.next_action
             lead.due_date = draft.due_date
-            self._touch_row(lead, now)
+            if expected_version is None:
+                lead.version += 1
+            lead.updated_at = now
+            lead.save()
             self._sync_referrals(lead, now)
 
     def move_lead(

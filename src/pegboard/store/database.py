@@ -140,3 +140,10 @@ def close_database() -> None:
     if db.obj is not None:
         with contextlib.suppress(OperationalError):
             db.close()
+
+
+def data_version() -> int | None:
+    """SQLite's data_version: it changes when another connection commits. None off SQLite."""
+    if not isinstance(db.obj, SqliteDatabase):
+        return None
+    return db.execute_sql("PRAGMA data_version").fetchone()[0]

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
+from pegboard.services.changes import ChangeWatcher
 from pegboard.services.errors import ServiceError
 from pegboard.services.leads import LeadService
 from pegboard.services.loyalty import LoyaltyService
@@ -44,6 +45,10 @@ SCREEN_CLASSES = (
     HelpScreen,
 )
 """The screens whose binding ids a [keymap] table may name (with the app's own)."""
+
+
+OTHER_WRITERS_POLL = 1.0
+"""Seconds between checks for writes by another process (one cheap PRAGMA)."""
 
 
 class PegboardApp(App[None]):
@@ -97,9 +102,18 @@ class PegboardApp(App[None]):
         else:
             self.notify(f"Unknown theme {self.settings.theme!r} in config.toml", severity="warning")
         self.install_screen(self.quick_log, "quick-log")
+        self.watcher = ChangeWatcher()
+        self.set_interval(OTHER_WRITERS_POLL, self._refresh_if_changed_elsewhere)
         self.apply_keymap()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.switch_mode(self.start_mode)
+
+    def _refresh_if_changed_elsewhere(self) -> None:
+        """Another window or a script wrote: show the current screen's data afresh."""
+        if self.watcher.changed():
+            reload = getattr(self.screen, "reload_data", None)
+            if reload is not None:
+                reload()
 
     def apply_keymap(self) -> None:
         """Remap bindings by id from [keymap]; an unknown id is reported and skipped."""

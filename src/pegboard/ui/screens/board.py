@@ -27,7 +27,7 @@ from pegboard.services.board import (
     first_page_in_thread,
     rank_of,
 )
-from pegboard.services.errors import ServiceError
+from pegboard.services.errors import EditConflict, ServiceError
 from pegboard.services.leads import LeadDraft, LeadService, lead_detail
 from pegboard.ui.modals.close_forms import LostForm, WonForm
 from pegboard.ui.modals.lead_form import LeadForm
@@ -301,14 +301,32 @@ class BoardScreen(Screen):
 
     def action_edit_lead(self) -> None:
         card = self._card_or_warn()
-        if card is None:
-            return
+        if card is not None:
+            self.edit_lead(card, self.leads.draft_of(card.id), self.leads.version_of(card.id))
 
-        def save(draft: LeadDraft | None) -> None:
-            if draft is not None:
-                self._attempt(lambda: self.leads.update_lead(card.id, draft), card.id)
+    def edit_lead(self, card: Card, draft: LeadDraft, version: int) -> None:
+        """Open the edit form; if the lead changed meanwhile, say so and reopen it with
+        what was typed (saving again then overwrites knowingly)."""
 
-        draft = self.leads.draft_of(card.id)
+        def save(edited: LeadDraft | None) -> None:
+            if edited is None:
+                return
+            try:
+                self.leads.update_lead(card.id, edited, expected_version=version)
+            except EditConflict as conflict:
+                self.notify(
+                    f"Not saved: {conflict}. Your edit is still in the form: save again to "
+                    "overwrite, esc to drop it.",
+                    severity="warning",
+                    timeout=8,
+                )
+                self.edit_lead(card, edited, self.leads.version_of(card.id))
+                return
+            except ServiceError as error:
+                self.notify(str(error), severity="error", timeout=5)
+                return
+            self.follow(card.id)
+
         self.app.push_screen(LeadForm(self.settings, self.clock.today(), draft), save)
 
     def action_log_touch(self) -> None:

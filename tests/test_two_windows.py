@@ -1,0 +1,76 @@
+"""Two pegboards on one file: edits made meanwhile are detected, and other writers are noticed."""
+
+import subprocess
+import sys
+
+import pytest
+
+from pegboard.services.errors import EditConflict
+from pegboard.services.leads import LeadDraft
+from pegboard.store.models import Lead
+from pegboard.ui.app import PegboardApp
+from pegboard.ui.modals.lead_form import LeadForm
+from pegboard.ui.widgets.form_field import FormField
+
+
+def other_process(db_path, *args):
+    """Run pegboard in another process on the same file, as a second window or script would."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pegboard", "--db", str(db_path), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_an_edit_of_a_lead_changed_meanwhile_is_refused(leads, make_lead, db_path):
+    lead_id = make_lead("Ann", company="Acme")
+    version = leads.version_of(lead_id)
+    other_process(db_path, "lead", "move", str(lead_id), "contacted")
+    with pytest.raises(EditConflict, match="another window"):
+        leads.update_lead(lead_id, LeadDraft(name="Ann", company="Mine"), expected_version=version)
+    assert Lead.get_by_id(lead_id).contact.company == "Acme"
+    leads.update_lead(
+        lead_id, LeadDraft(name="Ann", company="Mine"), expected_version=leads.version_of(lead_id)
+    )
+    assert Lead.get_by_id(lead_id).contact.company == "Mine"
+
+
+async def test_board_edit_conflict_tells_the_user_and_keeps_the_typing(
+    database, settings, clock, make_lead, db_path
+):
+    lead_id = make_lead("Ann", company="Acme")
+    app = PegboardApp(settings, clock=clock, start_mode="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        company = app.screen.query_one("#company", FormField)
+        company.input.focus()
+        await pilot.press(*" Two")
+        other_process(db_path, "lead", "move", str(lead_id), "proposal")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LeadForm)
+        assert app.screen.query_one("#company", FormField).value == "Acme Two"
+        assert any("another window" in n.message for n in app._notifications)
+        assert Lead.get_by_id(lead_id).contact.company == "Acme"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert Lead.get_by_id(lead_id).contact.company == "Acme Two"
+        assert Lead.get_by_id(lead_id).stage == "proposal"
+
+
+async def test_the_open_board_shows_what_another_process_wrote(
+    database, settings, clock, make_lead, db_path
+):
+    make_lead("Ann")
+    app = PegboardApp(settings, clock=clock, start_mode="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.summaries["new"].count == 1
+        other_process(db_path, "lead", "add", "From A Script")
+        await pilot.pause(1.5)
+        assert app.screen.summaries["new"].count == 2
+        assert app.screen.column("new").cards[0].name == "From A Script"
