@@ -48,7 +48,10 @@ def connect(target: str) -> Database:
             return connect_url(target)
         except (RuntimeError, ValueError) as error:
             raise StoreError(f"cannot use database URL {target!r}: {error}") from None
-    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=5)
+    # Write transactions start with the write lock (BEGIN IMMEDIATE): a deferred one that
+    # reads and then writes fails at once with "database is locked" when another process
+    # wrote in between, instead of waiting out the busy timeout.
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=5, lock_type="IMMEDIATE")
 
 
 def _prepare_sqlite_file(path: Path) -> None:
@@ -102,15 +105,30 @@ def open_database(target: str, *, backup_dir: Path | None = None) -> Database:
     if isinstance(database, SqliteDatabase):
         # Set here, after the version check, so a refused file is not touched.
         database.execute_sql("PRAGMA journal_mode=wal")
-    if 0 < version < SCHEMA_VERSION and path is not None:
-        backup_sqlite(database, _backup_name(backup_dir or path.parent / "backups", path, version))
-    migrate_to_latest(database, version)
+    if version < SCHEMA_VERSION:
+        # Under the write lock, so two pegboards opening one old (or new) file at once
+        # do not both migrate it: the second finds the work done.
+        if 0 < version < SCHEMA_VERSION and path is not None:
+            # Before taking the lock: the backup API cannot copy from a connection that is
+            # inside a write transaction (it would wait on itself).
+            backup_sqlite(
+                database, _backup_name(backup_dir or path.parent / "backups", path, version)
+            )
+        with _write_lock(database):
+            migrate_to_latest(database, schema_version(database))
     db.initialize(database)
     return database
 
 
+def _write_lock(database: Database):
+    """A transaction that holds the write lock from its start (BEGIN IMMEDIATE on SQLite)."""
+    if isinstance(database, SqliteDatabase):
+        return database.atomic(lock_type="IMMEDIATE")
+    return database.atomic()
+
+
 def migrate_to_latest(database: Database, version: int) -> None:
-    """Run each missing step in its own transaction, recording the version it reached."""
+    """Run each missing step in its own (nested) transaction, recording the version reached."""
     for target_version in range(version + 1, SCHEMA_VERSION + 1):
         with database.atomic(), database.bind_ctx([SchemaInfo]):
             MIGRATIONS[target_version](database)
