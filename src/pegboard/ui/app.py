@@ -149,16 +149,16 @@ class PegboardApp(App[None]):
         save_settings(settings, self.config_path or config_file())
         self.apply_settings(settings)
 
-    def open_record(self, hit) -> None:
-        """Open a lead, partner or customer found in the palette where it lives."""
+    def open_record(self, kind: str, record_id: int) -> None:
+        """Open a lead, partner or customer where it lives (from the palette or Today)."""
         from pegboard.services.leads import lead_detail
 
-        if hit.kind == "lead":
-            screen = LeadDetailScreen(lead_detail(hit.id), self.settings, self.clock)
-        elif hit.kind == "partner":
-            screen = PartnerDetailScreen(hit.id, self.partners, self.settings, self.clock)
+        if kind == "lead":
+            screen = LeadDetailScreen(lead_detail(record_id), self.settings, self.clock)
+        elif kind == "partner":
+            screen = PartnerDetailScreen(record_id, self.partners, self.settings, self.clock)
         else:
-            screen = CustomerDetailScreen(hit.id, self.loyalty, self.settings, self.clock)
+            screen = CustomerDetailScreen(record_id, self.loyalty, self.settings, self.clock)
         self.push_screen(screen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -21,6 +21,6 @@ class RecordsProvider(Provider):
             yield Hit(
                 score,
                 matcher.highlight(hit.label),
-                partial(self.app.open_record, hit),
+                partial(self.app.open_record, hit.kind, hit.id),
                 help=hit.detail,
             )

@@ -1,4 +1,5 @@
-"""What the partners and loyalty tables share: a `/` filter bar that narrows the table as typed."""
+"""What the partners and loyalty tables share: the cursor's record, reversing the sort, and a
+`/` filter bar that narrows the table as typed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ class FilteredTableScreen(Screen):
     """
 
     text = ""
+    rows: list = []
+    """The records shown, in table order; each has an `id`."""
+    descending = True
 
     @property
     def table(self) -> DataTable:
@@ -21,6 +25,21 @@ class FilteredTableScreen(Screen):
 
     def reload_data(self, keep: int | None = None) -> None:
         raise NotImplementedError
+
+    def current_row(self):
+        """The record under the cursor, or None on an empty table."""
+        index = self.table.cursor_row
+        if not self.rows or index is None or index >= len(self.rows):
+            return None
+        return self.rows[index]
+
+    def selected_id(self) -> int | None:
+        row = self.current_row()
+        return row.id if row is not None else None
+
+    def action_reverse(self) -> None:
+        self.descending = not self.descending
+        self.reload_data()
 
     def action_filter(self) -> None:
         self.query_one("#filter-bar").display = True

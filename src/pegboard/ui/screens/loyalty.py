@@ -105,15 +105,8 @@ class LoyaltyScreen(FilteredTableScreen):
         if current in ids:
             table.move_cursor(row=ids.index(current))
 
-    def selected_id(self) -> int | None:
-        row = self.table.cursor_row
-        if not self.rows or row is None or row >= len(self.rows):
-            return None
-        return self.rows[row].id
-
     def selected(self) -> CustomerRow | None:
-        chosen = self.selected_id()
-        row = next((row for row in self.rows if row.id == chosen), None)
+        row = self.current_row()
         if row is None:
             self.notify("No customer here yet: win a lead or record a purchase", timeout=3)
         return row
@@ -121,10 +114,6 @@ class LoyaltyScreen(FilteredTableScreen):
     def action_sort(self) -> None:
         self.sort = CUSTOMER_SORTS[(CUSTOMER_SORTS.index(self.sort) + 1) % len(CUSTOMER_SORTS)]
         self.descending = self.sort != "name"
-        self.reload_data()
-
-    def action_reverse(self) -> None:
-        self.descending = not self.descending
         self.reload_data()
 
     @on(DataTable.RowSelected)

@@ -123,15 +123,8 @@ class PartnersScreen(FilteredTableScreen):
             column.label = label + (arrow if key == self.sort else "")
         self.table.refresh()
 
-    def selected_id(self) -> int | None:
-        table = self.table
-        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row].id
-
     def selected(self) -> PartnerRow | None:
-        partner_id = self.selected_id()
-        return next((row for row in self.rows if row.id == partner_id), None)
+        return self.current_row()
 
     def _selected_or_warn(self) -> PartnerRow | None:
         row = self.selected()
@@ -145,10 +138,6 @@ class PartnersScreen(FilteredTableScreen):
         index = (PARTNER_SORTS.index(self.sort) + 1) % len(PARTNER_SORTS)
         self.sort = PARTNER_SORTS[index]
         self.descending = self.sort not in ("name", "category")
-        self.reload_data()
-
-    def action_reverse(self) -> None:
-        self.descending = not self.descending
         self.reload_data()
 
     @on(DataTable.RowSelected)

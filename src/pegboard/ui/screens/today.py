@@ -13,7 +13,6 @@ from textual.worker import get_current_worker
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
-from pegboard.services.leads import lead_detail
 from pegboard.services.today import TodayService, TriageRow, TriageSection
 from pegboard.ui.modals.touch_form import TouchDraft, TouchForm
 
@@ -176,24 +175,15 @@ class TodayScreen(Screen):
         self.app.push_screen(TouchForm(row.title, self.clock.today()), save)
 
     def action_open(self) -> None:
-        from pegboard.ui.screens.customer_detail import CustomerDetailScreen
-        from pegboard.ui.screens.lead_detail import LeadDetailScreen
-        from pegboard.ui.screens.partner_detail import PartnerDetailScreen
-
         row = self.selected()
         if row is None:
             return
         if row.lead_id is not None:
-            screen = LeadDetailScreen(lead_detail(row.lead_id), self.settings, self.clock)
+            self.app.open_record("lead", row.lead_id)
         elif row.partner_id is not None:
-            screen = PartnerDetailScreen(
-                row.partner_id, self.today.partners, self.settings, self.clock
-            )
+            self.app.open_record("partner", row.partner_id)
         else:
-            screen = CustomerDetailScreen(
-                row.contact_id, self.today.loyalty, self.settings, self.clock
-            )
-        self.app.push_screen(screen)
+            self.app.open_record("customer", row.contact_id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
