@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def open_database(target: str, *, backup_dir: Path | None = None) -> Database:
         )
     if isinstance(database, SqliteDatabase):
         # Set here, after the version check, so a refused file is not touched.
-        database.execute_sql("PRAGMA journal_mode=wal")
+        _ensure_wal(database)
     if version < SCHEMA_VERSION:
         # Under the write lock, so two pegboards opening one old (or new) file at once
         # do not both migrate it: the second finds the work done.
@@ -118,6 +119,22 @@ def open_database(target: str, *, backup_dir: Path | None = None) -> Database:
             migrate_to_latest(database, schema_version(database))
     db.initialize(database)
     return database
+
+
+def _ensure_wal(database: SqliteDatabase, attempts: int = 50) -> None:
+    """Switch the file to WAL. The switch needs the file to itself and does not wait on the
+    busy timeout, so when another pegboard is opening the same new file, retry briefly."""
+    for _ in range(attempts):
+        mode = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
+        if mode == "wal":
+            return
+        try:
+            database.execute_sql("PRAGMA journal_mode=wal")
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.1)
+    raise StoreError(f"{database.database} is busy in another program; try again")
 
 
 def _write_lock(database: Database):
