@@ -105,3 +105,20 @@ def test_custom_pipeline_is_read(tmp_path):
     assert settings.stage("lead").stale_after_days == 2
     assert settings.stage("fit").label == "Fit"
     assert settings.closing_stage("lost").id == "gone"
+
+
+def test_revenue_goal_reads_saves_and_rejects_bad_values(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('currency = "EUR"\n\n[goal]\nrevenue = 125000.50\nperiod = "quarter"\n')
+    settings = load_settings(path)
+    assert (settings.revenue_goal_cents, settings.goal_period) == (12_500_050, "quarter")
+    save_settings(settings, tmp_path / "again.toml")
+    assert load_settings(tmp_path / "again.toml") == settings
+
+    path.write_text('[goal]\nrevenue = 1000\nperiod = "week"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert caught.value.line == 3 and "month, quarter, year" in str(caught.value)
+    path.write_text("[goal]\nrevenue = -5\n")
+    with pytest.raises(ConfigError, match="line 2: goal.revenue: must be an amount"):
+        load_settings(path)

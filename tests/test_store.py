@@ -14,7 +14,7 @@ from pegboard.store.database import (
     schema_version,
 )
 from pegboard.store.migrations import SCHEMA_VERSION, create_v1
-from pegboard.store.models import ALL_MODELS, Lead
+from pegboard.store.models import ALL_MODELS, Lead, StageChange
 
 
 def test_new_file_is_private_and_in_wal_mode(tmp_path):
@@ -41,8 +41,15 @@ def test_migrated_schema_matches_the_models(database):
         columns = {column.name for column in database.get_columns(model._meta.table_name)}
         expected = {field.column_name for field in model._meta.sorted_fields}
         assert columns == expected, model.__name__
+        indexed = {tuple(index.columns) for index in database.get_indexes(model._meta.table_name)}
+        wanted = {
+            tuple(part.column_name for part in index._expressions)
+            for index in model._meta.fields_to_index()
+        }
+        assert wanted <= indexed, model.__name__
     indexed = {tuple(index.columns) for index in database.get_indexes("lead")}
     assert ("stage", "archived_at", "position", "value_cents") in indexed
+    assert {("created_at",), ("closed_at",)} <= indexed
 
 
 def _build_version_1_file(path):
@@ -70,6 +77,16 @@ def _build_version_1_file(path):
             "INSERT INTO touch (contact_id, lead_id, kind, note, at)"
             " VALUES (1, 1, 'call', 'hello', '2025-03-04 10:00:00')"
         )
+        # Lead 1's history: new, then contacted 1.5 days later, then qualified 3 days after.
+        for to_stage, at in (
+            ("new", "2025-01-02 09:00:00"),
+            ("contacted", "2025-01-03 21:00:00"),
+            ("qualified", "2025-01-06 21:00:00"),
+        ):
+            old.execute_sql(
+                "INSERT INTO stage_change (lead_id, to_stage, changed_at) VALUES (1, ?, ?)",
+                (to_stage, at),
+            )
     old.close()
 
 
@@ -84,6 +101,9 @@ def test_older_file_is_backed_up_then_migrated_in_place_keeping_its_data(tmp_pat
     # The new column is back-filled: the latest touch, else the creation time.
     assert first.last_touch_at == datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
     assert second.last_touch_at == datetime(2025, 2, 2, 9, 0, tzinfo=UTC)
+    # Each change learns how long the lead had stayed in the stage before it.
+    stays = [change.stay_days for change in StageChange.select().order_by(StageChange.id)]
+    assert stays == [None, 1.5, 3.0]
     backups = list((tmp_path / "backups").iterdir())
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as copy:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -146,6 +147,23 @@ def build_parser() -> argparse.ArgumentParser:
     today = commands.add_parser("today", help="print today's triage list")
     today.add_argument("--json", action="store_true", help="JSON for scripts")
 
+    report = commands.add_parser(
+        "report", help="print the Insights figures: sources, referrals, funnel, goal"
+    )
+    report.add_argument(
+        "--period",
+        default="365d",
+        choices=("30d", "90d", "365d", "all"),
+        help="how far back (default 365d)",
+    )
+    report.add_argument(
+        "--format",
+        default="text",
+        choices=("text", "json", "csv"),
+        help="text for people, json or csv for scripts (default text)",
+    )
+    report.add_argument("--json", action="store_true", help="the same as --format json")
+
     leads = commands.add_parser("leads", help="list leads")
     leads.add_argument("--stage", default=None, help="only this stage")
     leads.add_argument("--archived", action="store_true", help="include archived leads")
@@ -171,11 +189,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             "backup": cmd_backup,
             "restore": cmd_restore,
             "check": cmd_check,
+            "report": cmd_report,
         }[args.command]
         return handler(args)
     except CommandError as error:
         print(f"pegboard: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`pegboard report | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def print_json(data) -> None:
@@ -482,6 +505,25 @@ def cmd_today(args: argparse.Namespace) -> int:
             print(f"  {row.title}: {row.detail}")
         if section.count > len(section.rows):
             print(f"  … and {section.count - len(section.rows)} more")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pegboard.services.insights import InsightsService
+
+    context = open_context(args)
+    report = InsightsService(context.settings, context.clock).report(args.period)
+    output = "json" if args.json else args.format
+    if output == "json":
+        print_json(report.to_json())
+    elif output == "csv":
+        from pegboard.report_text import write_csv
+
+        write_csv(report, sys.stdout)
+    else:
+        from pegboard.report_text import render_text
+
+        sys.stdout.write(render_text(report, context.settings.currency))
     return 0
 
 

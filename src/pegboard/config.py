@@ -87,6 +87,7 @@ DEFAULT_SOURCES = (
     "cold outreach",
     "other",
 )
+GOAL_PERIODS = ("month", "quarter", "year")
 DEFAULT_QUALIFICATION = (
     "Has a real need we can meet",
     "Budget confirmed",
@@ -146,6 +147,10 @@ class Settings:
     """A referral I gave with no outcome after this many days: ask the partner how it went."""
     owe_when_balance_over: int = 0
     """I owe a partner when they sent me more than this many referrals above what I sent them."""
+    revenue_goal_cents: int = 0
+    """The revenue to win per goal period; 0 means no goal is set."""
+    goal_period: str = "year"
+    """The calendar period the revenue goal is for: month, quarter or year."""
     currency: str = "USD"
     theme: str = "textual-dark"
     keymap: dict[str, str] = field(default_factory=dict)
@@ -202,6 +207,7 @@ def to_toml_dict(settings: Settings) -> dict[str, Any]:
             "lapsed_after_months": settings.lapsed_after_months,
             "rules": [rule_to_toml(rule) for rule in settings.loyalty_rules],
         },
+        "goal": {"revenue": _units(settings.revenue_goal_cents), "period": settings.goal_period},
         "keymap": dict(settings.keymap),
     }
 
@@ -314,7 +320,9 @@ class _Reader:
     def settings(self, data: dict[str, Any]) -> Settings:
         defaults = Settings()
         self.check_keys(
-            data, {"currency", "theme", "pipeline", "leads", "partners", "loyalty", "keymap"}, ""
+            data,
+            {"currency", "theme", "pipeline", "leads", "partners", "loyalty", "goal", "keymap"},
+            "",
         )
         currency = self.string(data.get("currency", defaults.currency), "currency").upper()
         if not re.fullmatch(r"[A-Z]{3}", currency):
@@ -371,6 +379,17 @@ class _Reader:
             "lapsed_after_months",
         )
 
+        goal = self.table(data, "goal")
+        self.check_keys(goal, {"revenue", "period"}, "goal.")
+        revenue = goal.get("revenue", 0)
+        if isinstance(revenue, bool) or not isinstance(revenue, int | float) or revenue < 0:
+            raise self.fail("goal.revenue", "must be an amount, 0 (no goal) or more")
+        goal_period = goal.get("period", defaults.goal_period)
+        if goal_period not in GOAL_PERIODS:
+            raise self.fail(
+                "goal.period", f"must be one of {', '.join(GOAL_PERIODS)}, not {goal_period!r}"
+            )
+
         keymap = self.table(data, "keymap")
         for key, value in keymap.items():
             self.string(value, f"keymap.{key}")
@@ -386,6 +405,8 @@ class _Reader:
             loyalty_rules=rules,
             ask_referral_after_days=ask_days,
             lapsed_after_months=lapsed,
+            revenue_goal_cents=round(Decimal(str(revenue)) * 100),
+            goal_period=goal_period,
             currency=currency,
             theme=theme,
             keymap=dict(keymap),

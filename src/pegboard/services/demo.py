@@ -70,6 +70,8 @@ TOUCH_NOTES = {
     "note": ("Prefers mornings", "Decision after board meeting"),
 }
 NEXT_ACTIONS = ("Call back", "Send proposal", "Chase signature", "Book meeting", "Check in")
+STAY_HOURS = {"new": (6, 24 * 6), "contacted": (24, 24 * 14), "proposal": (24 * 5, 24 * 45)}
+"""How long a lead waits in a stage before moving on: proposals are where deals stall."""
 SOURCE_WEIGHTS = {
     "referral": 26,
     "website": 24,
@@ -189,9 +191,11 @@ class _DemoWriter:
                 elif roll < won_chance + (0.5 if referred else 0.7):
                     path.append(lost_id)
             times = [created]
-            for _ in path[1:]:
-                step = timedelta(hours=rng.randrange(12, 24 * 21))
-                times.append(min(times[-1] + step, now - timedelta(minutes=5)))
+            for left in path[:-1]:
+                hours = rng.randrange(*STAY_HOURS.get(left, (12, 24 * 21)))
+                if referred:
+                    hours = hours * 7 // 10
+                times.append(min(times[-1] + timedelta(hours=hours), now - timedelta(minutes=5)))
             stage_id = path[-1]
             value = rng.choice((450, 800, 1200, 1800, 2500, 4000, 6500)) * 100
             if referred:
@@ -267,10 +271,11 @@ class _DemoWriter:
 
         history = []
         for lead_id, (path, times, _) in zip(lead_ids, paths, strict=True):
-            previous = None
+            previous, entered = None, None
             for stage_id, at in zip(path, times, strict=True):
-                history.append((lead_id, previous, stage_id, at))
-                previous = stage_id
+                stay = None if entered is None else (at - entered).total_seconds() / 86400
+                history.append((lead_id, previous, stage_id, at, stay))
+                previous, entered = stage_id, at
         self._insert(
             StageChange,
             (
@@ -278,6 +283,7 @@ class _DemoWriter:
                 StageChange.from_stage,
                 StageChange.to_stage,
                 StageChange.changed_at,
+                StageChange.stay_days,
             ),
             history,
             want_ids=False,

@@ -260,6 +260,7 @@ class LeadService:
             if origin == stage_id:
                 raise ServiceError(f"the lead is already in {target.label}")
             entry = _UndoEntry(f"move to {target.label}", [self._snapshot(lead)], lead_id=lead_id)
+            stay_days = max(0.0, (at - lead.stage_entered_at).total_seconds() / 86400)
             lead.stage = stage_id
             lead.position = self._top_position(stage_id)
             lead.stage_entered_at = at
@@ -277,7 +278,7 @@ class LeadService:
                 lead.qualification = json.dumps(qualification)
             self._touch_row(lead, now)
             change = StageChange.create(
-                lead=lead, from_stage=origin, to_stage=stage_id, changed_at=at
+                lead=lead, from_stage=origin, to_stage=stage_id, changed_at=at, stay_days=stay_days
             )
             entry.stage_change_ids.append(change.id)
             entry.referrals = self._sync_referrals(lead, now)

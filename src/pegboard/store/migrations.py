@@ -17,6 +17,7 @@ from peewee import (
     CharField,
     Database,
     DateField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -192,10 +193,50 @@ REFERRAL_TALLY = (
 )
 
 
+def add_stay_days(database: Database) -> None:
+    """Step 3 -> 4: each stage change records how long the lead spent in the stage it
+    left, so Insights reads time in stage from plain rows (filled in for the history
+    already there from each lead's previous change); and indexes on when leads came in
+    and closed, so a short period reads only its own leads."""
+    from pegboard.store.dialect import days_between
+
+    migrator = SchemaMigrator.from_database(database)
+    migrate(
+        migrator.add_column("stage_change", "stay_days", FloatField(null=True)),
+        migrator.add_index("lead", ("created_at",), False),
+        migrator.add_index("lead", ("closed_at",), False),
+    )
+
+    class StageChange(Model):
+        id = AutoField()
+        lead_id = IntegerField()
+        changed_at = UTCDateTimeField()
+        stay_days = FloatField(null=True)
+
+        class Meta:
+            table_name = "stage_change"
+
+    with database.bind_ctx([StageChange]):
+        earlier = fn.LAG(StageChange.changed_at).over(
+            partition_by=[StageChange.lead_id], order_by=[StageChange.changed_at, StageChange.id]
+        )
+        stays = StageChange.select(
+            StageChange.id.alias("change_id"),
+            days_between(earlier, StageChange.changed_at, database).alias("days"),
+        ).alias("stays")
+        (
+            StageChange.update(stay_days=stays.c.days)
+            .from_(stays)
+            .where((stays.c.change_id == StageChange.id) & stays.c.days.is_null(False))
+            .execute()
+        )
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: create_v1,
     2: add_last_touch_and_board_index,
     3: add_snooze_and_referral_tally,
+    4: add_stay_days,
 }
 """Target version -> the step that reaches it from the version before."""
 

@@ -13,6 +13,7 @@ from peewee import (
     CharField,
     DatabaseProxy,
     DateField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -86,9 +87,9 @@ class Lead(BaseModel):
     stage_entered_at = UTCDateTimeField()
     last_touch_at = UTCDateTimeField(null=True)
     """When the lead was last touched (or created): stale leads are found from it in SQL."""
-    created_at = UTCDateTimeField()
+    created_at = UTCDateTimeField(index=True)
     updated_at = UTCDateTimeField()
-    closed_at = UTCDateTimeField(null=True)
+    closed_at = UTCDateTimeField(null=True, index=True)
     lost_reason = CharField(default="")
     archived_at = UTCDateTimeField(null=True)
     version = IntegerField(default=1)
@@ -111,6 +112,9 @@ class StageChange(BaseModel):
     from_stage = CharField(null=True)
     to_stage = CharField()
     changed_at = UTCDateTimeField()
+    stay_days = FloatField(null=True)
+    """How long the lead had been in from_stage when it moved on. Each change closes one
+    stay, so time in stage is an aggregate over rows, not a window over each lead's history."""
 
 
 class Touch(BaseModel):
