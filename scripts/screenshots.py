@@ -24,7 +24,8 @@ async def shoot(workdir: Path) -> list[Path]:
     from pegboard.store.database import open_database
     from pegboard.ui.app import PegboardApp
 
-    settings = Settings(theme="textual-dark")
+    # A goal the 600-lead demo is a little behind on, so the plan has something to say.
+    settings = Settings(theme="textual-dark", revenue_goal_cents=60_000_000, goal_period="year")
     clock = Clock.fixed(TODAY)
     open_database(str(workdir / "demo.db"))
     write_demo(settings, clock, leads=600, seed=7)
@@ -72,7 +73,14 @@ async def shoot(workdir: Path) -> list[Path]:
         await pilot.press("escape", "R")
         await pilot.pause()
         save("loyalty-rules")
-        await pilot.press("escape", "1")
+        await pilot.press("escape", "5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        save("insights")
+        await pilot.press(*"jjjjjjjjjj")
+        await pilot.pause()
+        save("insights-funnel")
+        await pilot.press("1")
         await app.workers.wait_for_complete()
         await pilot.pause()
         save("today")

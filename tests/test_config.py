@@ -120,5 +120,5 @@ def test_revenue_goal_reads_saves_and_rejects_bad_values(tmp_path):
         load_settings(path)
     assert caught.value.line == 3 and "month, quarter, year" in str(caught.value)
     path.write_text("[goal]\nrevenue = -5\n")
-    with pytest.raises(ConfigError, match="line 2: goal.revenue: must be an amount"):
+    with pytest.raises(ConfigError, match=r"line 2: goal\.revenue: must be an amount"):
         load_settings(path)

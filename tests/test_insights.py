@@ -183,23 +183,30 @@ def test_funnel_reach_conversion_and_time_in_stage(book):
     # F (qualified, skipping contacted). Reaching a stage counts every later stage too.
     assert [stage.reached for stage in report.funnel] == [4, 3, 2, 1, 1]
     assert [stage.converted_to_next for stage in report.funnel] == [0.75, 0.6667, 0.5, 1.0, None]
-    # New: A 2 days, B 1, C 3 so far, F 2 -> 1, 2, 2, 3: median 2, 90th percentile 3.
+    # Time in stage: the stays that ended in the period, and those still going.
+    # New: A 2 days, B 1, F 2, C 3 so far (D's ended in 2025) -> 1, 2, 2, 3:
+    # median 2, 90th percentile 3.
     assert (funnel["new"].stays, funnel["new"].median_days, funnel["new"].p90_days) == (4, 2.0, 3.0)
-    assert (funnel["contacted"].median_days, funnel["contacted"].p90_days) == (4.0, 10.0)
-    # Qualified: A 6 days, F 11 so far.
-    assert (funnel["qualified"].median_days, funnel["qualified"].p90_days) == (6.0, 11.0)
+    # Contacted: A 4, B 10, D 498 (it ended on 10-22, inside the period).
+    assert (funnel["contacted"].median_days, funnel["contacted"].p90_days) == (10.0, 498.0)
+    # Qualified: A 6, D 10, F 11 so far.
+    assert (funnel["qualified"].median_days, funnel["qualified"].p90_days) == (10.0, 11.0)
     assert (funnel["proposal"].stays, funnel["proposal"].median_days) == (0, None)
-    assert report.bottleneck_stage == "qualified"
+    # A tie on the median goes to the longer 90th percentile.
+    assert report.bottleneck_stage == "contacted"
+    # In the last 30 days: D's qualified stay ended (10), F's new one (2); C and F go on.
+    short = {stage.stage: stage for stage in book.report("30d").funnel}
+    assert (short["new"].median_days, short["new"].p90_days) == (2.0, 3.0)
+    assert (short["qualified"].median_days, short["qualified"].p90_days) == (10.0, 11.0)
+    assert short["contacted"].stays == 0
 
 
 def test_all_time_takes_in_the_old_lead(book):
     report = book.report("all")
     funnel = {stage.stage: stage for stage in report.funnel}
-    assert funnel["new"].reached == 5
-    # Contacted: A 4, B 10, D 498 -> median 10; qualified: A 6, D 10, F 11 -> median 10.
-    assert (funnel["contacted"].median_days, funnel["contacted"].p90_days) == (10.0, 498.0)
-    assert (funnel["qualified"].median_days, funnel["qualified"].p90_days) == (10.0, 11.0)
-    # A tie on the median goes to the longer 90th percentile.
+    assert [stage.reached for stage in report.funnel] == [5, 4, 3, 2, 2]
+    # D's 10 days in new (2025) count now: 1, 2, 2, 3, 10.
+    assert (funnel["new"].median_days, funnel["new"].p90_days) == (2.0, 10.0)
     assert report.bottleneck_stage == "contacted"
 
 
@@ -317,11 +324,11 @@ def test_report_json_has_the_documented_shape(book, db_path, tmp_path, capsys, m
         "label": "Qualified",
         "reached": 2,
         "converted_to_next": 0.5,
-        "stays": 2,
-        "median_days": 6.0,
+        "stays": 3,
+        "median_days": 10.0,
         "p90_days": 11.0,
     }
-    assert data["bottleneck_stage"] == "qualified"
+    assert data["bottleneck_stage"] == "contacted"
     assert data["goal"]["revenue_goal_cents"] == 1_000_000
     assert data["goal"]["needed_qualified"] == 4 and data["goal"]["in_pipeline_qualified"] == 1
     assert data["top_customers"][0]["ltv_cents"] == 390_000
@@ -346,14 +353,14 @@ def test_report_text_and_csv_say_the_same(book, db_path, capsys, monkeypatch):
         "12.0",
         "2.0",
     ]
-    assert "Leads stall most in Qualified: half wait 6.0 days or more" in text
+    assert "Leads stall most in Contacted: half wait 10.0 days or more" in text
     assert "No revenue goal set" in text  # the CLI read the (empty) config dir
     assert main(["--db", str(db_path), "report", "--period", "90d", "--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0] == ["section", "name", "metric", "value"]
     assert ["by_source", "referral", "revenue_cents", "300000"] in rows
-    assert ["funnel", "qualified", "median_days", "6.0"] in rows
-    assert ["funnel", "", "bottleneck_stage", "qualified"] in rows
+    assert ["funnel", "qualified", "median_days", "10.0"] in rows
+    assert ["funnel", "", "bottleneck_stage", "contacted"] in rows
     assert ["referral_vs_other", "ratio", "win_rate", ""] in rows
     # The same figures the service gives, written the same way (the CLI has no goal set).
     out = io.StringIO()
@@ -374,3 +381,112 @@ def _exit_code(argv):
     with pytest.raises(SystemExit) as stopped:
         main(argv)
     return stopped.value.code
+
+
+# -- the screen --------------------------------------------------------------------------
+
+
+def shown(screen, panel: str) -> str:
+    """A panel's text as the terminal shows it (rich renderables drawn to plain text)."""
+    from rich.console import Console
+
+    console = Console(width=160, file=io.StringIO(), color_system=None)
+    console.print(screen.query_one(f"#{panel}").content)
+    return console.file.getvalue()
+
+
+async def test_insights_screen_shows_the_report_and_changes_period(book, goal_settings, clock):
+    from pegboard.ui.app import PegboardApp
+    from pegboard.ui.screens.insights import InsightsScreen
+
+    app = PegboardApp(goal_settings, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        screen = app.screen
+        assert isinstance(screen, InsightsScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "last year (since 2025-11-23)" in str(screen.query_one("#insights-title").content)
+        sources = shown(screen, "sources")
+        assert sources.splitlines()[1].split()[:7] == [
+            "referral",
+            "1",
+            "1",
+            "1",
+            "0",
+            "100%",
+            "$3,000",
+        ]
+        assert "Win rate: not enough data (n=1 vs n=2" in shown(screen, "comparison")
+        funnel = shown(screen, "funnel")
+        assert "Leads stall most in Contacted" in funnel
+        assert "the goal takes 4 qualified leads, 2 more from here; 1 are in the pipeline" in (
+            shown(screen, "goal").replace("\n", " ")
+        )
+        assert "Ann" in shown(screen, "customers") and "Pat" in shown(screen, "partners")
+
+        # While a period is worked out, the title says so (checked before the loop runs on).
+        screen.action_period(1)  # last year -> all time
+        assert "all time · working out the figures" in str(
+            screen.query_one("#insights-title").content
+        )
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.report.period == "all"
+        assert "Leads stall most in Contacted" in shown(screen, "funnel")
+        await pilot.press("p", "p")  # all -> 30d -> 90d
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.report.period == "90d"
+        assert "last quarter" in str(screen.query_one("#insights-title").content)
+        await pilot.press("P")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.report.period == "30d"
+        assert "No purchases" not in shown(screen, "customers")
+        # The report on screen is the CLI's report for the same period.
+        assert screen.report == book.report("30d")
+
+
+async def test_insights_on_an_empty_database_says_so(database, settings, clock):
+    from pegboard.ui.app import PegboardApp
+
+    app = PegboardApp(settings, clock=clock, start_mode="insights")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert "No revenue goal set" in shown(screen, "goal")
+        assert "No purchases in this period yet." in shown(screen, "customers")
+        assert "No stage history in this period yet." in shown(screen, "funnel")
+        assert not screen.query_one("#insights-body").loading
+
+
+async def test_opening_a_screen_works_its_figures_out_once(book, goal_settings, clock, monkeypatch):
+    """Textual resumes a screen right after mounting it: loading on both would double the
+    work (and at 100,000 leads the wait)."""
+    from pegboard.services.today import TodayService
+    from pegboard.ui.app import PegboardApp
+
+    calls = []
+    original_report = InsightsService.report
+    original_sections = TodayService.sections
+    monkeypatch.setattr(
+        InsightsService,
+        "report",
+        lambda self, *a: calls.append("report") or original_report(self, *a),
+    )
+    monkeypatch.setattr(
+        TodayService,
+        "sections",
+        lambda self, *a: calls.append("today") or original_sections(self, *a),
+    )
+    app = PegboardApp(goal_settings, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert calls == ["today"]
+        await pilot.press("5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert calls == ["today", "report"]

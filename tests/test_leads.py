@@ -153,6 +153,25 @@ def test_undo_takes_back_moves_in_reverse_order_with_their_history(leads, make_l
     assert stages_of(lead_id) == [(None, "new")]
 
 
+def test_a_move_records_the_stay_it_ends_and_when_the_lead_first_qualified(leads, make_lead):
+    lead_id = leads.create_lead(LeadDraft("Ann"), at=datetime(2026, 11, 1, 12, tzinfo=UTC))
+    leads.move_lead(lead_id, "qualified", at=datetime(2026, 11, 4, 0, tzinfo=UTC))
+    leads.move_lead(lead_id, "contacted", at=datetime(2026, 11, 5, 0, tzinfo=UTC))
+    leads.move_lead(lead_id, "proposal", at=datetime(2026, 11, 6, 0, tzinfo=UTC))
+    stays = [c.stay_hours for c in StageChange.select().order_by(StageChange.id)]
+    assert stays == [None, 60, 24, 24]
+    # Qualified once: moving back and on again keeps the first time.
+    assert Lead.get_by_id(lead_id).qualified_at == datetime(2026, 11, 4, 0, tzinfo=UTC)
+    leads.undo()
+    leads.undo()
+    leads.undo()
+    assert Lead.get_by_id(lead_id).qualified_at is None
+    assert (
+        make_lead("Won at once", stage="won")
+        and Lead.select().where(Lead.qualified_at.is_null(False)).count() == 1
+    )
+
+
 def test_touch_updates_last_touch_and_follow_up(leads, make_lead):
     lead_id = make_lead("Ann", next_action="Call", due_date=date(2026, 11, 20))
     leads.log_touch(

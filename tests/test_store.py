@@ -102,8 +102,11 @@ def test_older_file_is_backed_up_then_migrated_in_place_keeping_its_data(tmp_pat
     assert first.last_touch_at == datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
     assert second.last_touch_at == datetime(2025, 2, 2, 9, 0, tzinfo=UTC)
     # Each change learns how long the lead had stayed in the stage before it.
-    stays = [change.stay_days for change in StageChange.select().order_by(StageChange.id)]
-    assert stays == [None, 1.5, 3.0]
+    stays = [change.stay_hours for change in StageChange.select().order_by(StageChange.id)]
+    assert stays == [None, 36, 72]
+    # And each lead when it first reached qualified or later.
+    assert first.qualified_at == datetime(2025, 1, 6, 21, 0, tzinfo=UTC)
+    assert second.qualified_at is None
     backups = list((tmp_path / "backups").iterdir())
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as copy:

@@ -9,6 +9,7 @@ from pegboard.store.models import Lead
 from pegboard.ui.app import PegboardApp
 from pegboard.ui.screens.board import BoardScreen
 from pegboard.ui.screens.help import HelpScreen
+from pegboard.ui.screens.insights import InsightsScreen
 from pegboard.ui.screens.loyalty import LoyaltyScreen
 from pegboard.ui.screens.partners import PartnersScreen
 from pegboard.ui.screens.today import TodayScreen
@@ -70,6 +71,7 @@ async def test_every_screen_is_one_key_away(app):
             ("2", BoardScreen),
             ("3", PartnersScreen),
             ("4", LoyaltyScreen),
+            ("5", InsightsScreen),
             ("1", TodayScreen),
         ):
             await pilot.press(key)

@@ -54,8 +54,8 @@ def period_title(report: Report) -> str:
     return f"{label} (since {report.since.astimezone():%Y-%m-%d})"
 
 
-def comparison_cells(comparison: Comparison, currency: str) -> list[tuple[str, str, str, str]]:
-    """Rows of (figure, referral, other, ratio) for the side-by-side table."""
+def comparison_cells(comparison: Comparison, currency: str) -> list[tuple[str, ...]]:
+    """Rows of (figure, referral, n=, other, n=, ratio) for the side-by-side table."""
     ref, other = comparison.referral, comparison.other
     values = {
         "win_rate": (percent(ref.win_rate), percent(other.win_rate)),
@@ -71,8 +71,10 @@ def comparison_cells(comparison: Comparison, currency: str) -> list[tuple[str, s
         rows.append(
             (
                 figure,
-                f"{mine} (n={getattr(ref, n_field)})",
-                f"{theirs} (n={getattr(other, n_field)})",
+                mine,
+                f"n={getattr(ref, n_field)}",
+                theirs,
+                f"n={getattr(other, n_field)}",
                 "not enough data" if ratio is None else f"{ratio}x",
             )
         )
@@ -199,7 +201,7 @@ def render_text(report: Report, currency: str) -> str:
     out += [
         "",
         *_table(
-            ("Referral vs other", "referral", "other", "ratio"),
+            ("Referral vs other", "referral", "", "other", "", "ratio"),
             comparison_cells(report.referral_vs_other, currency),
         ),
     ]

@@ -139,6 +139,7 @@ class _DemoWriter:
         )
         weights = [SOURCE_WEIGHTS.get(source, 5) for source in sources]
         referral_source = self.settings.referral_source
+        qualified = {*open_ids[open_ids.index(self.settings.qualified_stage) :], won_id}
 
         # Partners first: their contacts, then the partner rows.
         partner_people = [self.person() for _ in range(partner_count)]
@@ -228,6 +229,10 @@ class _DemoWriter:
                     times[-1],
                     closed,
                     rng.choice(LOST_REASONS) if stage_id == lost_id else "",
+                    next(
+                        (when for step, when in zip(path, times, strict=True) if step in qualified),
+                        None,
+                    ),
                 ]
             )
             paths.append((path, times, name))
@@ -248,6 +253,7 @@ class _DemoWriter:
             Lead.updated_at,
             Lead.closed_at,
             Lead.lost_reason,
+            Lead.qualified_at,
         )
         # Touches decide last_touch_at, so build them before inserting the leads.
         touches = []
@@ -273,7 +279,7 @@ class _DemoWriter:
         for lead_id, (path, times, _) in zip(lead_ids, paths, strict=True):
             previous, entered = None, None
             for stage_id, at in zip(path, times, strict=True):
-                stay = None if entered is None else (at - entered).total_seconds() / 86400
+                stay = None if entered is None else round((at - entered).total_seconds() / 3600)
                 history.append((lead_id, previous, stage_id, at, stay))
                 previous, entered = stage_id, at
         self._insert(
@@ -283,7 +289,7 @@ class _DemoWriter:
                 StageChange.from_stage,
                 StageChange.to_stage,
                 StageChange.changed_at,
-                StageChange.stay_days,
+                StageChange.stay_hours,
             ),
             history,
             want_ids=False,

@@ -4,16 +4,18 @@ Every figure is a SQL aggregate over a period that ends now. What counts in a
 period is stated once here and in the README:
 
 - A source's *leads* were created in the period; *qualified* leads first
-  reached the qualified stage (or a later one, won included) in it; *won* and
+  reached the qualified stage (or a later one, won included) in it
+  (lead.qualified_at); *won* and
   *lost* leads closed in it. The win rate is won / (won + lost): open leads do
   not count against it.
 - Referral versus other splits leads by whether they came by referral (the
   referral source, or a referring partner). Customers are split the same way by
   their leads, and follow the customers whose first purchase fell in the period;
   their lifetime value and repeat purchases count every purchase they made.
-- The funnel and time in stage follow the leads created in the period: how far
-  each got, and how long each stay in a stage lasted (a stay still going counts
-  up to now). Percentiles are nearest-rank: the median of 1, 2, 3, 4 is 2.
+- The funnel follows the leads created in the period: how far each got (reaching
+  a stage counts every stage before it). Time in stage covers the stays that
+  ended in the period and those still going (up to now). Percentiles are
+  nearest-rank: the median of 1, 2, 3, 4 is 2.
 - The revenue goal is for the calendar month, quarter or year that holds today.
 
 Archived leads, purchases and referrals count nowhere.
@@ -32,6 +34,7 @@ from pegboard.clock import Clock, to_utc
 from pegboard.config import Settings
 from pegboard.store.dialect import days_between
 from pegboard.store.models import Contact, Lead, Partner, Purchase, Referral, StageChange, Touch, db
+from pegboard.store.parallel import in_parallel
 
 PERIODS = {"30d": 30, "90d": 90, "365d": 365, "all": None}
 PERIOD_LABELS = {
@@ -220,7 +223,6 @@ class InsightsService:
         self.funnel_stages = [*self.open_stages, self.won_stages[0]]
         qualified_at = self.open_stages.index(settings.qualified_stage)
         self.qualified_open = self.open_stages[qualified_at:]
-        self.qualified_or_later = [*self.qualified_open, *self.won_stages]
 
     def report(self, period: str = "365d") -> Report:
         if period not in PERIODS:
@@ -230,19 +232,23 @@ class InsightsService:
         since = now - timedelta(days=days) if days is not None else None
         # The epoch stands for "all time" so that every query has one shape.
         start = since or datetime(1970, 1, 1, tzinfo=UTC)
-        funnel = self.funnel(start, now)
+        figures = in_parallel(
+            {
+                "funnel": lambda: self.funnel(start, now),
+                "by_source": lambda: self.by_source(start),
+                "referral_vs_other": lambda: self.referral_vs_other(start),
+                "goal": lambda: self.goal_plan(start),
+                "top_customers": lambda: self.top_customers(start),
+                "partners_by_closed": lambda: self.partners(start, by="closed"),
+                "partners_by_given": lambda: self.partners(start, by="given"),
+            }
+        )
         return Report(
             period=period,
             since=since,
             generated_at=now,
-            by_source=self.by_source(start),
-            referral_vs_other=self.referral_vs_other(start),
-            funnel=funnel,
-            bottleneck_stage=bottleneck(funnel),
-            goal=self.goal_plan(start),
-            top_customers=self.top_customers(start),
-            partners_by_closed=self.partners(start, by="closed"),
-            partners_by_given=self.partners(start, by="given"),
+            bottleneck_stage=bottleneck(figures["funnel"]),
+            **figures,
         )
 
     def report_in_thread(self, period: str = "365d") -> Report:
@@ -258,46 +264,27 @@ class InsightsService:
     def _lost(self, start: datetime):
         return Lead.stage.in_(self.lost_stages) & (Lead.closed_at >= start)
 
-    def _first_qualified(self):
-        """Each lead's first arrival at the qualified stage or later, as a subquery."""
-        return (
-            StageChange.select(
-                StageChange.lead.alias("lead_id"), fn.MIN(StageChange.changed_at).alias("first_at")
-            )
-            .where(StageChange.to_stage.in_(self.qualified_or_later))
-            .group_by(StageChange.lead)
-        )
-
     def by_source(self, start: datetime) -> list[SourceFigures]:
         won, lost = self._won(start), self._lost(start)
-        one_if = _count_if
+        # One scan of the leads: at 100,000 a date index in the WHERE costs more than it
+        # saves once the period holds most of them.
         rows = (
             Lead.select(
                 Lead.source,
-                one_if(Lead.created_at >= start).alias("leads"),
-                one_if(won).alias("won"),
-                one_if(lost).alias("lost"),
+                _count_if(Lead.created_at >= start).alias("leads"),
+                _count_if(Lead.qualified_at >= start).alias("qualified"),
+                _count_if(won).alias("won"),
+                _count_if(lost).alias("lost"),
                 fn.SUM(Case(None, ((won, Lead.value_cents),), 0)).alias("revenue"),
                 fn.AVG(Case(None, ((won, days_between(Lead.created_at, Lead.closed_at)),))).alias(
                     "days_to_win"
                 ),
             )
-            .where(
-                Lead.archived_at.is_null()
-                & ((Lead.created_at >= start) | (Lead.closed_at >= start))
-            )
+            .where(Lead.archived_at.is_null())
             .group_by(Lead.source)
             .tuples()
         )
-        figures = {row[0]: [int(v or 0) for v in row[1:5]] + [row[5]] for row in rows}
-        first = self._first_qualified().alias("q")
-        qualified = dict(
-            Lead.select(Lead.source, fn.COUNT(Lead.id))
-            .join(first, on=(first.c.lead_id == Lead.id))
-            .where(Lead.archived_at.is_null() & (first.c.first_at >= start))
-            .group_by(Lead.source)
-            .tuples()
-        )
+        figures = {row[0]: [int(v or 0) for v in row[1:6]] + [row[6]] for row in rows}
         touches = dict(
             Touch.select(Lead.source, fn.COUNT(Touch.id))
             .join(Lead)
@@ -306,15 +293,21 @@ class InsightsService:
             .tuples()
         )
         configured = list(self.settings.sources)
-        extra = sorted((set(figures) | set(qualified)) - set(configured))
+        extra = sorted(
+            source
+            for source, counts in figures.items()
+            if source not in configured and any(counts[:4])
+        )
         result = []
         for source in [*configured, *extra]:
-            leads, won_n, lost_n, revenue, days_to_win = figures.get(source, [0, 0, 0, 0, None])
+            leads, qualified, won_n, lost_n, revenue, days_to_win = figures.get(
+                source, [0, 0, 0, 0, 0, None]
+            )
             result.append(
                 SourceFigures(
                     source=source,
                     leads=leads,
-                    qualified=int(qualified.get(source, 0)),
+                    qualified=qualified,
                     won=won_n,
                     lost=lost_n,
                     win_rate=_rate(won_n, won_n + lost_n),
@@ -432,10 +425,10 @@ class InsightsService:
         )
         cohort = Lead.archived_at.is_null() & (Lead.created_at >= start)
         furthest = (
-            StageChange.select(fn.MAX(order).alias("furthest"))
-            .join(Lead)
+            Lead.select(fn.MAX(order).alias("furthest"))
+            .join(StageChange)
             .where(cohort)
-            .group_by(StageChange.lead)
+            .group_by(Lead.id)
             .alias("f")
         )
         counts = {
@@ -450,7 +443,7 @@ class InsightsService:
             sum(count for index, count in counts.items() if index >= position)
             for position in range(len(self.funnel_stages))
         ]
-        times = self._time_in_stage(cohort, now)
+        times = self._time_in_stage(start, now)
         labels = {stage.id: stage.label for stage in self.settings.stages}
         result = []
         for position, stage in enumerate(self.funnel_stages):
@@ -471,31 +464,32 @@ class InsightsService:
             )
         return result
 
-    def _time_in_stage(
-        self, cohort, now: datetime
-    ) -> dict[str, tuple[int, float | None, float | None]]:
+    def _time_in_stage(self, start: datetime, now: datetime) -> dict[str, tuple]:
         """Per open stage: the number of stays, and their median and 90th percentile in days.
 
-        SQL counts the stays per hour (to the nearest) (the finished ones from the stage changes, the
-        ones still going from the open leads); the percentiles are read off those counts.
+        The stays are those that ended in the period (a stage change records the stay it
+        ends) and those still going. SQL counts them per hour (to the nearest); the
+        percentiles are read off those counts.
         """
-        finished_hour = fn.ROUND(StageChange.stay_days * 24)
+        archived = Lead.select(Lead.id).where(Lead.archived_at.is_null(False))
         finished = (
-            StageChange.select(StageChange.from_stage, finished_hour, fn.COUNT(StageChange.id))
-            .join(Lead)
-            .where(
-                cohort
-                & StageChange.from_stage.in_(self.open_stages)
-                & StageChange.stay_days.is_null(False)
+            StageChange.select(
+                StageChange.from_stage, StageChange.stay_hours, fn.COUNT(StageChange.id)
             )
-            .group_by(StageChange.from_stage, finished_hour)
+            .where(
+                (StageChange.changed_at >= start)
+                & StageChange.from_stage.in_(self.open_stages)
+                & StageChange.stay_hours.is_null(False)
+                & StageChange.lead.not_in(archived)
+            )
+            .group_by(StageChange.from_stage, StageChange.stay_hours)
             .tuples()
         )
         now_value = Lead.stage_entered_at.db_value(now)
         going_hour = fn.ROUND(days_between(Lead.stage_entered_at, now_value) * 24)
         going = (
             Lead.select(Lead.stage, going_hour, fn.COUNT(Lead.id))
-            .where(cohort & Lead.stage.in_(self.open_stages))
+            .where(Lead.archived_at.is_null() & Lead.stage.in_(self.open_stages))
             .group_by(Lead.stage, going_hour)
             .tuples()
         )
@@ -528,11 +522,13 @@ class InsightsService:
             .get()
         )
         avg_deal = _per(int(revenue), int(won_n))
-        qualified = self._first_qualified().alias("q")
         closed_won, closed = (
             Lead.select(_count_if(Lead.stage.in_(self.won_stages)), fn.COUNT(Lead.id))
-            .join(qualified, on=(qualified.c.lead_id == Lead.id))
-            .where(Lead.archived_at.is_null() & (self._won(start) | self._lost(start)))
+            .where(
+                Lead.archived_at.is_null()
+                & Lead.qualified_at.is_null(False)
+                & (self._won(start) | self._lost(start))
+            )
             .tuples()
             .get()
         )

@@ -87,6 +87,7 @@ _RESTORED = (
     "value_cents",
     "archived_at",
     "qualification",
+    "qualified_at",
 )
 """The lead fields that a move, reorder or archive changes, and undo puts back."""
 
@@ -176,6 +177,7 @@ class LeadService:
                 created_at=at,
                 updated_at=now,
                 closed_at=at if closes else None,
+                qualified_at=at if self._counts_as_qualified(stage_id) else None,
             )
             StageChange.create(lead=lead, from_stage=None, to_stage=stage_id, changed_at=at)
         return lead.id
@@ -260,10 +262,12 @@ class LeadService:
             if origin == stage_id:
                 raise ServiceError(f"the lead is already in {target.label}")
             entry = _UndoEntry(f"move to {target.label}", [self._snapshot(lead)], lead_id=lead_id)
-            stay_days = max(0.0, (at - lead.stage_entered_at).total_seconds() / 86400)
+            stay_hours = max(0, round((at - lead.stage_entered_at).total_seconds() / 3600))
             lead.stage = stage_id
             lead.position = self._top_position(stage_id)
             lead.stage_entered_at = at
+            if lead.qualified_at is None and self._counts_as_qualified(stage_id):
+                lead.qualified_at = at
             if target.closes:
                 lead.closed_at = at
                 lead.lost_reason = (lost_reason or "").strip() if target.closes == "lost" else ""
@@ -278,7 +282,11 @@ class LeadService:
                 lead.qualification = json.dumps(qualification)
             self._touch_row(lead, now)
             change = StageChange.create(
-                lead=lead, from_stage=origin, to_stage=stage_id, changed_at=at, stay_days=stay_days
+                lead=lead,
+                from_stage=origin,
+                to_stage=stage_id,
+                changed_at=at,
+                stay_hours=stay_hours,
             )
             entry.stage_change_ids.append(change.id)
             entry.referrals = self._sync_referrals(lead, now)
@@ -473,6 +481,15 @@ class LeadService:
         lead.updated_at = now
         lead.version += 1
         lead.save()
+
+    def _counts_as_qualified(self, stage_id: str) -> bool:
+        """The qualified stage, any open stage after it, and the won stages."""
+        settings = self.settings
+        stage = settings.stage(stage_id)
+        if stage.closes:
+            return stage.closes == "won"
+        open_ids = [s.id for s in settings.open_stages]
+        return open_ids.index(stage_id) >= open_ids.index(settings.qualified_stage)
 
     @staticmethod
     def _snapshot(lead: Lead) -> dict[str, Any]:

@@ -21,4 +21,3 @@ def days_between(start: Node, end: Node, database: Database | None = None) -> No
         span = Cast(end, "timestamp") - Cast(start, "timestamp")
         return NodeList((SQL("EXTRACT(EPOCH FROM"), span, SQL(")"))) / 86400.0
     return fn.julianday(end) - fn.julianday(start)
-

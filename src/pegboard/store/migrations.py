@@ -17,7 +17,6 @@ from peewee import (
     CharField,
     Database,
     DateField,
-    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -193,50 +192,78 @@ REFERRAL_TALLY = (
 )
 
 
-def add_stay_days(database: Database) -> None:
-    """Step 3 -> 4: each stage change records how long the lead spent in the stage it
-    left, so Insights reads time in stage from plain rows (filled in for the history
-    already there from each lead's previous change); and indexes on when leads came in
-    and closed, so a short period reads only its own leads."""
+def add_insight_columns(database: Database) -> None:
+    """Step 3 -> 4: what Insights reads from plain rows instead of each lead's history.
+
+    - stage_change.stay_hours: how long the lead spent in the stage it left (filled in
+      from each lead's previous change), indexed by stage and length, and an index of
+      the stages each lead reached;
+    - lead.qualified_at: when the lead first reached the qualified stage or later (filled
+      in from the history, with the default pipeline's order: the config is not known
+      here, and a lead that was ever qualified, proposed or won counts);
+    - indexes on when leads came in and closed, so a short period reads only its rows.
+    """
     from pegboard.store.dialect import days_between
 
     migrator = SchemaMigrator.from_database(database)
     migrate(
-        migrator.add_column("stage_change", "stay_days", FloatField(null=True)),
+        migrator.add_column("stage_change", "stay_hours", IntegerField(null=True)),
+        migrator.add_column("lead", "qualified_at", UTCDateTimeField(null=True)),
         migrator.add_index("lead", ("created_at",), False),
         migrator.add_index("lead", ("closed_at",), False),
     )
 
+    class Lead(Model):
+        id = AutoField()
+        stage = CharField()
+        qualified_at = UTCDateTimeField(null=True)
+
+        class Meta:
+            table_name = "lead"
+
     class StageChange(Model):
         id = AutoField()
         lead_id = IntegerField()
+        to_stage = CharField()
         changed_at = UTCDateTimeField()
-        stay_days = FloatField(null=True)
+        stay_hours = IntegerField(null=True)
 
         class Meta:
             table_name = "stage_change"
 
-    with database.bind_ctx([StageChange]):
+    with database.bind_ctx([Lead, StageChange]):
         earlier = fn.LAG(StageChange.changed_at).over(
             partition_by=[StageChange.lead_id], order_by=[StageChange.changed_at, StageChange.id]
         )
         stays = StageChange.select(
             StageChange.id.alias("change_id"),
-            days_between(earlier, StageChange.changed_at, database).alias("days"),
+            fn.ROUND(days_between(earlier, StageChange.changed_at, database) * 24).alias("hours"),
         ).alias("stays")
         (
-            StageChange.update(stay_days=stays.c.days)
+            StageChange.update(stay_hours=stays.c.hours)
             .from_(stays)
-            .where((stays.c.change_id == StageChange.id) & stays.c.days.is_null(False))
+            .where((stays.c.change_id == StageChange.id) & stays.c.hours.is_null(False))
             .execute()
         )
+        first_qualified = StageChange.select(fn.MIN(StageChange.changed_at)).where(
+            (StageChange.lead_id == Lead.id)
+            & StageChange.to_stage.in_(("qualified", "proposal", "won"))
+        )
+        Lead.update(qualified_at=first_qualified).execute()
+    # After the back-fill: filling an indexed column row by row costs more.
+    migrate(
+        migrator.add_index(
+            "stage_change", ("from_stage", "stay_hours", "changed_at", "lead_id"), False
+        ),
+        migrator.add_index("stage_change", ("lead_id", "to_stage"), False),
+    )
 
 
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: create_v1,
     2: add_last_touch_and_board_index,
     3: add_snooze_and_referral_tally,
-    4: add_stay_days,
+    4: add_insight_columns,
 }
 """Target version -> the step that reaches it from the version before."""
 

@@ -13,7 +13,6 @@ from peewee import (
     CharField,
     DatabaseProxy,
     DateField,
-    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -90,6 +89,8 @@ class Lead(BaseModel):
     created_at = UTCDateTimeField(index=True)
     updated_at = UTCDateTimeField()
     closed_at = UTCDateTimeField(null=True, index=True)
+    qualified_at = UTCDateTimeField(null=True)
+    """When the lead first reached the qualified stage or a later one (won included)."""
     lost_reason = CharField(default="")
     archived_at = UTCDateTimeField(null=True)
     version = IntegerField(default=1)
@@ -112,9 +113,18 @@ class StageChange(BaseModel):
     from_stage = CharField(null=True)
     to_stage = CharField()
     changed_at = UTCDateTimeField()
-    stay_days = FloatField(null=True)
-    """How long the lead had been in from_stage when it moved on. Each change closes one
-    stay, so time in stage is an aggregate over rows, not a window over each lead's history."""
+    stay_hours = IntegerField(null=True)
+    """How long (in hours, rounded) the lead had been in from_stage when it moved on. Each
+    change closes one stay, so time in stage is read in order from an index, not worked
+    out with a window over each lead's history."""
+
+    class Meta:
+        indexes = (
+            # Time in stage: the stays per stage in length order, with the period's filter.
+            (("from_stage", "stay_hours", "changed_at", "lead"), False),
+            # The funnel: the stages each lead reached, from the index alone.
+            (("lead", "to_stage"), False),
+        )
 
 
 class Touch(BaseModel):

@@ -14,6 +14,7 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.changes import ChangeWatcher
 from pegboard.services.errors import ServiceError
+from pegboard.services.insights import InsightsService
 from pegboard.services.leads import LeadService
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerMatch, PartnerService, ReferralDraft
@@ -24,6 +25,7 @@ from pegboard.ui.palette import RecordsProvider
 from pegboard.ui.screens.board import BoardScreen
 from pegboard.ui.screens.customer_detail import CustomerDetailScreen
 from pegboard.ui.screens.help import HelpScreen
+from pegboard.ui.screens.insights import InsightsScreen
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.screens.loyalty import LoyaltyScreen
 from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
@@ -36,6 +38,7 @@ SCREEN_CLASSES = (
     BoardScreen,
     PartnersScreen,
     LoyaltyScreen,
+    InsightsScreen,
     LeadDetailScreen,
     PartnerDetailScreen,
     CustomerDetailScreen,
@@ -54,7 +57,9 @@ OTHER_WRITERS_POLL = 1.0
 class PegboardApp(App[None]):
     """pegboard: leads, partners and loyalty for a business that lives on referrals."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "screens/board.tcss", "screens/partners.tcss", "screens/insights.tcss"]
+    """Every screen's styles, read once at start: a screen with a CSS_PATH of its own makes
+    Textual restyle the whole app (the board's cards included) the first time it opens."""
     TITLE = "pegboard"
     COMMANDS = App.COMMANDS | {RecordsProvider}
     AUTO_FOCUS = None
@@ -65,6 +70,7 @@ class PegboardApp(App[None]):
         Binding("2", "switch_mode('board')", "Board", id="app.board"),
         Binding("3", "switch_mode('partners')", "Partners", id="app.partners"),
         Binding("4", "switch_mode('loyalty')", "Loyalty", id="app.loyalty"),
+        Binding("5", "switch_mode('insights')", "Insights", id="app.insights"),
         Binding("r", "quick_log", "Log referral", id="app.quick-log"),
         Binding("question_mark", "help", "Help", id="app.help"),
     ]
@@ -89,12 +95,14 @@ class PegboardApp(App[None]):
         self.partners = PartnerService(settings, self.clock, self.leads)
         self.loyalty = LoyaltyService(settings, self.clock)
         self.today = TodayService(settings, self.clock, self.leads, self.partners, self.loyalty)
+        self.insights = InsightsService(settings, self.clock)
         self.quick_log = QuickLog([])
         """One quick log, shown again and again: the phone-call path must open at once."""
         self.add_mode("today", lambda: TodayScreen(self.today, self.settings, self.clock))
         self.add_mode("board", lambda: BoardScreen(self.leads, self.settings, self.clock))
         self.add_mode("partners", lambda: PartnersScreen(self.partners, self.settings, self.clock))
         self.add_mode("loyalty", lambda: LoyaltyScreen(self.loyalty, self.settings, self.clock))
+        self.add_mode("insights", lambda: InsightsScreen(self.insights, self.settings))
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
@@ -179,6 +187,11 @@ class PegboardApp(App[None]):
             lambda: self.switch_mode("loyalty"),
         )
         yield SystemCommand(
+            "Insights",
+            "Sources, referrals, funnel and revenue goal (5)",
+            lambda: self.switch_mode("insights"),
+        )
+        yield SystemCommand(
             "Loyalty rules", "Edit the repeat-purchase discounts", self.open_loyalty_rules
         )
         # Every action of the screen underneath, from its BINDINGS, with its key.
@@ -242,7 +255,7 @@ class PegboardApp(App[None]):
 
     def apply_settings(self, settings: Settings) -> None:
         self.settings = settings
-        for service in (self.leads, self.partners, self.loyalty, self.today):
+        for service in (self.leads, self.partners, self.loyalty, self.today, self.insights):
             service.settings = settings
 
     def help_rows(self, screen: Screen) -> list[tuple[str, str, str]]:

@@ -52,8 +52,6 @@ class ColumnCursor:
 class BoardScreen(Screen):
     """Leads as cards in stage columns."""
 
-    CSS_PATH = "board.tcss"
-
     BINDINGS = [
         Binding("left,h", "column(-1)", "Left", show=False, id="board.left"),
         Binding("right,l", "column(1)", "Right", show=False, id="board.right"),

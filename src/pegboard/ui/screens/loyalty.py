@@ -66,10 +66,10 @@ class LoyaltyScreen(FilteredTableScreen):
         self.sub_title = "Loyalty"
         for key, label in COLUMNS:
             self.table.add_column(label, key=key)
-        self.reload_data()
         self.table.focus()
 
     def on_screen_resume(self) -> None:
+        """Each time the screen shows, the first time too (Textual resumes it after mount)."""
         self.reload_data()
 
     @property

@@ -77,10 +77,10 @@ class PartnerDetailScreen(Screen[None]):
             "Note",
         ):
             table.add_column(label)
-        self.reload_data()
         table.focus()
 
     def on_screen_resume(self) -> None:
+        """Each time the screen shows, the first time too (Textual resumes it after mount)."""
         self.reload_data()
 
     def reload_data(self) -> None:

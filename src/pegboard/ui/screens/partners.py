@@ -39,8 +39,6 @@ COLUMNS = (
 class PartnersScreen(FilteredTableScreen):
     """The partners table: give/get counts, balance, closed business, and an owed marker."""
 
-    CSS_PATH = "partners.tcss"
-
     BINDINGS = [
         Binding("enter", "open_partner", "Open", id="partners.open"),
         Binding("r", "log('received')", "Got referral", id="partners.log-received"),
@@ -76,10 +74,10 @@ class PartnersScreen(FilteredTableScreen):
         table = self.table
         for key, label in COLUMNS:
             table.add_column(label, key=key)
-        self.reload_data()
         table.focus()
 
     def on_screen_resume(self) -> None:
+        """Each time the screen shows, the first time too (Textual resumes it after mount)."""
         self.reload_data()
 
     @property

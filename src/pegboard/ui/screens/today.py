@@ -51,10 +51,10 @@ class TodayScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "Today"
-        self.reload_data()
         self.query_one(OptionList).focus()
 
     def on_screen_resume(self) -> None:
+        """Each time the screen shows, the first time too (Textual resumes it after mount)."""
         self.reload_data()
 
     def reload_data(self) -> None:

@@ -1,0 +1,247 @@
+"""Insights: which sources and partners bring the business, where leads stall, and the
+plan to the revenue goal. The figures come from one report, worked out in a worker."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
+
+from pegboard.config import Settings
+from pegboard.report_text import (
+    NO_VALUE,
+    bottleneck_sentence,
+    comparison_cells,
+    comparison_sentences,
+    funnel_cells,
+    goal_sentences,
+    money,
+    period_title,
+    source_cells,
+)
+from pegboard.services.insights import PERIOD_LABELS, PERIODS, InsightsService, Report
+from pegboard.ui.widgets.charts import bar, progress
+
+BAR_WIDTH = 14
+
+
+def _table(*headers: str) -> Table:
+    """A borderless table: text columns (the first, and those whose header starts with
+    a space) left-aligned, figures right-aligned."""
+    table = Table(box=None, header_style="bold", pad_edge=False, expand=False)
+    for index, header in enumerate(headers):
+        left = index == 0 or header.startswith(" ")
+        table.add_column(header.strip(), justify="left" if left else "right", no_wrap=True)
+    return table
+
+
+SOURCE_COLUMNS = (
+    "Source",
+    "Leads",
+    "Qual.",
+    "Won",
+    "Lost",
+    "Win %",
+    "Revenue",
+    " ",
+    "Avg deal",
+    "Days to win",
+    "Touches",
+)
+"""The CLI's columns, shorter, with a bar after revenue."""
+
+
+class InsightsScreen(Screen):
+    """Sources, referral vs other, the funnel, the goal, and the best customers and partners."""
+
+    BINDINGS = [
+        Binding("p", "period(1)", "Next period", id="insights.next-period"),
+        Binding("P", "period(-1)", "Previous period", show=False, id="insights.previous-period"),
+        Binding("j,down", "scroll(1)", "Down", show=False, id="insights.down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="insights.up"),
+    ]
+
+    def __init__(self, insights: InsightsService, settings: Settings, period: str = "365d") -> None:
+        super().__init__()
+        self.insights = insights
+        self.settings = settings
+        self.period = period
+        self.report: Report | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="insights-title")
+        with VerticalScroll(id="insights-body"):
+            yield Static(id="sources", classes="panel")
+            with Horizontal(classes="row"):
+                yield Static(id="comparison", classes="panel")
+                yield Static(id="goal", classes="panel")
+            yield Static(id="funnel", classes="panel")
+            with Horizontal(classes="row"):
+                yield Static(id="customers", classes="panel")
+                yield Static(id="partners", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Insights"
+        for panel_id, title in (
+            ("sources", "Sources"),
+            ("comparison", "Referral vs other"),
+            ("goal", "Revenue goal"),
+            ("funnel", "Funnel and time in stage"),
+            ("customers", "Best customers"),
+            ("partners", "Partners"),
+        ):
+            self.query_one(f"#{panel_id}").border_title = title
+
+    def on_screen_resume(self) -> None:
+        """Each time the screen shows, the first time too (Textual resumes it after mount)."""
+        self.reload_data()
+
+    def reload_data(self) -> None:
+        """Work the report out in a worker; the old figures stay until the new arrive."""
+        self.query_one("#insights-body").loading = self.report is None
+        self.query_one("#insights-title", Static).update(
+            Text.assemble(
+                ("Insights", "bold"),
+                f" · {PERIOD_LABELS[self.period]} · working out the figures…",
+            )
+        )
+        self._load(self.period)
+
+    @work(thread=True, exclusive=True, group="insights")
+    def _load(self, period: str) -> None:
+        report = self.insights.report_in_thread(period)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_report, report)
+
+    def action_period(self, step: int) -> None:
+        periods = list(PERIODS)
+        self.period = periods[(periods.index(self.period) + step) % len(periods)]
+        self.reload_data()
+
+    def action_scroll(self, step: int) -> None:
+        body = self.query_one("#insights-body", VerticalScroll)
+        body.scroll_relative(y=step * 3, animate=False)
+
+    def show_report(self, report: Report) -> None:
+        if report.period != self.period:
+            return
+        self.report = report
+        currency = self.settings.currency
+        self.query_one("#insights-body").loading = False
+        self.query_one("#insights-title", Static).update(
+            Text.assemble(
+                ("Insights", "bold"),
+                f" · {period_title(report)} · ",
+                ("p", "bold"),
+                # No-break space: SVG screenshots collapse a plain one at a style change.
+                "\u00a0next period",
+            )
+        )
+        self.query_one("#sources", Static).update(self._sources(report, currency))
+        self.query_one("#comparison", Static).update(self._comparison(report, currency))
+        self.query_one("#goal", Static).update(self._goal(report, currency))
+        self.query_one("#funnel", Static).update(self._funnel(report))
+        self.query_one("#customers", Static).update(self._customers(report, currency))
+        self.query_one("#partners", Static).update(self._partners(report, currency))
+
+    def _sources(self, report: Report, currency: str) -> Table:
+        table = _table(*SOURCE_COLUMNS)
+        top = max((row.revenue_cents for row in report.by_source), default=0)
+        referral = self.settings.referral_source
+        for row, cells in zip(report.by_source, source_cells(report, currency), strict=True):
+            style = "bold green" if row.source == referral else ""
+            table.add_row(
+                *cells[:7],
+                bar(row.revenue_cents, top, BAR_WIDTH, "green" if style else "cyan"),
+                *cells[7:],
+                style=style,
+            )
+        return table
+
+    def _comparison(self, report: Report, currency: str) -> Group:
+        table = _table("", "Referral", " ", "Other", " ", "Ratio")
+        for figure, mine, mine_n, theirs, their_n, ratio in comparison_cells(
+            report.referral_vs_other, currency
+        ):
+            table.add_row(
+                figure,
+                mine,
+                Text(mine_n, style="dim"),
+                theirs,
+                Text(their_n, style="dim"),
+                Text(ratio, style="bold green" if ratio.endswith("x") else "dim"),
+            )
+        sentences = Text("\n".join(comparison_sentences(report.referral_vs_other)), style="italic")
+        return Group(table, Text(""), sentences)
+
+    def _goal(self, report: Report, currency: str) -> Group | Text:
+        goal = report.goal
+        lines = goal_sentences(goal, currency)
+        if goal is None:
+            return Text("\n".join(lines), style="dim")
+        meter = progress(
+            goal.won_so_far_cents, goal.revenue_goal_cents, 36, marker=goal.expected_by_now_cents
+        )
+        legend = Text.assemble(
+            (money(goal.won_so_far_cents, currency), "bold green"),
+            f" of {money(goal.revenue_goal_cents, currency)} · ",
+            ("┃", "bold yellow"),
+            " even pace",
+        )
+        return Group(meter, legend, Text(""), Text("\n".join(lines[1:])))
+
+    def _funnel(self, report: Report) -> Group:
+        table = _table("Stage", " ", "Reached", "To next", "Median days", " ", "P90 days")
+        top = max((stage.reached for stage in report.funnel), default=0)
+        slowest = max((stage.median_days or 0 for stage in report.funnel), default=0)
+        for stage in report.funnel:
+            stalls = stage.stage == report.bottleneck_stage
+            reached, to_next, median, p90 = funnel_cells(stage)
+            table.add_row(
+                stage.label,
+                bar(stage.reached, top, BAR_WIDTH, "cyan"),
+                reached,
+                to_next,
+                median,
+                bar(
+                    stage.median_days or 0, slowest, BAR_WIDTH // 2, "yellow" if stalls else "blue"
+                ),
+                p90,
+                style="bold yellow" if stalls else "",
+            )
+        return Group(table, Text(""), Text(bottleneck_sentence(report), style="italic"))
+
+    def _customers(self, report: Report, currency: str) -> Table | Text:
+        if not report.top_customers:
+            return Text("No purchases in this period yet.", style="dim")
+        table = _table("Customer", "Bought", "Lifetime", " Came from")
+        for customer in report.top_customers:
+            table.add_row(
+                customer.name,
+                str(customer.purchases),
+                money(customer.ltv_cents, currency),
+                customer.partner or customer.source or NO_VALUE,
+            )
+        return table
+
+    def _partners(self, report: Report, currency: str) -> Group | Text:
+        if not (report.partners_by_closed or report.partners_by_given):
+            return Text("No referrals in this period yet.", style="dim")
+        closed = _table("By closed business", "Converted", "Closed")
+        for partner in report.partners_by_closed:
+            closed.add_row(
+                partner.name, str(partner.converted), money(partner.closed_cents, currency)
+            )
+        given = _table("By referrals I gave", "Given")
+        for partner in report.partners_by_given:
+            given.add_row(partner.name, str(partner.given))
+        return Group(closed, Text(""), given)
