@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime
 
@@ -13,6 +14,47 @@ from pegboard.services.leads import LeadDraft, LeadService
 from pegboard.store.database import close_database, open_database
 
 FIXED_NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+POSTGRES_URL = os.environ.get("PEGBOARD_TEST_POSTGRES", "")
+"""A PostgreSQL server the tests may wipe (.ci/run starts a throwaway one and sets this)."""
+NO_POSTGRES = (
+    "PostgreSQL tests SKIPPED: no server. Set PEGBOARD_TEST_POSTGRES to a database URL "
+    "the tests may wipe (bash .ci/run starts a throwaway server and sets it)."
+)
+
+
+def pytest_report_header(config):
+    return f"postgresql: {POSTGRES_URL or 'NOT AVAILABLE - its tests will be skipped'}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked sqlite_only run once, on SQLite: their PostgreSQL twin is deselected."""
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("db_target") == "postgres"
+        (drop if on_postgres and item.get_closest_marker("sqlite_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not POSTGRES_URL:
+        terminalreporter.write_sep("!", NO_POSTGRES, red=True, bold=True)
+
+
+def _wipe_postgres(url: str) -> None:
+    """An empty public schema: each test starts from nothing, as with a new SQLite file."""
+    import psycopg2
+
+    connection = psycopg2.connect(url)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
+    finally:
+        connection.close()
 
 
 @pytest.fixture(autouse=True)
@@ -35,9 +77,23 @@ def db_path(tmp_path):
     return tmp_path / "pegboard.db"
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_target(request, db_path):
+    """Where the test's database lives: a new SQLite file, or an emptied PostgreSQL schema.
+
+    Every test that uses `database` runs on both; mark SQLite-specific ones sqlite_only.
+    """
+    if request.param == "sqlite":
+        return str(db_path)
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    _wipe_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
 @pytest.fixture
-def database(db_path):
-    handle = open_database(str(db_path))
+def database(db_target):
+    handle = open_database(db_target)
     yield handle
     close_database()
 

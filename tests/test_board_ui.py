@@ -100,7 +100,8 @@ async def test_card_walks_across_stages_with_the_cursor_following(app, make_lead
         assert selected(app) == "Ann"
         await pilot.press("H")
         assert Lead.get_by_id(lead_id).stage == "contacted"
-        assert [c.to_stage for c in StageChange.select().where(StageChange.lead == lead_id)] == [
+        changes = StageChange.select().where(StageChange.lead == lead_id).order_by(StageChange.id)
+        assert [c.to_stage for c in changes] == [
             "new",
             "contacted",
             "qualified",

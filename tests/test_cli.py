@@ -11,11 +11,11 @@ from pegboard.store.database import close_database
 
 
 @pytest.fixture
-def run(tmp_path, capsys):
-    db = str(tmp_path / "cli.db")
+def run(db_target, capsys):
+    """The CLI in this process, on a new SQLite file or an emptied PostgreSQL database."""
 
     def run(*args):
-        code = main(["--db", db, *args])
+        code = main(["--db", db_target, *args])
         close_database()
         out, err = capsys.readouterr()
         return code, out, err
@@ -294,3 +294,25 @@ def test_today_prints_sections_with_counts_and_json(run):
     data = json.loads(run("today", "--json")[1])
     assert data["due"]["count"] == 1 and data["due"]["rows"][0]["title"] == "Ann Due"
     assert data["new_referral"]["rows"][0]["title"] == "Ben New"
+
+
+def test_a_script_drives_the_same_commands_in_a_process_of_its_own(db_target):
+    """The entry point as a shell script runs it, on either database."""
+
+    def pegboard(*args):
+        done = subprocess.run(
+            [sys.executable, "-m", "pegboard", "--db", db_target, *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "300 leads" in pegboard("demo", "--leads", "300")
+    won = json.loads(pegboard("leads", "--stage", "won", "--json"))
+    assert won and all(lead["stage"] == "won" for lead in won)
+    report = json.loads(pegboard("report", "--period", "all", "--format", "json"))
+    assert sum(row["won"] for row in report["by_source"]) == len(won)
+    assert report["funnel"][0]["reached"] == 300
+    assert "all checks passed" in pegboard("check")

@@ -290,10 +290,10 @@ def _write_goal(tmp_path):
     config.write_text('[goal]\nrevenue = 10000\nperiod = "year"\n')
 
 
-def test_report_json_has_the_documented_shape(book, db_path, tmp_path, capsys, monkeypatch):
+def test_report_json_has_the_documented_shape(book, db_target, tmp_path, capsys, monkeypatch):
     _write_goal(tmp_path)
     monkeypatch.setattr("pegboard.cli.Clock", lambda: Clock.fixed(FIXED_NOW))
-    assert main(["--db", str(db_path), "report", "--period", "90d", "--format", "json"]) == 0
+    assert main(["--db", db_target, "report", "--period", "90d", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) >= {
         "period",
@@ -336,9 +336,9 @@ def test_report_json_has_the_documented_shape(book, db_path, tmp_path, capsys, m
     assert data["partners"]["by_referrals_given"][0]["given"] == 1
 
 
-def test_report_text_and_csv_say_the_same(book, db_path, capsys, monkeypatch):
+def test_report_text_and_csv_say_the_same(book, db_target, capsys, monkeypatch):
     monkeypatch.setattr("pegboard.cli.Clock", lambda: Clock.fixed(FIXED_NOW))
-    assert main(["--db", str(db_path), "report", "--period", "90d"]) == 0
+    assert main(["--db", db_target, "report", "--period", "90d"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("pegboard report: last quarter (since 2026-08-25)")
     rows_by_name = {line.split()[0]: line.split()[1:] for line in text.splitlines() if line}
@@ -355,7 +355,7 @@ def test_report_text_and_csv_say_the_same(book, db_path, capsys, monkeypatch):
     ]
     assert "Leads stall most in Contacted: half wait 10.0 days or more" in text
     assert "No revenue goal set" in text  # the CLI read the (empty) config dir
-    assert main(["--db", str(db_path), "report", "--period", "90d", "--format", "csv"]) == 0
+    assert main(["--db", db_target, "report", "--period", "90d", "--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0] == ["section", "name", "metric", "value"]
     assert ["by_source", "referral", "revenue_cents", "300000"] in rows
@@ -371,8 +371,8 @@ def test_report_text_and_csv_say_the_same(book, db_path, capsys, monkeypatch):
     assert service_rows == [",".join(row) for row in rows[3:]]
 
 
-def test_report_rejects_an_unknown_period(database, db_path, capsys):
-    assert _exit_code(["--db", str(db_path), "report", "--period", "7d"]) == 2
+def test_report_rejects_an_unknown_period(database, db_target, capsys):
+    assert _exit_code(["--db", db_target, "report", "--period", "7d"]) == 2
     err = capsys.readouterr().err
     assert "invalid choice: '7d'" in err and err.count("\n") == 1
 

@@ -13,10 +13,11 @@ from pegboard.ui.modals.lead_form import LeadForm
 from pegboard.ui.widgets.form_field import FormField
 
 
-def other_process(db_path, *args):
-    """Run pegboard in another process on the same file, as a second window or script would."""
+def other_process(db_target, *args):
+    """Run pegboard in another process on the same database, as a second window or script
+    would."""
     result = subprocess.run(
-        [sys.executable, "-m", "pegboard", "--db", str(db_path), *args],
+        [sys.executable, "-m", "pegboard", "--db", str(db_target), *args],
         capture_output=True,
         text=True,
         check=False,
@@ -25,10 +26,10 @@ def other_process(db_path, *args):
     return result.stdout
 
 
-def test_an_edit_of_a_lead_changed_meanwhile_is_refused(leads, make_lead, db_path):
+def test_an_edit_of_a_lead_changed_meanwhile_is_refused(leads, make_lead, db_target):
     lead_id = make_lead("Ann", company="Acme")
     version = leads.version_of(lead_id)
-    other_process(db_path, "lead", "move", str(lead_id), "contacted")
+    other_process(db_target, "lead", "move", str(lead_id), "contacted")
     with pytest.raises(EditConflict, match="another window"):
         leads.update_lead(lead_id, LeadDraft(name="Ann", company="Mine"), expected_version=version)
     assert Lead.get_by_id(lead_id).contact.company == "Acme"
@@ -39,7 +40,7 @@ def test_an_edit_of_a_lead_changed_meanwhile_is_refused(leads, make_lead, db_pat
 
 
 async def test_board_edit_conflict_tells_the_user_and_keeps_the_typing(
-    database, settings, clock, make_lead, db_path
+    database, settings, clock, make_lead, db_target
 ):
     lead_id = make_lead("Ann", company="Acme")
     app = PegboardApp(settings, clock=clock, start_mode="board")
@@ -49,7 +50,7 @@ async def test_board_edit_conflict_tells_the_user_and_keeps_the_typing(
         company = app.screen.query_one("#company", FormField)
         company.input.focus()
         await pilot.press(*" Two")
-        other_process(db_path, "lead", "move", str(lead_id), "proposal")
+        other_process(db_target, "lead", "move", str(lead_id), "proposal")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LeadForm)
@@ -63,14 +64,14 @@ async def test_board_edit_conflict_tells_the_user_and_keeps_the_typing(
 
 
 async def test_the_open_board_shows_what_another_process_wrote(
-    database, settings, clock, make_lead, db_path
+    database, settings, clock, make_lead, db_target
 ):
     make_lead("Ann")
     app = PegboardApp(settings, clock=clock, start_mode="board")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.screen.summaries["new"].count == 1
-        other_process(db_path, "lead", "add", "From A Script")
+        other_process(db_target, "lead", "add", "From A Script")
         await pilot.pause(1.5)
         assert app.screen.summaries["new"].count == 2
         assert app.screen.column("new").cards[0].name == "From A Script"

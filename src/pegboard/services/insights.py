@@ -606,9 +606,9 @@ class InsightsService:
         converted = _count_if(received_converted)
         closed = fn.SUM(Case(None, ((received_converted, Referral.value_cents),), 0))
         given = _count_if(Referral.direction == "given")
-        key = (closed if by == "closed" else given).alias("ranked_by")
+        key = closed if by == "closed" else given
         rows = (
-            Referral.select(Partner.id, Contact.name, converted, closed, given, key)
+            Referral.select(Partner.id, Contact.name, converted, closed, given)
             .join(Partner)
             .join(Contact)
             .where(
@@ -618,7 +618,7 @@ class InsightsService:
             )
             .group_by(Partner.id, Contact.name)
             .having(key > 0)
-            .order_by(SQL("ranked_by").desc(), Contact.name)
+            .order_by(key.desc(), Contact.name)
             .limit(TOP)
             .tuples()
         )
@@ -630,7 +630,7 @@ class InsightsService:
                 closed_cents=int(closed_cents),
                 given=int(given_n),
             )
-            for partner_id, name, converted_n, closed_cents, given_n, _ in rows
+            for partner_id, name, converted_n, closed_cents, given_n in rows
         ]
 
 

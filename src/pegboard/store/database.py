@@ -137,11 +137,22 @@ def _ensure_wal(database: SqliteDatabase, attempts: int = 50) -> None:
     raise StoreError(f"{database.database} is busy in another program; try again")
 
 
+@contextlib.contextmanager
 def _write_lock(database: Database):
-    """A transaction that holds the write lock from its start (BEGIN IMMEDIATE on SQLite)."""
+    """A transaction that holds the write lock from its start: BEGIN IMMEDIATE on SQLite,
+    a transaction-scoped advisory lock on PostgreSQL (two pegboards migrating one server
+    database at once take turns; the second finds the work done)."""
     if isinstance(database, SqliteDatabase):
-        return database.atomic(lock_type="IMMEDIATE")
-    return database.atomic()
+        with database.atomic(lock_type="IMMEDIATE"):
+            yield
+        return
+    with database.atomic():
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        yield
+
+
+MIGRATION_LOCK = 0x70656762
+"""The advisory lock key pegboard's migrations take on PostgreSQL ('pegb')."""
 
 
 def migrate_to_latest(database: Database, version: int) -> None:
@@ -149,7 +160,14 @@ def migrate_to_latest(database: Database, version: int) -> None:
     for target_version in range(version + 1, SCHEMA_VERSION + 1):
         with database.atomic(), database.bind_ctx([SchemaInfo]):
             MIGRATIONS[target_version](database)
-            SchemaInfo.replace(key="schema_version", value=str(target_version)).execute()
+            (
+                SchemaInfo.insert(key="schema_version", value=str(target_version))
+                .on_conflict(
+                    conflict_target=[SchemaInfo.key],
+                    update={SchemaInfo.value: str(target_version)},
+                )
+                .execute()
+            )
 
 
 def _backup_name(folder: Path, path: Path, version: int) -> Path:
@@ -178,7 +196,15 @@ def close_database() -> None:
 
 
 def data_version() -> int | None:
-    """SQLite's data_version: it changes when another connection commits. None off SQLite."""
-    if not isinstance(db.obj, SqliteDatabase):
-        return None
-    return db.execute_sql("PRAGMA data_version").fetchone()[0]
+    """A number that changes when another connection commits a write.
+
+    SQLite's data_version exactly; on PostgreSQL, the rows inserted, updated and deleted
+    in pegboard's tables by all sessions (the server's statistics, which trail a commit
+    by up to a second and count this session's writes too).
+    """
+    if isinstance(db.obj, SqliteDatabase):
+        return db.execute_sql("PRAGMA data_version").fetchone()[0]
+    row = db.execute_sql(
+        "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables"
+    ).fetchone()
+    return int(row[0])

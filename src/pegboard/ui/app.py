@@ -120,7 +120,8 @@ class PegboardApp(App[None]):
         """Another window or a script wrote: show the current screen's data afresh."""
         if self.watcher.changed():
             reload = getattr(self.screen, "reload_data", None)
-            if reload is not None:
+            # A screen still mounting loads its data when it first shows anyway.
+            if reload is not None and self.screen.is_mounted:
                 reload()
 
     def apply_keymap(self) -> None:
