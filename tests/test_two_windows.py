@@ -75,3 +75,24 @@ async def test_the_open_board_shows_what_another_process_wrote(
         await pilot.pause(1.5)
         assert app.screen.summaries["new"].count == 2
         assert app.screen.column("new").cards[0].name == "From A Script"
+
+
+def test_a_partner_edited_meanwhile_is_not_overwritten(database, settings, clock, db_target):
+    from pegboard.services.leads import LeadService
+    from pegboard.services.partners import PartnerDraft, PartnerService
+
+    partners = PartnerService(settings, clock, LeadService(settings, clock))
+    dana = partners.create_partner(PartnerDraft("Dana", category="lawyer"))
+    version = partners.version_of(dana)
+    # Another window logs a referral with her under a new email: her contact changes.
+    other_process(db_target, "referral", "log", "--partner", "Dana", "--given", "--person", "Eve")
+    partners.update_partner(dana, PartnerDraft("Dana", category="banker"), expected_version=version)
+    # Logging a referral did not touch her record; an edit of her record does.
+    version = partners.version_of(dana)
+    other = PartnerService(settings, clock, LeadService(settings, clock))
+    other.update_partner(dana, PartnerDraft("Dana K", category="banker"))
+    with pytest.raises(EditConflict, match="another window"):
+        partners.update_partner(
+            dana, PartnerDraft("Dana", category="accountant"), expected_version=version
+        )
+    assert partners.draft_of(dana).name == "Dana K"

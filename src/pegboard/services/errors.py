@@ -11,3 +11,8 @@ class NotFound(ServiceError):
 
 class EditConflict(ServiceError):
     """The record changed (in another window or process) since the edit began."""
+
+
+class StorageError(ServiceError):
+    """The database would not take a write: the disk is full, the file is read-only, or
+    the server went away. Nothing was saved; what the user typed must be kept."""

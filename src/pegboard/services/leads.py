@@ -14,6 +14,7 @@ from pegboard.config import Settings, Stage
 from pegboard.money import parse_cents
 from pegboard.services.contacts import check_email, check_phone, find_or_create_contact
 from pegboard.services.errors import EditConflict, NotFound, ServiceError
+from pegboard.services.writes import write_transaction
 from pegboard.store.models import (
     Contact,
     Lead,
@@ -157,7 +158,7 @@ class LeadService:
         self._check_stage(stage_id)
         now = self.clock.now()
         at = at or now
-        with db.atomic():
+        with write_transaction():
             contact = find_or_create_contact(
                 draft.name.strip(), now, draft.company, draft.email, draft.phone
             )
@@ -200,7 +201,7 @@ class LeadService:
             name, message = next(iter(problems.items()))
             raise ServiceError(f"{name}: {message}")
         now = self.clock.now()
-        with db.atomic():
+        with write_transaction():
             if expected_version is not None:
                 bumped = (
                     Lead.update(version=Lead.version + 1)
@@ -256,7 +257,7 @@ class LeadService:
                 raise ServiceError(f"not a qualification criterion: {unknown[0]!r}")
         now = self.clock.now()
         at = at or now
-        with db.atomic():
+        with write_transaction():
             lead = self.get(lead_id)
             origin = lead.stage
             if origin == stage_id:
@@ -300,7 +301,7 @@ class LeadService:
         `among` is an optional filter expression (from pegboard.services.board)
         so that the neighbour is the one the user sees. False at the column's end.
         """
-        with db.atomic():
+        with write_transaction():
             lead = self.get(lead_id)
             live = (Lead.stage == lead.stage) & Lead.archived_at.is_null() & (Lead.id != lead.id)
             if step < 0:
@@ -335,7 +336,7 @@ class LeadService:
     def archive(self, lead_id: int) -> None:
         """Take a lead off the board; nothing is deleted, and undo brings it back."""
         now = self.clock.now()
-        with db.atomic():
+        with write_transaction():
             lead = self.get(lead_id)
             if lead.archived_at is not None:
                 raise ServiceError("the lead is already archived")
@@ -348,9 +349,9 @@ class LeadService:
         """Take back the last move, reorder or archive: (what was undone, lead id), or None."""
         if not self._undo:
             return None
-        entry = self._undo.pop()
+        entry = self._undo[-1]
         now = self.clock.now()
-        with db.atomic():
+        with write_transaction():
             for snapshot in entry.snapshots:
                 lead = Lead.get_or_none(Lead.id == snapshot["id"])
                 if lead is None:
@@ -370,6 +371,7 @@ class LeadService:
                 Referral.update(outcome=outcome, value_cents=value_cents, updated_at=now).where(
                     Referral.id == referral_id
                 ).execute()
+        self._undo.pop()  # only once it is undone: a failed write leaves it to try again
         return entry.description, entry.lead_id
 
     @property
@@ -395,7 +397,7 @@ class LeadService:
             raise ServiceError(f"a touch is one of {', '.join(TOUCH_KINDS)}, not {kind!r}")
         now = self.clock.now()
         at = at or now
-        with db.atomic():
+        with write_transaction():
             lead = self.get(lead_id)
             touch = Touch.create(contact=lead.contact_id, lead=lead, kind=kind, note=note, at=at)
             if lead.last_touch_at is None or at > lead.last_touch_at:

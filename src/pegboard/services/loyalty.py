@@ -20,7 +20,8 @@ from pegboard.clock import Clock
 from pegboard.config import LoyaltyRule, Settings
 from pegboard.services.contacts import find_or_create_contact
 from pegboard.services.errors import NotFound, ServiceError
-from pegboard.store.models import Contact, Lead, Partner, Purchase, db
+from pegboard.services.writes import write_transaction
+from pegboard.store.models import Contact, Lead, Partner, Purchase
 
 
 def months_before(day: date, months: int) -> date:
@@ -200,7 +201,7 @@ class LoyaltyService:
     ) -> PurchaseQuote:
         """Save a purchase with the discount it earns; the rule's name is kept with it."""
         on = on or self.clock.today()
-        with db.atomic():
+        with write_transaction():
             if Contact.get_or_none(Contact.id == contact_id) is None:
                 raise NotFound(f"no customer with id {contact_id}")
             quote = self.quote(contact_id, list_cents, on)
@@ -248,14 +249,16 @@ class LoyaltyService:
         return find_or_create_contact(name.strip(), self.clock.now()).id
 
     def mark_asked(self, contact_id: int) -> None:
-        Contact.update(asked_referral_at=self.clock.now(), updated_at=self.clock.now()).where(
-            Contact.id == contact_id
-        ).execute()
+        with write_transaction():
+            Contact.update(asked_referral_at=self.clock.now(), updated_at=self.clock.now()).where(
+                Contact.id == contact_id
+            ).execute()
 
     def mark_testimonial(self, contact_id: int) -> None:
-        Contact.update(testimonial_at=self.clock.now(), updated_at=self.clock.now()).where(
-            Contact.id == contact_id
-        ).execute()
+        with write_transaction():
+            Contact.update(testimonial_at=self.clock.now(), updated_at=self.clock.now()).where(
+                Contact.id == contact_id
+            ).execute()
 
     def customers(
         self,

@@ -17,10 +17,11 @@ from peewee import JOIN, Case, fn
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.contacts import check_email, check_phone, find_or_create_contact
-from pegboard.services.errors import NotFound, ServiceError
+from pegboard.services.errors import EditConflict, NotFound, ServiceError
 from pegboard.services.leads import LeadDraft, LeadService
+from pegboard.services.writes import write_transaction
 from pegboard.store.fields import UTCDateTimeField
-from pegboard.store.models import Contact, Lead, Partner, Referral, db
+from pegboard.store.models import Contact, Lead, Partner, Referral
 
 DIRECTIONS = ("received", "given")
 OUTCOMES = ("open", "converted", "no_fit")
@@ -193,7 +194,7 @@ class PartnerService:
     def create_partner(self, draft: PartnerDraft) -> int:
         self._check_partner(draft)
         now = self.clock.now()
-        with db.atomic():
+        with write_transaction():
             contact = find_or_create_contact(
                 draft.name.strip(), now, draft.company, draft.email, draft.phone
             )
@@ -215,11 +216,25 @@ class PartnerService:
             )
         return partner.id
 
-    def update_partner(self, partner_id: int, draft: PartnerDraft) -> None:
+    def version_of(self, partner_id: int) -> PartnerDraft:
+        """What an edit form keeps to tell whether the partner changed meanwhile (in this
+        window or another, the contact's details included): the values it opened with.
+        Comparing values, not times, also catches two edits within one clock tick."""
+        return self.draft_of(partner_id)
+
+    def update_partner(
+        self, partner_id: int, draft: PartnerDraft, expected_version: PartnerDraft | None = None
+    ) -> None:
+        """Save an edit; with `expected_version` (from version_of) it is refused with
+        EditConflict when the partner changed since the form opened."""
         self._check_partner(draft)
         now = self.clock.now()
-        with db.atomic():
+        with write_transaction():
             partner = self._partner(partner_id)
+            if expected_version is not None and self.version_of(partner_id) != expected_version:
+                raise EditConflict(
+                    f"{partner.contact.name} was changed in another window since you opened it"
+                )
             contact = partner.contact
             contact.name = draft.name.strip()
             contact.company = draft.company.strip()
@@ -246,7 +261,7 @@ class PartnerService:
 
     def archive_partner(self, partner_id: int) -> None:
         """Take a partner off the table; their referrals stay, and undo brings them back."""
-        with db.atomic():
+        with write_transaction():
             partner = self._partner(partner_id)
             if partner.archived_at is not None:
                 raise ServiceError("the partner is already archived")
@@ -258,10 +273,12 @@ class PartnerService:
         """Bring back the last archived partner; their id, or None if there is none."""
         if not self._archived:
             return None
-        partner_id = self._archived.pop()
-        Partner.update(archived_at=None, updated_at=self.clock.now()).where(
-            Partner.id == partner_id
-        ).execute()
+        partner_id = self._archived[-1]
+        with write_transaction():
+            Partner.update(archived_at=None, updated_at=self.clock.now()).where(
+                Partner.id == partner_id
+            ).execute()
+        self._archived.pop()
         return partner_id
 
     def all_partners(self) -> list[PartnerMatch]:
@@ -306,7 +323,7 @@ class PartnerService:
         now = self.clock.now()
         at = at or now
         email, phone = split_reach(draft.reach)
-        with db.atomic():
+        with write_transaction():
             created = False
             if draft.partner_id is not None:
                 partner_id = self._partner(draft.partner_id).id
@@ -355,7 +372,7 @@ class PartnerService:
             raise ServiceError(f"an outcome is one of {', '.join(OUTCOMES)}")
         if value_cents is not None and value_cents < 0:
             raise ServiceError("the value cannot be negative")
-        with db.atomic():
+        with write_transaction():
             referral = self._referral(referral_id)
             referral.outcome = outcome
             if value_cents is not None:
@@ -367,7 +384,7 @@ class PartnerService:
 
     def archive_referral(self, referral_id: int) -> None:
         """Take a referral out of the counts (logged by mistake); undo brings it back."""
-        with db.atomic():
+        with write_transaction():
             referral = self._referral(referral_id)
             if referral.archived_at is not None:
                 raise ServiceError("the referral is already archived")
@@ -378,14 +395,16 @@ class PartnerService:
     def undo_archive_referral(self) -> int | None:
         if not self._archived_referrals:
             return None
-        referral_id = self._archived_referrals.pop()
-        Referral.update(archived_at=None, updated_at=self.clock.now()).where(
-            Referral.id == referral_id
-        ).execute()
+        referral_id = self._archived_referrals[-1]
+        with write_transaction():
+            Referral.update(archived_at=None, updated_at=self.clock.now()).where(
+                Referral.id == referral_id
+            ).execute()
+        self._archived_referrals.pop()
         return referral_id
 
     def mark_thanked(self, referral_id: int, thanked: bool = True) -> None:
-        with db.atomic():
+        with write_transaction():
             referral = self._referral(referral_id)
             now = self.clock.now()
             referral.thanked_at = now if thanked else None

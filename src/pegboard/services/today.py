@@ -20,6 +20,7 @@ from pegboard.config import Settings
 from pegboard.services.leads import LeadService
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerService
+from pegboard.services.writes import write_transaction
 from pegboard.store.models import Contact, Lead, Partner, Referral, Snooze, Touch, db
 
 SECTION_LIMIT = 50
@@ -327,7 +328,7 @@ class TodayService:
     def done(self, row: TriageRow) -> str:
         """Do what 'done' means for the row; returns what was done, for the notice."""
         now = self.clock.now()
-        with db.atomic():
+        with write_transaction():
             if row.kind in ("due", "new_referral"):
                 # The follow-up is done (a new referral's was the first call): clear it.
                 lead = Lead.get_by_id(row.lead_id)
@@ -395,7 +396,7 @@ class TodayService:
     def snooze(self, row: TriageRow, days: int, note: str = "snoozed") -> str:
         """Put a row off for `days`: a follow-up moves its due date, other rows hide till then."""
         until = self.clock.today() + timedelta(days=days)
-        with db.atomic():
+        with write_transaction():
             if row.kind == "due":
                 lead = Lead.get_by_id(row.lead_id)
                 previous = lead.due_date
@@ -415,8 +416,9 @@ class TodayService:
     def undo(self) -> bool:
         if not self._undo:
             return False
-        with db.atomic():
-            self._undo.pop()()
+        with write_transaction():
+            self._undo[-1]()
+        self._undo.pop()
         return True
 
     def _restore_due(self, lead_id: int, previous: tuple[date | None, str], touch_id: int) -> None:

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.changes import ChangeWatcher
-from pegboard.services.errors import ServiceError
+from pegboard.services.errors import StorageError
 from pegboard.services.insights import InsightsService
 from pegboard.services.leads import LeadService
 from pegboard.services.loyalty import LoyaltyService
@@ -207,6 +207,16 @@ class PegboardApp(App[None]):
                 partial(screen.run_action, binding.action),
             )
 
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Every key's action, with one safety net: a write the database refused (a full
+        disk, a read-only file, a lost server) is told to the user, and the app goes on
+        showing what it has, instead of closing."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except StorageError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return True
+
     def action_quick_log(self) -> None:
         if isinstance(self.screen, ModalScreen):
             return
@@ -217,14 +227,10 @@ class PegboardApp(App[None]):
     ) -> None:
         """The phone-call path: a small form, saved in one transaction."""
 
-        def save(draft: ReferralDraft | None) -> None:
+        def saved(draft: ReferralDraft | None) -> None:
             if draft is None:
                 return
-            try:
-                logged = self.partners.log_referral(draft)
-            except ServiceError as error:
-                self.notify(str(error), severity="error", timeout=6)
-                return
+            logged = self.quick_log.saved
             name = partner.name if partner and logged.partner_id == partner.id else None
             name = (
                 name
@@ -245,7 +251,9 @@ class PegboardApp(App[None]):
                 reload()
 
         self.quick_log.prepare(self.partners.all_partners(), partner, direction)
-        self.push_screen(self.quick_log, save)
+        # Saved before the form closes: a refusal (or a full disk) keeps what was typed.
+        self.quick_log.saving(self.partners.log_referral)
+        self.push_screen(self.quick_log, saved)
 
     def open_loyalty_rules(self) -> None:
         self.push_screen(LoyaltyRulesScreen(self.settings.loyalty_rules, self.save_loyalty_rules))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,12 +18,18 @@ ResultType = TypeVar("ResultType")
 
 
 class FormScreen(ModalScreen[ResultType | None], Generic[ResultType]):
-    """A modal form. Subclasses give `fields()` and `result()`; it never writes anything.
+    """A modal form. Subclasses give `fields()` and `result()`.
 
     Saving checks every field first: a form with a problem stays open, keeps what
     was typed, shows each problem beside its field and puts the cursor on the
-    first one.
+    first one. A form given a saver (`saving()`) writes before it closes: when the
+    service refuses (a rule, an edit made meanwhile, a full disk or a read-only
+    file) it says why and stays open with everything typed.
     """
+
+    saver: Callable[[Any], Any] | None = None
+    saved: Any = None
+    """What the saver returned, for the caller's callback."""
 
     DEFAULT_CSS = """
     FormScreen {
@@ -80,7 +87,49 @@ class FormScreen(ModalScreen[ResultType | None], Generic[ResultType]):
             problems[0].input.focus()
             self.notify("Fix the marked field before saving", severity="warning", timeout=3)
             return
-        self.dismiss(self.result())
+        result = self.result()
+        if self.saver is not None:
+            from pegboard.services.errors import ServiceError, StorageError
+
+            try:
+                self.saved = self.saver(result)
+            except ServiceError as error:
+                kept = " What you typed is still here." if isinstance(error, StorageError) else ""
+                self.notify(f"{error}{kept}", severity="error", timeout=8)
+                return
+        self.dismiss(result)
+
+    def saving(self, saver: Callable[[ResultType], Any]) -> FormScreen[ResultType]:
+        """Write with `saver` before closing; the form closes only once it succeeded."""
+        self.saver = saver
+        return self
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def guarded_edit(
+    write: Callable[[Any, Any], None], version_of: Callable[[], Any]
+) -> Callable[[Any], None]:
+    """A saver for an edit form that does not overwrite a record changed meanwhile.
+
+    `write(draft, expected_version)` raises EditConflict when the record changed since
+    `version_of()` was read: the form then stays open with what was typed and says so,
+    and saving again (against the version now) overwrites knowingly.
+    """
+    from pegboard.services.errors import EditConflict
+
+    version = version_of()
+
+    def save(draft: Any) -> None:
+        nonlocal version
+        try:
+            write(draft, version)
+        except EditConflict as conflict:
+            version = version_of()
+            raise EditConflict(
+                f"Not saved: {conflict}. Your edit is still in the form: save again to "
+                "overwrite, esc to drop it."
+            ) from None
+
+    return save

@@ -8,7 +8,7 @@ from datetime import date
 from textual.app import ComposeResult
 
 from pegboard.clock import parse_date
-from pegboard.services.leads import TOUCH_KINDS
+from pegboard.services.leads import TOUCH_KINDS, LeadService
 from pegboard.ui.modals.form_screen import FormScreen
 from pegboard.ui.modals.lead_form import due_field
 from pegboard.ui.widgets.form_field import FormField
@@ -54,3 +54,16 @@ class TouchForm(FormScreen[TouchDraft]):
             next_action=self.field("next").value or None,
             due_date=parse_date(due, self.today) if due else None,
         )
+
+
+def touch_form_for(leads: LeadService, lead_id: int, name: str, today: date) -> TouchForm:
+    """The touch form that logs on `lead_id` as it saves (staying open if the write fails)."""
+
+    def save(touch: TouchDraft) -> None:
+        leads.log_touch(
+            lead_id, touch.kind, touch.note, next_action=touch.next_action, due_date=touch.due_date
+        )
+
+    form = TouchForm(name, today)
+    form.saving(save)
+    return form

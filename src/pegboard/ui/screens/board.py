@@ -27,12 +27,13 @@ from pegboard.services.board import (
     first_page_in_thread,
     rank_of,
 )
-from pegboard.services.errors import EditConflict, ServiceError
+from pegboard.services.errors import ServiceError
 from pegboard.services.leads import LeadDraft, LeadService, lead_detail
 from pegboard.ui.modals.close_forms import LostForm, WonForm
+from pegboard.ui.modals.form_screen import guarded_edit
 from pegboard.ui.modals.lead_form import LeadForm
 from pegboard.ui.modals.qualify_form import QualifyForm
-from pegboard.ui.modals.touch_form import TouchDraft, TouchForm
+from pegboard.ui.modals.touch_form import TouchDraft, touch_form_for
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.widgets.board_column import BoardColumn, cards_that_fit
 from pegboard.ui.widgets.filter_bar import FilterBar
@@ -287,68 +288,43 @@ class BoardScreen(Screen):
             self.follow(card.id)
 
     def action_new_lead(self) -> None:
-        def save(draft: LeadDraft | None) -> None:
-            if draft is None:
-                return
-            holder: list[int] = []
-            if self._attempt(lambda: holder.append(self.leads.create_lead(draft))):
-                self.notify(f"Added {draft.name}", timeout=2)
-                self.follow(holder[0])
+        form = LeadForm(self.settings, self.clock.today()).saving(self.leads.create_lead)
 
-        self.app.push_screen(LeadForm(self.settings, self.clock.today()), save)
+        def saved(draft: LeadDraft | None) -> None:
+            if draft is not None:
+                self.notify(f"Added {draft.name}", timeout=2)
+                self.follow(form.saved)
+
+        self.app.push_screen(form, saved)
 
     def action_edit_lead(self) -> None:
         card = self._card_or_warn()
-        if card is not None:
-            self.edit_lead(card, self.leads.draft_of(card.id), self.leads.version_of(card.id))
+        if card is None:
+            return
+        save = guarded_edit(
+            lambda draft, version: self.leads.update_lead(card.id, draft, expected_version=version),
+            lambda: self.leads.version_of(card.id),
+        )
 
-    def edit_lead(self, card: Card, draft: LeadDraft, version: int) -> None:
-        """Open the edit form; if the lead changed meanwhile, say so and reopen it with
-        what was typed (saving again then overwrites knowingly)."""
+        def saved(edited: LeadDraft | None) -> None:
+            if edited is not None:
+                self.follow(card.id)
 
-        def save(edited: LeadDraft | None) -> None:
-            if edited is None:
-                return
-            try:
-                self.leads.update_lead(card.id, edited, expected_version=version)
-            except EditConflict as conflict:
-                self.notify(
-                    f"Not saved: {conflict}. Your edit is still in the form: save again to "
-                    "overwrite, esc to drop it.",
-                    severity="warning",
-                    timeout=8,
-                )
-                self.edit_lead(card, edited, self.leads.version_of(card.id))
-                return
-            except ServiceError as error:
-                self.notify(str(error), severity="error", timeout=5)
-                return
-            self.follow(card.id)
-
-        self.app.push_screen(LeadForm(self.settings, self.clock.today(), draft), save)
+        form = LeadForm(self.settings, self.clock.today(), self.leads.draft_of(card.id))
+        self.app.push_screen(form.saving(save), saved)
 
     def action_log_touch(self) -> None:
         card = self._card_or_warn()
         if card is None:
             return
 
-        def save(touch: TouchDraft | None) -> None:
-            if touch is None:
-                return
-            logged = self._attempt(
-                lambda: self.leads.log_touch(
-                    card.id,
-                    touch.kind,
-                    touch.note,
-                    next_action=touch.next_action,
-                    due_date=touch.due_date,
-                ),
-                card.id,
-            )
-            if logged:
+        def saved(touch: TouchDraft | None) -> None:
+            if touch is not None:
                 self.notify(f"Logged a {touch.kind} with {card.name}", timeout=2)
+                self.follow(card.id)
 
-        self.app.push_screen(TouchForm(card.name, self.clock.today()), save)
+        form = touch_form_for(self.leads, card.id, card.name, self.clock.today())
+        self.app.push_screen(form, saved)
 
     def action_archive(self) -> None:
         card = self._card_or_warn()

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
 from pegboard.money import format_cents
+from pegboard.services.errors import ServiceError
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.purchase_form import PurchaseDraft, PurchaseForm
@@ -30,30 +31,44 @@ def record_purchase_for(
     """Ask for the purchase, check it is not the won lead's again, record it, then `after`."""
     currency = loyalty.settings.currency
 
-    def save(draft: PurchaseDraft | None) -> None:
+    def announce(quote) -> None:
+        screen.notify(
+            f"{name}: {format_cents(quote.charged_cents, currency)} charged"
+            + (
+                f" after {format_cents(quote.discount_cents, currency)} off"
+                if quote.discount_cents
+                else ""
+            ),
+            timeout=3,
+        )
+        after()
+
+    def save(draft: PurchaseDraft):
+        """Record at once, unless winning the lead already recorded one that day: then
+        the form closes and a question comes first (answered in `saved`)."""
+        if loyalty.won_lead_purchase_on(customer_id, draft.on) is not None:
+            return None
+        return loyalty.record_purchase(customer_id, draft.list_cents, draft.what, draft.on)
+
+    def saved(draft: PurchaseDraft | None) -> None:
         if draft is None:
+            return
+        if form.saved is not None:
+            announce(form.saved)
             return
         won = loyalty.won_lead_purchase_on(customer_id, draft.on)
 
-        def record(confirmed: bool = True) -> None:
+        def record(confirmed: bool) -> None:
             if not confirmed:
                 screen.notify("Not recorded: the won lead's purchase stands", timeout=3)
                 return
-            quote = loyalty.record_purchase(customer_id, draft.list_cents, draft.what, draft.on)
-            screen.notify(
-                f"{name}: {format_cents(quote.charged_cents, currency)} charged"
-                + (
-                    f" after {format_cents(quote.discount_cents, currency)} off"
-                    if quote.discount_cents
-                    else ""
-                ),
-                timeout=3,
-            )
-            after()
+            try:
+                quote = loyalty.record_purchase(customer_id, draft.list_cents, draft.what, draft.on)
+            except ServiceError as error:
+                screen.notify(str(error), severity="error", timeout=8)
+                return
+            announce(quote)
 
-        if won is None:
-            record()
-            return
         screen.app.push_screen(
             Confirm(
                 f"Winning {name}'s lead already recorded a "
@@ -63,15 +78,10 @@ def record_purchase_for(
             record,
         )
 
-    screen.app.push_screen(
-        PurchaseForm(
-            name,
-            clock.today(),
-            lambda cents, day: loyalty.quote(customer_id, cents, day),
-            currency,
-        ),
-        save,
-    )
+    form = PurchaseForm(
+        name, clock.today(), lambda cents, day: loyalty.quote(customer_id, cents, day), currency
+    ).saving(save)
+    screen.app.push_screen(form, saved)
 
 
 class CustomerDetailScreen(Screen[None]):

@@ -11,7 +11,6 @@ from textual.widgets import DataTable, Footer, Header
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
 from pegboard.money import format_cents
-from pegboard.services.errors import ServiceError
 from pegboard.services.partners import (
     PARTNER_SORTS,
     PartnerDraft,
@@ -19,6 +18,7 @@ from pegboard.services.partners import (
     PartnerRow,
     PartnerService,
 )
+from pegboard.ui.modals.form_screen import guarded_edit
 from pegboard.ui.modals.partner_form import PartnerForm
 from pegboard.ui.screens.filtered_table import FilteredTableScreen
 from pegboard.ui.screens.partner_detail import PartnerDetailScreen
@@ -156,35 +156,32 @@ class PartnersScreen(FilteredTableScreen):
         self.app.open_quick_log(direction=direction, partner=partner)
 
     def action_new_partner(self) -> None:
-        def save(draft: PartnerDraft | None) -> None:
-            if draft is None:
-                return
-            try:
-                partner_id = self.partners.create_partner(draft)
-            except ServiceError as error:
-                self.notify(str(error), severity="error", timeout=5)
-                return
-            self.notify(f"Added partner {draft.name}", timeout=2)
-            self.reload_data(keep=partner_id)
+        form = PartnerForm().saving(self.partners.create_partner)
 
-        self.app.push_screen(PartnerForm(), save)
+        def saved(draft: PartnerDraft | None) -> None:
+            if draft is not None:
+                self.notify(f"Added partner {draft.name}", timeout=2)
+                self.reload_data(keep=form.saved)
+
+        self.app.push_screen(form, saved)
 
     def action_edit_partner(self) -> None:
         row = self._selected_or_warn()
         if row is None:
             return
+        save = guarded_edit(
+            lambda draft, version: self.partners.update_partner(
+                row.id, draft, expected_version=version
+            ),
+            lambda: self.partners.version_of(row.id),
+        )
 
-        def save(draft: PartnerDraft | None) -> None:
-            if draft is None:
-                return
-            try:
-                self.partners.update_partner(row.id, draft)
-            except ServiceError as error:
-                self.notify(str(error), severity="error", timeout=5)
-                return
-            self.reload_data()
+        def saved(draft: PartnerDraft | None) -> None:
+            if draft is not None:
+                self.reload_data()
 
-        self.app.push_screen(PartnerForm(self.partners.draft_of(row.id)), save)
+        form = PartnerForm(self.partners.draft_of(row.id)).saving(save)
+        self.app.push_screen(form, saved)
 
     def action_archive(self) -> None:
         row = self._selected_or_warn()

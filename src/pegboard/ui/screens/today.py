@@ -14,7 +14,7 @@ from textual.worker import get_current_worker
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.today import TodayService, TriageRow, TriageSection
-from pegboard.ui.modals.touch_form import TouchDraft, TouchForm
+from pegboard.ui.modals.touch_form import TouchDraft, touch_form_for
 
 
 class TodayScreen(Screen):
@@ -161,18 +161,12 @@ class TodayScreen(Screen):
             self.notify("Open the record (enter) to act on it; t logs a touch on a lead", timeout=3)
             return
 
-        def save(touch: TouchDraft | None) -> None:
+        def saved(touch: TouchDraft | None) -> None:
             if touch is not None:
-                self.today.leads.log_touch(
-                    row.lead_id,
-                    touch.kind,
-                    touch.note,
-                    next_action=touch.next_action,
-                    due_date=touch.due_date,
-                )
                 self.reload_data()
 
-        self.app.push_screen(TouchForm(row.title, self.clock.today()), save)
+        form = touch_form_for(self.today.leads, row.lead_id, row.title, self.clock.today())
+        self.app.push_screen(form, saved)
 
     def action_open(self) -> None:
         row = self.selected()
