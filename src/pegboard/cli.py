@@ -164,6 +164,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--json", action="store_true", help="the same as --format json")
 
+    export = commands.add_parser(
+        "export", help="write every table to a folder (CSV or JSON), or follow-ups to a calendar"
+    )
+    export.add_argument("folder", nargs="?", help="the folder to write the tables into")
+    export.add_argument("--format", default="csv", choices=("csv", "json"))
+    export.add_argument("--ics", metavar="FILE", help="write the open follow-ups as events")
+
+    import_ = commands.add_parser(
+        "import",
+        help="bring in a CSV (HubSpot, Pipedrive, a spreadsheet) or a pegboard export folder",
+    )
+    import_.add_argument("path", help="a .csv file, or a folder written by pegboard export")
+    import_.add_argument(
+        "--kind", default="auto", choices=("auto", "contacts", "leads"), help="default auto"
+    )
+    import_.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="say what would be created and updated; write nothing",
+    )
+    import_.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="read COLUMN as FIELD; or stage:VALUE=STAGE, source:VALUE=SOURCE (repeatable)",
+    )
+
     leads = commands.add_parser("leads", help="list leads")
     leads.add_argument("--stage", default=None, help="only this stage")
     leads.add_argument("--archived", action="store_true", help="include archived leads")
@@ -190,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "restore": cmd_restore,
             "check": cmd_check,
             "report": cmd_report,
+            "export": cmd_export,
+            "import": cmd_import,
         }[args.command]
         return handler(args)
     except CommandError as error:
@@ -525,6 +555,100 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         sys.stdout.write(render_text(report, context.settings.currency))
     return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pegboard.services.export import export_book, export_follow_ups
+
+    if not args.folder and not args.ics:
+        raise CommandError("say where: a FOLDER for the tables, or --ics FILE")
+    context = open_context(args)
+    try:
+        if args.folder:
+            counts = export_book(Path(args.folder), args.format)
+            summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+            print(f"wrote {args.folder}: {summary}")
+        if args.ics:
+            events = export_follow_ups(Path(args.ics), context.clock.now())
+            print(f"wrote {args.ics}: {events} follow-ups")
+    except OSError as error:
+        raise CommandError(f"cannot write: {error}") from None
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pegboard.services.importer import (
+        CsvImport,
+        ImportRefused,
+        Mapping,
+        import_book,
+        is_book_folder,
+    )
+
+    context = open_context(args)
+    path = Path(args.path)
+    if not path.exists():
+        raise CommandError(f"no such file or folder: {path}")
+    progress = None
+    if sys.stderr.isatty():
+
+        def progress(rows: int) -> None:
+            print(f"\r{rows} rows read…", end="", file=sys.stderr, flush=True)
+
+    try:
+        if is_book_folder(path):
+            counts = import_book(path, dry_run=True)
+            if not args.dry_run:
+                _backup_before(context, "import")
+                import_book(path)
+            verb = "would import" if args.dry_run else "imported"
+            print(f"{verb} {', '.join(f'{count} {name}' for name, count in counts.items())}")
+            return 0
+        job = CsvImport(
+            context.settings,
+            context.clock,
+            path,
+            args.kind,
+            Mapping.parse(args.map, context.settings),
+            progress,
+        )
+        plan = job.run(dry_run=True)
+        if not args.dry_run:
+            _backup_before(context, "import")
+            plan = job.run()
+    except ImportRefused as refused:
+        if progress:
+            print(file=sys.stderr)
+        for problem in refused.problems:
+            print(problem, file=sys.stderr)
+        raise CommandError(str(refused)) from None
+    if progress:
+        print(file=sys.stderr)
+    lines = plan.lines()
+    print(("dry run, nothing written: " if args.dry_run else "imported: ") + lines[0])
+    for line in lines[1:]:
+        print(line)
+    return 0
+
+
+def _backup_before(context: Context, what: str) -> None:
+    """A copy of a SQLite file before a big change, in backups/ beside it."""
+    from pegboard.store.backup import copy_database
+    from pegboard.store.database import sqlite_path
+
+    path = sqlite_path(context.db_target)
+    if path is None:
+        return
+    stamp = context.clock.now().strftime("%Y%m%dT%H%M%SZ")
+    target = path.parent / "backups" / f"{path.stem}-before-{what}-{stamp}.db"
+    try:
+        copy_database(path, target)
+    except OSError as error:
+        raise CommandError(f"no backup could be made before the {what}: {error}") from None
 
 
 def _sqlite_file(context: Context, what: str):

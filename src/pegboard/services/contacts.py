@@ -62,12 +62,17 @@ def find_or_create_contact(
             created_at=now,
             updated_at=now,
         )
+    fill_in_contact(contact, now, company=company, email=email, phone=phone)
+    return contact
+
+
+def fill_in_contact(contact: Contact, now: datetime, **values: str) -> None:
+    """Give a known contact what we have learnt and the record lacks; never overwrite."""
     changed = False
-    for field, value in (("company", company), ("email", email), ("phone", phone)):
+    for field, value in values.items():
         if value and not getattr(contact, field):
             setattr(contact, field, value)
             changed = True
     if changed:
         contact.updated_at = now
         contact.save()
-    return contact

@@ -25,6 +25,7 @@ from pegboard.services.errors import ServiceError
 from pegboard.services.loyalty import PriorPurchases, best_discount
 from pegboard.store.bulk import bulk_insert
 from pegboard.store.models import (
+    HISTORY_FIELDS,
     Contact,
     Lead,
     Partner,
@@ -282,18 +283,7 @@ class _DemoWriter:
                 stay = None if entered is None else round((at - entered).total_seconds() / 3600)
                 history.append((lead_id, previous, stage_id, at, stay))
                 previous, entered = stage_id, at
-        self._insert(
-            StageChange,
-            (
-                StageChange.lead,
-                StageChange.from_stage,
-                StageChange.to_stage,
-                StageChange.changed_at,
-                StageChange.stay_hours,
-            ),
-            history,
-            want_ids=False,
-        )
+        self._insert(StageChange, HISTORY_FIELDS, history, want_ids=False)
         for touch in touches:
             touch[1] = lead_ids[touch[1]]
         self._insert(

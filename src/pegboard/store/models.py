@@ -127,6 +127,16 @@ class StageChange(BaseModel):
         )
 
 
+HISTORY_FIELDS = (
+    StageChange.lead,
+    StageChange.from_stage,
+    StageChange.to_stage,
+    StageChange.changed_at,
+    StageChange.stay_hours,
+)
+"""The columns bulk loads (demo, import) give each stage change, in this order."""
+
+
 class Touch(BaseModel):
     """A logged contact moment (call, email, meeting, message, note)."""
 

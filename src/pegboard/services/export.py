@@ -1,0 +1,157 @@
+"""Taking everything out: every table as CSV or JSON, and the open follow-ups as calendar
+events. What `export` writes, `import` of the same folder takes back whole (exactly)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from peewee import DateField, DateTimeField, Model
+
+from pegboard.store.models import Contact, Lead, Partner, Purchase, Referral, StageChange, Touch
+
+BOOK_TABLES: tuple[tuple[str, type[Model]], ...] = (
+    ("contacts", Contact),
+    ("partners", Partner),
+    ("leads", Lead),
+    ("stage_changes", StageChange),
+    ("touches", Touch),
+    ("referrals", Referral),
+    ("purchases", Purchase),
+)
+"""File name -> table, in the order an import must load them (references point back)."""
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these runs as a formula in a spreadsheet (CSV injection)."""
+QUOTE = "'"
+
+
+def columns_of(model: type[Model]) -> list[str]:
+    return [field.column_name for field in model._meta.sorted_fields]
+
+
+def text_cell(value: str) -> str:
+    """Neutralise a text cell for a spreadsheet: a leading ' makes =1+1 plain text. A
+    value that already starts with ' gets one more, so an import can take exactly one off."""
+    if value.startswith((*FORMULA_STARTS, QUOTE)):
+        return QUOTE + value
+    return value
+
+
+def plain_cell(value: str) -> str:
+    """The inverse of text_cell, for reading pegboard's own export back."""
+    return value[1:] if value.startswith(QUOTE) else value
+
+
+def instant_text(moment: datetime) -> str:
+    """An instant as ISO 8601 in UTC with a Z, microseconds only when there are some."""
+    moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds") + "Z"
+
+
+def export_value(field, value, for_csv: bool):
+    """One value as it is written out: text for dates, ids for references."""
+    if value is None:
+        return "" if for_csv else None
+    if isinstance(field, DateTimeField):
+        return instant_text(value)
+    if isinstance(field, DateField):
+        return value.isoformat()
+    if isinstance(value, str):
+        return text_cell(value) if for_csv else value
+    return value
+
+
+def rows_of(model: type[Model], for_csv: bool) -> Iterator[list]:
+    """Every row (archived ones too) in id order, streamed from the database."""
+    fields = model._meta.sorted_fields
+    query = model.select(*fields).order_by(model._meta.primary_key).tuples()
+    for row in query.iterator():
+        yield [
+            export_value(field, value, for_csv) for field, value in zip(fields, row, strict=True)
+        ]
+
+
+def export_book(folder: Path, fmt: str = "csv") -> dict[str, int]:
+    """Write one file per table into `folder` (created if needed); rows per table."""
+    if fmt not in ("csv", "json"):
+        raise ValueError(f"unknown format {fmt!r}: use csv or json")
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for name, model in BOOK_TABLES:
+        path = folder / f"{name}.{fmt}"
+        count = 0
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            if fmt == "csv":
+                writer = csv.writer(handle, lineterminator="\r\n")
+                writer.writerow(columns_of(model))
+                for row in rows_of(model, for_csv=True):
+                    writer.writerow(row)
+                    count += 1
+            else:
+                handle.write("[")
+                names = columns_of(model)
+                for row in rows_of(model, for_csv=False):
+                    handle.write(",\n " if count else "\n ")
+                    json.dump(dict(zip(names, row, strict=True)), handle, ensure_ascii=False)
+                    count += 1
+                handle.write("\n]\n" if count else "]\n")
+        counts[name] = count
+    return counts
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> list[str]:
+    """RFC 5545: lines longer than 75 octets continue on the next line after a space."""
+    out, current = [], ""
+    for char in line:
+        if len((current + char).encode("utf-8")) > 75:
+            out.append(current)
+            current = " " + char
+        else:
+            current += char
+    out.append(current)
+    return out
+
+
+def export_follow_ups(path: Path, now: datetime) -> int:
+    """The open leads' follow-ups as all-day calendar events (one VEVENT each)."""
+    query = (
+        Lead.select(Lead.id, Lead.title, Lead.next_action, Lead.due_date, Contact.name)
+        .join(Contact)
+        .where(Lead.archived_at.is_null() & Lead.closed_at.is_null() & Lead.due_date.is_null(False))
+        .order_by(Lead.due_date, Lead.id)
+        .tuples()
+    )
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//pegboard//follow-ups//EN",
+        "CALSCALE:GREGORIAN",
+    ]
+    count = 0
+    for lead_id, title, action, due, name in query.iterator():
+        day: date = due
+        summary = f"{action or 'Follow up'}: {name}"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:pegboard-lead-{lead_id}-{day:%Y%m%d}@pegboard",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(summary)}",
+            f"DESCRIPTION:{_ics_text(title)}",
+            "END:VEVENT",
+        ]
+        count += 1
+    lines.append("END:VCALENDAR")
+    folded = [part for line in lines for part in _fold(line)]
+    path.write_text("\r\n".join(folded) + "\r\n", encoding="utf-8", newline="")
+    return count

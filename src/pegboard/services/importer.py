@@ -1,0 +1,750 @@
+"""Bringing a book of business in: pegboard's own export folder (exactly), or a CSV from
+HubSpot, Pipedrive or a spreadsheet (contacts or deals).
+
+An import is all or nothing. The file is read twice, streamed: first every row is
+checked and the plan made (what will be created, updated and skipped, and the values
+that had to be mapped); a file with bad rows is refused whole, each bad row named with
+its line, column, value and why. Then, unless it is a dry run, the rows are written in
+one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from peewee import DateField, DateTimeField, IntegerField, Model
+
+from pegboard.clock import Clock, to_utc
+from pegboard.config import Settings
+from pegboard.money import parse_cents
+from pegboard.services.contacts import fill_in_contact
+from pegboard.services.errors import ServiceError
+from pegboard.services.export import BOOK_TABLES, columns_of, plain_cell
+from pegboard.services.writes import write_transaction
+from pegboard.store.bulk import bulk_insert
+from pegboard.store.dialect import is_postgres
+from pegboard.store.models import HISTORY_FIELDS, Contact, Lead, StageChange, db
+
+KINDS = ("auto", "contacts", "leads")
+CHUNK = 5000
+
+
+class ImportRefused(ServiceError):
+    """The file cannot be imported as it is; `problems` names each bad row."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+def normalize_header(header: str) -> str:
+    """Headers match by name: BOM and a trailing * dropped, trimmed, case-folded."""
+    text = header.replace("\ufeff", "").strip()
+    text = text.removesuffix("*").strip()
+    return re.sub(r"\s+", " ", text).casefold()
+
+
+def _open_text(path: Path) -> io.TextIOWrapper:
+    return path.open("r", encoding="utf-8-sig", newline="")
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter of a CSV sample: localised exports use ; and some use tabs."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header and the rows (with the line each starts on), streamed."""
+    try:
+        handle = _open_text(path)
+        sample = handle.read(64 * 1024)
+    except UnicodeDecodeError as error:
+        raise ImportRefused(f"{path.name}: not UTF-8 text ({error.reason})") from None
+    except OSError as error:
+        raise ImportRefused(f"cannot read {path}: {error.strerror}") from None
+    handle.seek(0)
+    reader = csv.reader(handle, delimiter=sniff_delimiter(sample))
+    try:
+        header = next(reader)
+    except StopIteration:
+        handle.close()
+        raise ImportRefused(f"{path.name} is empty") from None
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        with handle:
+            line = reader.line_num + 1
+            try:
+                for row in reader:
+                    if any(cell.strip() for cell in row):
+                        yield line, row
+                    line = reader.line_num + 1
+            except UnicodeDecodeError as error:
+                raise ImportRefused(
+                    f"{path.name}: line {line}: not UTF-8 text ({error.reason})"
+                ) from None
+
+    return header, rows()
+
+
+# -- pegboard's own export --------------------------------------------------------------
+
+
+def is_book_folder(path: Path) -> bool:
+    return path.is_dir() and any(
+        (path / f"{name}.{ext}").exists() for name, _ in BOOK_TABLES for ext in ("csv", "json")
+    )
+
+
+def _book_value(field, text, line: int, name: str, problems: list[str]):
+    """One exported cell back to the value it was (empty is None where None is allowed)."""
+    if text is None or (text == "" and field.null):
+        return None
+    try:
+        if isinstance(field, DateTimeField):
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+        if isinstance(field, DateField):
+            return date.fromisoformat(text)
+        if isinstance(field, IntegerField) or field.field_type in ("INT", "BIGINT", "AUTO"):
+            return int(text)
+        if field.field_type == "FLOAT":
+            return float(text)
+    except (TypeError, ValueError):
+        problems.append(f"{name}: line {line}: {field.column_name}={text!r} is not valid")
+        return None
+    return text
+
+
+def _book_rows(folder: Path, name: str, model: type[Model]) -> Iterator[tuple[int, list]]:
+    """The rows of one exported table as (line or item number, values in column order)."""
+    columns = columns_of(model)
+    csv_path, json_path = folder / f"{name}.csv", folder / f"{name}.json"
+    if csv_path.exists():
+        header, rows = read_csv(csv_path)
+        if header != columns:
+            raise ImportRefused(
+                f"{csv_path.name}: the columns are not those of a pegboard export "
+                f"(expected {', '.join(columns)})"
+            )
+        for line, row in rows:
+            yield line, [plain_cell(cell) for cell in row]
+    elif json_path.exists():
+        items = json.loads(json_path.read_text(encoding="utf-8"))
+        for number, item in enumerate(items, start=1):
+            yield number, [item.get(column) for column in columns]
+
+
+def import_book(folder: Path, *, dry_run: bool = False) -> dict[str, int]:
+    """Take a pegboard export folder back whole, ids and all, into an empty database."""
+    if Contact.select().exists() or Lead.select().exists():
+        raise ImportRefused(
+            "a pegboard export goes into an empty database (its ids are kept); "
+            "use --db with a new file"
+        )
+    problems: list[str] = []
+    counts: dict[str, int] = {}
+    for name, model in BOOK_TABLES:
+        fields = model._meta.sorted_fields
+        count = 0
+        for line, values in _book_rows(folder, name, model):
+            for model_field, text in zip(fields, values, strict=True):
+                _book_value(model_field, text, line, name, problems)
+            count += 1
+        counts[name] = count
+    if problems:
+        raise ImportRefused(f"{len(problems)} bad value(s); nothing was imported", problems)
+    if dry_run:
+        return counts
+    with write_transaction():
+        for name, model in BOOK_TABLES:
+            fields = model._meta.sorted_fields
+            rows = (
+                [
+                    _book_value(model_field, text, line, name, problems)
+                    for model_field, text in zip(fields, values, strict=True)
+                ]
+                for line, values in _book_rows(folder, name, model)
+            )
+            bulk_insert(model, fields, rows)
+        if is_postgres():
+            # Ids came from the file: the next ones the server hands out follow them.
+            for _, model in BOOK_TABLES:
+                table = model._meta.table_name
+                db.execute_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f'COALESCE((SELECT MAX(id) FROM "{table}"), 0) + 1, false)'
+                )
+    return counts
+
+
+# -- CSV from other tools ---------------------------------------------------------------
+
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": (
+        "name",
+        "full name",
+        "contact name",
+        "person - name",
+        "deal - contact person",
+        "associated contact",
+        "customer",
+        "client",
+    ),
+    "first_name": ("first name", "given name", "firstname"),
+    "last_name": ("last name", "family name", "surname", "lastname"),
+    "company": (
+        "company",
+        "company name",
+        "organization",
+        "organisation",
+        "organization - name",
+        "deal - organization",
+        "associated company",
+        "business",
+    ),
+    "email": (
+        "email",
+        "e-mail",
+        "email address",
+        "person - email",
+        "person - email - work",
+        "person - email - home",
+        "person - email - other",
+    ),
+    "phone": (
+        "phone",
+        "phone number",
+        "mobile",
+        "mobile phone number",
+        "telephone",
+        "person - phone",
+        "person - phone - work",
+        "person - phone - mobile",
+        "person - phone - home",
+        "person - phone - other",
+    ),
+    "title": ("title", "deal name", "deal - title", "opportunity", "need"),
+    "stage": ("stage", "deal stage", "deal - stage", "lifecycle stage", "lead status"),
+    "status": ("status", "deal - status"),
+    "source": ("source", "lead source", "original source", "deal - source", "channel"),
+    "value": ("value", "amount", "deal - value", "deal value", "estimated value"),
+    "created": (
+        "created",
+        "create date",
+        "created at",
+        "deal - deal created",
+        "deal - add time",
+        "date added",
+    ),
+    "closed": ("close date", "closed", "closed at", "deal - won time", "deal - close time"),
+    "due": (
+        "due",
+        "next follow-up",
+        "follow-up date",
+        "deal - expected close date",
+        "next activity date",
+        "deal - next activity date",
+    ),
+    "next_action": ("next action", "next step", "next activity", "deal - next activity subject"),
+    "lost_reason": ("lost reason", "closed lost reason", "deal - lost reason"),
+    "notes": ("notes", "note", "description", "comments"),
+    "external_id": ("record id", "contact id", "deal id", "deal - id", "person - id", "id"),
+}
+"""Header names (normalised) each field is known by: pegboard's, HubSpot's and Pipedrive's.
+HubSpot's older "Contact ID" is its "Record ID"; Pipedrive splits email and phone by kind."""
+
+DEAL_FIELDS = {"title", "value", "status"}
+"""Columns that make a file a deals export (a lifecycle stage alone does not: contacts)."""
+
+STAGE_WORDS: dict[str, str] = {
+    # HubSpot deal stages (labels and internal ids), lifecycle stages and lead statuses
+    "appointmentscheduled": "contacted",
+    "qualifiedtobuy": "qualified",
+    "presentationscheduled": "qualified",
+    "decisionmakerboughtin": "proposal",
+    "contractsent": "proposal",
+    "closedwon": "won",
+    "closedlost": "lost",
+    "subscriber": "new",
+    "lead": "new",
+    "marketingqualifiedlead": "contacted",
+    "salesqualifiedlead": "qualified",
+    "opportunity": "proposal",
+    "customer": "won",
+    "evangelist": "won",
+    "open": "new",
+    "inprogress": "contacted",
+    "attemptedtocontact": "contacted",
+    "connected": "contacted",
+    "opendeal": "proposal",
+    "unqualified": "lost",
+    "badtiming": "lost",
+    # Pipedrive's default pipeline and statuses
+    "leadin": "new",
+    "contactmade": "contacted",
+    "needsdefined": "qualified",
+    "demoscheduled": "qualified",
+    "proposalmade": "proposal",
+    "negotiationsstarted": "proposal",
+    "won": "won",
+    "lost": "lost",
+}
+"""Known stage words (letters only, case-folded) -> the default pipeline's stage ids."""
+
+SOURCE_WORDS: dict[str, str] = {
+    "organicsearch": "website",
+    "directtraffic": "website",
+    "referrals": "website",  # HubSpot: visits from referring websites, not a partner
+    "paidsearch": "advertising",
+    "paidsocial": "social",
+    "socialmedia": "social",
+    "organicsocial": "social",
+    "emailmarketing": "other",
+    "offlinesources": "other",
+    "offline": "other",
+    "othercampaigns": "other",
+    "aireferrals": "website",
+    "web": "website",
+    "ads": "advertising",
+    "referral": "referral",
+    "partner": "referral",
+    "wordofmouth": "referral",
+}
+"""Known source words -> the default sources. HubSpot's "Referrals" means referring
+websites, so it maps to website unless --map source:Referrals=referral says otherwise."""
+
+
+def _word(value: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", value.casefold())
+
+
+@dataclass
+class Mapping:
+    """What the user said with --map: COLUMN=FIELD, stage:VALUE=STAGE, source:VALUE=SOURCE."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    stages: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, items: list[str], settings: Settings) -> Mapping:
+        mapping = cls()
+        for item in items:
+            left, sep, right = item.partition("=")
+            if not sep or not left.strip() or not right.strip():
+                raise ImportRefused(f"--map {item!r}: use COLUMN=FIELD or stage:VALUE=STAGE")
+            left, right = left.strip(), right.strip()
+            kind, colon, value = left.partition(":")
+            if colon and kind in ("stage", "source"):
+                if kind == "stage" and right not in settings.stage_ids:
+                    raise ImportRefused(f"--map {item!r}: no stage {right!r}")
+                if kind == "source" and right not in settings.sources:
+                    raise ImportRefused(f"--map {item!r}: no source {right!r}")
+                target = mapping.stages if kind == "stage" else mapping.sources
+                target[_word(value)] = right
+            else:
+                if right not in FIELD_ALIASES:
+                    raise ImportRefused(
+                        f"--map {item!r}: no field {right!r}; fields: {', '.join(FIELD_ALIASES)}"
+                    )
+                mapping.columns[normalize_header(left)] = right
+        return mapping
+
+
+def column_fields(header: list[str], mapping: Mapping) -> dict[int, str]:
+    """Column index -> field, by name only (never by position); the first column wins."""
+    known = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
+    fields: dict[int, str] = {}
+    taken: set[str] = set()
+    for index, raw in enumerate(header):
+        name = normalize_header(raw)
+        target = mapping.columns.get(name) or known.get(name)
+        if target and target not in taken:
+            fields[index] = target
+            taken.add(target)
+    return fields
+
+
+@dataclass
+class Plan:
+    """What an import will do (a dry run prints it)."""
+
+    kind: str
+    rows: int = 0
+    contacts_created: int = 0
+    contacts_updated: int = 0
+    leads_created: int = 0
+    skipped: int = 0
+    mapped: Counter = field(default_factory=Counter)
+    """(what, from, to) -> rows, for stage and source values that were translated."""
+    unmatched_columns: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.rows} rows as {self.kind}: {self.contacts_created} contacts to create, "
+            f"{self.contacts_updated} to update (same email, phone, or name and company), "
+            f"{self.leads_created} leads to create, {self.skipped} rows skipped"
+        ]
+        for (what, found, to), count in sorted(self.mapped.items()):
+            out.append(f"  {what} {found!r} -> {to!r} ({count} rows)")
+        if self.unmatched_columns:
+            out.append(f"  columns not imported: {', '.join(self.unmatched_columns)}")
+        return out
+
+
+def parse_instant(text: str) -> datetime:
+    """A date or date-time as exports write them: ISO, 2026-11-23 10:00, 11/23/2026, 23.11.2026."""
+    text = text.strip()
+    try:
+        return to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        pass
+    for pattern in ("%m/%d/%Y %H:%M", "%m/%d/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y/%m/%d"):
+        try:
+            return to_utc(datetime.strptime(text, pattern))
+        except ValueError:
+            continue
+    raise ValueError("not a date (use YYYY-MM-DD, MM/DD/YYYY or DD.MM.YYYY)")
+
+
+@dataclass
+class _Row:
+    name: str
+    company: str
+    email: str
+    phone: str
+    notes: str
+    lead: dict | None
+
+
+class CsvImport:
+    """One CSV import: check every row, then (unless a dry run) write them all."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        path: Path,
+        kind: str = "auto",
+        mapping: Mapping | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        if kind not in KINDS:
+            raise ImportRefused(f"unknown kind {kind!r}: use {', '.join(KINDS)}")
+        self.settings = settings
+        self.clock = clock
+        self.path = path
+        self.mapping = mapping or Mapping()
+        self.progress = progress
+        header, _ = read_csv(path)
+        self.header = header
+        self.fields = column_fields(header, self.mapping)
+        found = set(self.fields.values())
+        if kind == "auto":
+            kind = "leads" if found & DEAL_FIELDS else "contacts"
+        self.kind = kind
+        if not ({"name", "first_name", "last_name", "email"} & found):
+            raise ImportRefused(
+                f"{path.name}: no column names the person (Name, First Name / Last Name or "
+                f"Email); the columns are {', '.join(header)}. Use --map COLUMN=name"
+            )
+
+    def _stage(self, raw: str, status: str, plan: Plan) -> str:
+        """The pegboard stage for a stage value and a status (won/lost win over the stage)."""
+        settings = self.settings
+        won, lost = settings.closing_stage("won").id, settings.closing_stage("lost").id
+        word = _word(status)
+        if word in ("won", "lost"):
+            return won if word == "won" else lost
+        if not raw.strip():
+            return settings.first_stage.id
+        key = _word(raw)
+        by_user = self.mapping.stages.get(key)
+        if by_user:
+            return by_user
+        for stage in settings.stages:
+            if key in (_word(stage.id), _word(stage.label)):
+                return stage.id
+        target = STAGE_WORDS.get(key)
+        if target == "won":
+            target = won
+        elif target == "lost":
+            target = lost
+        if target not in settings.stage_ids:
+            target = settings.first_stage.id
+            plan.mapped[("unknown stage", raw, target)] += 1
+        else:
+            plan.mapped[("stage", raw, target)] += 1
+        return target
+
+    def _source(self, raw: str, plan: Plan) -> str:
+        if not raw.strip():
+            return ""
+        key = _word(raw)
+        by_user = self.mapping.sources.get(key)
+        if by_user:
+            return by_user
+        for source in self.settings.sources:
+            if key == _word(source):
+                return source
+        target = SOURCE_WORDS.get(key)
+        if target not in self.settings.sources:
+            target = "other" if "other" in self.settings.sources else ""
+            plan.mapped[("unknown source", raw, target)] += 1
+        else:
+            plan.mapped[("source", raw, target)] += 1
+        return target
+
+    def _rows(self, plan: Plan, problems: list[str]) -> Iterator[_Row]:
+        """Every row checked and translated; problems collected, one line each."""
+        _, rows = read_csv(self.path)
+        names = dict(self.fields)
+        for line, cells in rows:
+            plan.rows += 1
+            values = {
+                name: cells[index].strip() for index, name in names.items() if index < len(cells)
+            }
+            full = values.get("name") or " ".join(
+                part for part in (values.get("first_name", ""), values.get("last_name", "")) if part
+            )
+            if not full:
+                full = values.get("email", "")
+            if not full:
+                problems.append(f"line {line}: no name (and no email to stand for one)")
+                continue
+
+            def bad(column: str, value: str, why: str, line: int = line) -> None:
+                problems.append(f"line {line}: {column}={value!r}: {why}")
+
+            lead = None
+            if self.kind == "leads":
+                value_text = values.get("value", "")
+                cents = 0
+                if value_text:
+                    try:
+                        cents = parse_cents(value_text)
+                    except ValueError as error:
+                        bad(self._column("value"), value_text, str(error))
+                moments = {}
+                for key in ("created", "closed"):
+                    if values.get(key):
+                        try:
+                            moments[key] = parse_instant(values[key])
+                        except ValueError as error:
+                            bad(self._column(key), values[key], str(error))
+                due = None
+                if values.get("due"):
+                    try:
+                        due = parse_instant(values["due"]).date()
+                    except ValueError as error:
+                        bad(self._column("due"), values["due"], str(error))
+                stage = self._stage(values.get("stage", ""), values.get("status", ""), plan)
+                lead = {
+                    "title": values.get("title", "") or full,
+                    "stage": stage,
+                    "source": self._source(values.get("source", ""), plan),
+                    "value_cents": cents,
+                    "created": moments.get("created"),
+                    "closed": moments.get("closed"),
+                    "due": due,
+                    "next_action": values.get("next_action", ""),
+                    "lost_reason": values.get("lost_reason", ""),
+                }
+            yield _Row(
+                name=full,
+                company=values.get("company", ""),
+                email=values.get("email", ""),
+                phone=values.get("phone", ""),
+                notes=values.get("notes", ""),
+                lead=lead,
+            )
+            if self.progress and plan.rows % 1000 == 0:
+                self.progress(plan.rows)
+
+    def _column(self, name: str) -> str:
+        for index, field_name in self.fields.items():
+            if field_name == name:
+                return self.header[index]
+        return name
+
+    def run(self, *, dry_run: bool = False) -> Plan:
+        plan = Plan(self.kind)
+        matched = set(self.fields)
+        plan.unmatched_columns = [h for i, h in enumerate(self.header) if i not in matched]
+        problems: list[str] = []
+        keys = _ContactKeys.load()
+        for row in self._rows(plan, problems):
+            existing = keys.find(row)
+            if existing is None:
+                keys.add(row, -1)
+                plan.contacts_created += 1
+            else:
+                plan.contacts_updated += 1
+            if row.lead is not None:
+                plan.leads_created += 1
+        if problems:
+            raise ImportRefused(
+                f"{self.path.name}: {len(problems)} bad row(s); nothing was imported", problems
+            )
+        if dry_run:
+            return plan
+        self._write(plan)
+        return plan
+
+    def _write(self, plan: Plan) -> None:
+        """The second pass: contacts (created or filled in), then leads with their history."""
+        now = self.clock.now()
+        keys = _ContactKeys.load()
+        scratch = Plan(self.kind)
+        lead_rows: list[list] = []
+        with write_transaction():
+            position = Lead.select(Lead.position).order_by(Lead.position.desc()).limit(1).scalar()
+            position = position or 0
+            for row in self._rows(scratch, []):
+                contact_id = keys.find(row)
+                if contact_id is None:
+                    contact = Contact.create(
+                        name=row.name,
+                        company=row.company,
+                        email=row.email,
+                        phone=row.phone,
+                        notes=row.notes,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                    contact_id = contact.id
+                    keys.add(row, contact_id)
+                else:
+                    fill_in_contact(
+                        Contact.get_by_id(contact_id),
+                        now,
+                        company=row.company,
+                        email=row.email,
+                        phone=row.phone,
+                        notes=row.notes,
+                    )
+                if row.lead is not None:
+                    position += 1
+                    lead_rows.append(self._lead_values(row.lead, contact_id, position, now))
+                    if len(lead_rows) >= CHUNK:
+                        self._insert_leads(lead_rows)
+                        lead_rows = []
+            if lead_rows:
+                self._insert_leads(lead_rows)
+
+    def _lead_values(self, lead: dict, contact_id: int, position: int, now: datetime) -> list:
+        stage = self.settings.stage(lead["stage"])
+        created = lead["created"] or now
+        closed = None
+        if stage.closes:
+            closed = lead["closed"] or created
+        entered = closed or created
+        return [
+            lead["title"],
+            contact_id,
+            stage.id,
+            lead["source"],
+            lead["value_cents"],
+            lead["next_action"],
+            lead["due"] if not stage.closes else None,
+            position,
+            entered,
+            entered,
+            created,
+            now,
+            closed,
+            lead["lost_reason"] if stage.closes == "lost" else "",
+        ]
+
+    def _insert_leads(self, rows: list[list]) -> None:
+        fields = (
+            Lead.title,
+            Lead.contact,
+            Lead.stage,
+            Lead.source,
+            Lead.value_cents,
+            Lead.next_action,
+            Lead.due_date,
+            Lead.position,
+            Lead.stage_entered_at,
+            Lead.last_touch_at,
+            Lead.created_at,
+            Lead.updated_at,
+            Lead.closed_at,
+            Lead.lost_reason,
+        )
+        first = (Lead.select(Lead.id).order_by(Lead.id.desc()).limit(1).scalar() or 0) + 1
+        bulk_insert(Lead, fields, rows)
+        ids = [
+            lead_id
+            for (lead_id,) in Lead.select(Lead.id)
+            .where(Lead.id >= first)
+            .order_by(Lead.id)
+            .tuples()
+        ]
+        # Each lead's history: it came in at the first stage, and moved on to where it is.
+        first_stage = self.settings.first_stage.id
+        history = []
+        for lead_id, row in zip(ids, rows, strict=True):
+            stage, entered, created = row[2], row[8], row[10]
+            history.append((lead_id, None, first_stage, created, None))
+            if stage != first_stage:
+                hours = max(0, round((entered - created).total_seconds() / 3600))
+                history.append((lead_id, first_stage, stage, entered, hours))
+        bulk_insert(StageChange, HISTORY_FIELDS, history)
+
+
+class _ContactKeys:
+    """Who is already there: by email, by phone (digits), and by name and company."""
+
+    def __init__(self) -> None:
+        self.by_email: dict[str, int] = {}
+        self.by_phone: dict[str, int] = {}
+        self.by_name: dict[tuple[str, str], int] = {}
+
+    @classmethod
+    def load(cls) -> _ContactKeys:
+        keys = cls()
+        query = (
+            Contact.select(Contact.id, Contact.name, Contact.company, Contact.email, Contact.phone)
+            .where(Contact.archived_at.is_null())
+            .tuples()
+        )
+        for contact_id, name, company, email, phone in query.iterator():
+            keys.add(_Row(name, company, email, phone, "", None), contact_id)
+        return keys
+
+    @staticmethod
+    def _digits(phone: str) -> str:
+        digits = re.sub(r"\D", "", phone)
+        return digits if len(digits) >= 6 else ""
+
+    def find(self, row: _Row) -> int | None:
+        email = row.email.casefold()
+        if email and email in self.by_email:
+            return self.by_email[email]
+        phone = self._digits(row.phone)
+        if phone and phone in self.by_phone:
+            return self.by_phone[phone]
+        return self.by_name.get((row.name.casefold(), row.company.casefold()))
+
+    def add(self, row: _Row, contact_id: int) -> None:
+        if row.email:
+            self.by_email.setdefault(row.email.casefold(), contact_id)
+        phone = self._digits(row.phone)
+        if phone:
+            self.by_phone.setdefault(phone, contact_id)
+        self.by_name.setdefault((row.name.casefold(), row.company.casefold()), contact_id)

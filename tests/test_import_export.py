@@ -1,0 +1,259 @@
+"""Import and export through the command line, with fixtures written here in each shape:
+HubSpot contacts and deals, Pipedrive deals (localised: ; and a BOM, CRLF), a plain
+spreadsheet; bad rows, dry runs, dedupe, the exact round trip, formula cells, calendar."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from pegboard.cli import main
+from pegboard.services.demo import write_demo
+from pegboard.store.database import close_database, open_database
+from pegboard.store.models import Contact, Lead, StageChange
+
+HUBSPOT_CONTACTS = (
+    "Record ID,First Name,Last Name,Email,Phone Number,Company Name,Lifecycle Stage,"
+    "Lead Status,Original Source,Create Date\n"
+    "101,Ana,Silva,ana@example.com,+1 555 0101,Silva Bakery,Lead,New,Organic Search,"
+    "2026-10-01 09:30\n"
+    "102,Ben,Okafor,ben@example.com,,Okafor Print,Customer,,Referrals,2026-09-12\n"
+    "103,Chloé,Müller,chloe@example.com,+49 30 123456,Müller GmbH,Subscriber,,"
+    "Paid Search,2026-11-02\n"
+)
+HUBSPOT_DEALS = (
+    "Deal ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Associated Contact,"
+    "Associated Company\n"
+    '9001,Year-end accounts,closedwon,"2,400.00",2026-11-01,2026-10-01,Ana Silva,'
+    "Silva Bakery\n"
+    "9002,Payroll set-up,Qualified To Buy,900,,2026-11-10,Dan Roe,Roe Roofing\n"
+    "9003,Advisory retainer,decisionmakerboughtin,6500.50,,2026-11-12,Eve Lund,\n"
+    "9004,Tax return,Closed Lost,450,2026-11-15,2026-11-01,Fay Tan,Tan Optics\n"
+)
+PIPEDRIVE_DEALS = (
+    "\ufeffDeal - Title;Deal - Value;Deal - Stage;Deal - Status;Deal - Organization;"
+    "Deal - Contact person;Person - Email - Work;Person - Phone - Mobile;Deal - Deal created\r\n"
+    "Books for Cafe;1200;Contact Made;open;Cafe Nord;Gus Holm;gus@nord.example;"
+    "+46 70 111 2233;2026-11-03 10:00:00\r\n"
+    "Payroll;800;Proposal Made;won;Holm Yoga;Hana Holm;hana@holm.example;;"
+    "2026-10-20 09:00:00\r\n"
+    "Catch-up books;300;Lead In;lost;;Ivan Ito;;;2026-10-01 08:00:00\r\n"
+)
+SPREADSHEET = (
+    "Name,Company,Email,Phone,Notes\n"
+    "Jade Kim,Kim Design,jade@kim.example,555-0199,met at the fair\n"
+    "Kofi Lee,,kofi@lee.example,,\n"
+    "jade kim,Kim Design,,,\n"  # the same person again (name and company): one contact
+)
+
+
+@pytest.fixture
+def cli(db_target, tmp_path, capsys, monkeypatch):
+    """Run pegboard's CLI against the test database; (exit code, stdout, stderr)."""
+    from pegboard.clock import Clock
+    from tests.conftest import FIXED_NOW
+
+    monkeypatch.setattr("pegboard.cli.Clock", lambda: Clock.fixed(FIXED_NOW))
+
+    def run(*args):
+        try:
+            code = main(["--db", db_target, *args])
+        except SystemExit as stopped:
+            code = stopped.code
+        close_database()
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def write(tmp_path, name, text, newline=""):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline=newline)
+    return str(path)
+
+
+def reopen(db_target):
+    open_database(db_target)
+
+
+def test_hubspot_contacts_import_with_their_column_names(cli, tmp_path, db_target):
+    code, out, err = cli("import", write(tmp_path, "contacts.csv", HUBSPOT_CONTACTS))
+    assert code == 0, err
+    assert "3 rows as contacts: 3 contacts to create" in out
+    reopen(db_target)
+    ana = Contact.get(Contact.email == "ana@example.com")
+    assert (ana.name, ana.phone, ana.company) == ("Ana Silva", "+1 555 0101", "Silva Bakery")
+    assert Contact.get(Contact.email == "chloe@example.com").name == "Chloé Müller"
+
+
+def test_hubspot_deals_land_on_the_board_with_stages_sources_and_values(cli, tmp_path, db_target):
+    cli("import", write(tmp_path, "contacts.csv", HUBSPOT_CONTACTS))
+    code, out, err = cli("import", write(tmp_path, "deals.csv", HUBSPOT_DEALS))
+    assert code == 0, err
+    # Ana is there already (from the contacts export): her deal joins her, no second Ana.
+    assert "4 rows as leads: 3 contacts to create, 1 to update" in out
+    assert "stage 'Qualified To Buy' -> 'qualified'" in out
+    reopen(db_target)
+    by_title = {lead.title: lead for lead in Lead.select()}
+    won = by_title["Year-end accounts"]
+    assert (won.stage, won.value_cents, won.contact.email) == ("won", 240_000, "ana@example.com")
+    assert won.closed_at.date().isoformat() == "2026-11-01"
+    assert by_title["Payroll set-up"].stage == "qualified"
+    assert (by_title["Advisory retainer"].stage, by_title["Advisory retainer"].value_cents) == (
+        "proposal",
+        650_050,
+    )
+    assert by_title["Tax return"].stage == "lost"
+    # Each has a history that starts where leads start, so Insights can follow them.
+    assert StageChange.select().where(StageChange.lead == won.id).count() == 2
+    assert Contact.select().where(Contact.name == "Ana Silva").count() == 1
+
+
+def test_pipedrive_deals_localised_with_status_and_split_columns(cli, tmp_path, db_target):
+    code, _out, err = cli("import", write(tmp_path, "pipedrive.csv", PIPEDRIVE_DEALS))
+    assert code == 0, err
+    reopen(db_target)
+    by_title = {lead.title: lead for lead in Lead.select()}
+    cafe = by_title["Books for Cafe"]
+    assert (cafe.stage, cafe.value_cents) == ("contacted", 120_000)
+    assert (cafe.contact.name, cafe.contact.email, cafe.contact.phone) == (
+        "Gus Holm",
+        "gus@nord.example",
+        "+46 70 111 2233",
+    )
+    assert cafe.contact.company == "Cafe Nord"
+    # The status wins over the stage: won and lost close the deal.
+    assert by_title["Payroll"].stage == "won" and by_title["Catch-up books"].stage == "lost"
+
+
+def test_hubspot_referrals_are_websites_unless_mapped_otherwise(cli, tmp_path, db_target):
+    path = write(
+        tmp_path,
+        "deals.csv",
+        "Deal Name,Amount,Original Source,Associated Contact\n"
+        "A,100,Referrals,Ann\nB,100,Organic Search,Bo\n",
+    )
+    code, out, _ = cli("import", path, "--dry-run")
+    assert "source 'Referrals' -> 'website'" in out
+    code, out, err = cli("import", path, "--map", "source:Referrals=referral")
+    assert code == 0, err
+    reopen(db_target)
+    assert {lead.title: lead.source for lead in Lead.select()} == {"A": "referral", "B": "website"}
+
+
+def test_a_plain_spreadsheet_dedupes_within_the_file(cli, tmp_path, db_target):
+    code, out, err = cli("import", write(tmp_path, "people.csv", SPREADSHEET))
+    assert code == 0, err
+    assert "2 contacts to create, 1 to update" in out
+    reopen(db_target)
+    assert Contact.select().count() == 2
+    assert Contact.get(Contact.name == "Jade Kim").notes == "met at the fair"
+
+
+def test_bad_rows_refuse_the_whole_file_and_name_each_one(cli, tmp_path, db_target):
+    text = (
+        "Deal Name,Amount,Create Date,Associated Contact\n"
+        "Good one,100,2026-11-01,Ann\n"
+        "Bad amount,12x,2026-11-01,Bo\n"
+        "Bad date,100,someday,Cy\n"
+        "No name,100,2026-11-01,\n"
+    )
+    code, _out, err = cli("import", write(tmp_path, "bad.csv", text))
+    assert code == 2
+    assert "line 3: Amount='12x'" in err
+    assert "line 4: Create Date='someday': not a date" in err
+    assert "line 5: no name" in err
+    assert "3 bad row(s); nothing was imported" in err
+    reopen(db_target)
+    assert Lead.select().count() == 0 and Contact.select().count() == 0
+
+
+def test_dry_run_says_what_would_happen_and_writes_nothing(cli, tmp_path, db_target):
+    code, out, _ = cli("import", write(tmp_path, "deals.csv", HUBSPOT_DEALS), "--dry-run")
+    assert code == 0
+    assert out.startswith("dry run, nothing written: 4 rows as leads: 4 contacts to create")
+    assert "stage 'closedwon' -> 'won'" in out
+    reopen(db_target)
+    assert Lead.select().count() == 0
+
+
+def test_unknown_columns_are_listed_and_map_takes_a_column(cli, tmp_path, db_target):
+    text = "Who,Firm,Notes about them\nLena Ortiz,Ortiz Law,likes mornings\n"
+    code, _, err = cli("import", write(tmp_path, "odd.csv", text))
+    assert code == 2 and "no column names the person" in err
+    code, out, err = cli(
+        "import", write(tmp_path, "odd.csv", text), "--map", "Who=name", "--map", "Firm=company"
+    )
+    assert code == 0, err
+    assert "columns not imported: Notes about them" in out
+    reopen(db_target)
+    assert Contact.get(Contact.name == "Lena Ortiz").company == "Ortiz Law"
+
+
+def test_export_then_import_into_an_empty_database_then_export_again_is_identical(
+    cli, tmp_path, db_target, settings, clock
+):
+    open_database(db_target)
+    write_demo(settings, clock, leads=150, seed=3)
+    Contact.update(notes='=HYPERLINK("http://x")').where(Contact.id == 1).execute()
+    close_database()
+    for fmt in ("csv", "json"):
+        first, second = tmp_path / f"first-{fmt}", tmp_path / f"second-{fmt}"
+        assert cli("export", str(first), "--format", fmt)[0] == 0
+        # Into an empty database: wipe this one the way the fixture would.
+        _empty(db_target, tmp_path, fmt)
+        code, _out, err = cli("import", str(first))
+        assert code == 0, err
+        assert cli("export", str(second), "--format", fmt)[0] == 0
+        for path in sorted(first.iterdir()):
+            assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+
+
+def _empty(db_target, tmp_path, fmt):
+    if db_target.startswith("postgresql://"):
+        from tests.conftest import _wipe_postgres
+
+        _wipe_postgres(db_target)
+    else:
+        from pathlib import Path
+
+        for suffix in ("", "-wal", "-shm"):
+            Path(db_target + suffix).unlink(missing_ok=True)
+
+
+def test_formula_cells_are_neutralised_in_csv_exports(cli, tmp_path, db_target):
+    cli(
+        "import",
+        write(tmp_path, "people.csv", "Name,Company,Notes\n=cmd|' /C calc'!A0,@evil,+1 555\n"),
+    )
+    assert cli("export", str(tmp_path / "out"))[0] == 0
+    with (tmp_path / "out" / "contacts.csv").open(encoding="utf-8", newline="") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["company"])
+    assert row["name"] == "'=cmd|' /C calc'!A0"
+    assert row["company"] == "'@evil"
+    assert row["notes"] == "'+1 555"
+
+
+def test_follow_ups_export_as_calendar_events(cli, tmp_path, db_target):
+    cli("lead", "add", "Ann Lee", "--next-action", "Call back", "--due", "2026-11-25")
+    cli("lead", "add", "Bo, Inc; Ltd", "--due", "2026-11-26")
+    cli("lead", "add", "No due")
+    code, out, _ = cli("export", "--ics", str(tmp_path / "f.ics"))
+    assert code == 0 and "2 follow-ups" in out
+    text = (tmp_path / "f.ics").read_bytes().decode("utf-8")
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert "DTSTART;VALUE=DATE:20261125\r\nDTEND;VALUE=DATE:20261126" in text
+    assert "SUMMARY:Call back: Ann Lee" in text
+    assert "SUMMARY:Follow up: Bo\\, Inc\\; Ltd" in text
+    assert text.count("BEGIN:VEVENT") == 2
+
+
+def test_json_export_has_one_array_per_table(cli, tmp_path, db_target):
+    cli("lead", "add", "Ann Lee", "--value", "12.50")
+    assert cli("export", str(tmp_path / "j"), "--format", "json")[0] == 0
+    [lead] = json.loads((tmp_path / "j" / "leads.json").read_text(encoding="utf-8"))
+    assert (lead["value_cents"], lead["stage"], lead["archived_at"]) == (1250, "new", None)
+    assert lead["created_at"].endswith("Z")
