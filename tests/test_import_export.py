@@ -257,3 +257,28 @@ def test_json_export_has_one_array_per_table(cli, tmp_path, db_target):
     [lead] = json.loads((tmp_path / "j" / "leads.json").read_text(encoding="utf-8"))
     assert (lead["value_cents"], lead["stage"], lead["archived_at"]) == (1250, "new", None)
     assert lead["created_at"].endswith("Z")
+
+
+VCARDS = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Maya Ortiz\r\nN:Ortiz;Maya;;;\r\n"
+    "ORG:Ortiz Law;Litigation\r\nEMAIL;TYPE=INTERNET,WORK:maya@ortiz.example\r\n"
+    "TEL;TYPE=CELL:+1 555 0142\r\nNOTE:Met at the chamber\\, likes mornings\\nCall after 9\r\n"
+    "END:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:4.0\r\nN:Nakamura;Ren;;;\r\n"
+    "EMAIL;TYPE=home:ren@example.com\r\nTEL;VALUE=uri;TYPE=cell:tel:+81-90-1234-5678\r\n"
+    "item1.ORG:Nakamura Design Studio With A Very Long Name That Needs To Be Fol\r\n"
+    " ded Over Two Lines\r\nEND:VCARD\r\n"
+)
+
+
+def test_phone_contacts_from_a_vcard_file(cli, tmp_path, db_target):
+    code, out, err = cli("import", write(tmp_path, "contacts.vcf", VCARDS))
+    assert code == 0, err
+    assert "2 rows as contacts: 2 contacts to create" in out
+    reopen(db_target)
+    maya = Contact.get(Contact.email == "maya@ortiz.example")
+    assert (maya.name, maya.company, maya.phone) == ("Maya Ortiz", "Ortiz Law", "+1 555 0142")
+    assert maya.notes == "Met at the chamber, likes mornings\nCall after 9"
+    ren = Contact.get(Contact.email == "ren@example.com")
+    assert (ren.name, ren.phone) == ("Ren Nakamura", "+81-90-1234-5678")
+    assert ren.company.endswith("Folded Over Two Lines")

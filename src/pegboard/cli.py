@@ -616,10 +616,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             Mapping.parse(args.map, context.settings),
             progress,
         )
-        plan = job.run(dry_run=True)
-        if not args.dry_run:
-            _backup_before(context, "import")
-            plan = job.run()
+        plan = job.run(dry_run=args.dry_run, before_write=lambda: _backup_before(context, "import"))
     except ImportRefused as refused:
         if progress:
             print(file=sys.stderr)

@@ -23,7 +23,7 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.errors import ServiceError
 from pegboard.services.loyalty import PriorPurchases, best_discount
-from pegboard.store.bulk import bulk_insert
+from pegboard.store.bulk import bulk_insert, bulk_insert_ids
 from pegboard.store.models import (
     HISTORY_FIELDS,
     Contact,
@@ -474,24 +474,12 @@ class _DemoWriter:
     def _insert(
         model: type[Model], fields: Sequence, rows: Iterable[Sequence], want_ids: bool = True
     ) -> list[int]:
-        """Bulk insert; returns the new ids in row order (the table started empty)."""
+        """Bulk insert; the new ids in row order when wanted."""
         rows = list(rows)
-        first = (model.select(model.id).order_by(model.id.desc()).scalar() or 0) + 1
-        bulk_insert(model, fields, rows)
         if not want_ids:
+            bulk_insert(model, fields, rows)
             return []
-        ids = [
-            row_id
-            for (row_id,) in model.select(model.id)
-            .where(model.id >= first)
-            .order_by(model.id)
-            .tuples()
-        ]
-        if len(ids) != len(rows):
-            raise ServiceError(
-                "the demo rows were not numbered as expected; is another writer busy?"
-            )
-        return ids
+        return bulk_insert_ids(model, fields, rows)
 
 
 def write_demo(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from peewee import DateField, DateTimeField, IntegerField, Model
+from peewee import DateField, DateTimeField, IntegerField, Model, fn
 
 from pegboard.clock import Clock, to_utc
 from pegboard.config import Settings
@@ -29,12 +29,21 @@ from pegboard.services.contacts import fill_in_contact
 from pegboard.services.errors import ServiceError
 from pegboard.services.export import BOOK_TABLES, columns_of, plain_cell
 from pegboard.services.writes import write_transaction
-from pegboard.store.bulk import bulk_insert
+from pegboard.store.bulk import bulk_insert, bulk_insert_ids
 from pegboard.store.dialect import is_postgres
 from pegboard.store.models import HISTORY_FIELDS, Contact, Lead, StageChange, db
 
 KINDS = ("auto", "contacts", "leads")
 CHUNK = 5000
+CONTACT_FIELDS = (
+    Contact.name,
+    Contact.company,
+    Contact.email,
+    Contact.phone,
+    Contact.notes,
+    Contact.created_at,
+    Contact.updated_at,
+)
 
 
 class ImportRefused(ServiceError):
@@ -96,8 +105,86 @@ def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
                 raise ImportRefused(
                     f"{path.name}: line {line}: not UTF-8 text ({error.reason})"
                 ) from None
+            except csv.Error as error:
+                raise ImportRefused(f"{path.name}: line {line}: {error}") from None
 
     return header, rows()
+
+
+VCARD_COLUMNS = ["name", "company", "email", "phone", "notes"]
+
+
+def _vcard_value(text: str) -> str:
+    """Undo vCard escaping: \\n is a new line, \\, \\; and \\\\ are themselves."""
+    out, index = [], 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text):
+            following = text[index + 1]
+            out.append("\n" if following in "nN" else following)
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def read_vcards(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Contacts from a .vcf file (vCard 3.0 and 4.0, as phones and mail clients export
+    them), in the shape read_csv gives: a header and rows with their first line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRefused(f"{path.name}: not UTF-8 text ({error.reason})") from None
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        card: dict[str, str] | None = None
+        start = 0
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        # Unfold: a line starting with a space or tab continues the one before.
+        logical: list[tuple[int, str]] = []
+        for number, line in enumerate(lines, start=1):
+            if line[:1] in (" ", "\t") and logical:
+                logical[-1] = (logical[-1][0], logical[-1][1] + line[1:])
+            else:
+                logical.append((number, line))
+        for number, line in logical:
+            name, colon, value = line.partition(":")
+            if not colon:
+                continue
+            prop = name.split(";")[0].split(".")[-1].upper()
+            if prop == "BEGIN" and value.strip().upper() == "VCARD":
+                card, start = {}, number
+            elif prop == "END" and card is not None:
+                # FN is the name as shown; N (family;given;...) stands in when FN is missing.
+                card.setdefault("name", card.pop("n", ""))
+                yield start, [card.get(column, "") for column in VCARD_COLUMNS]
+                card = None
+            elif card is not None:
+                value = _vcard_value(value.strip())
+                if prop == "FN" and value:
+                    card["name"] = value
+                elif prop == "N":
+                    family, _, rest = value.partition(";")
+                    given = rest.split(";")[0]
+                    card["n"] = " ".join(part for part in (given, family) if part)
+                elif prop == "ORG":
+                    card.setdefault("company", value.split(";")[0])
+                elif prop == "EMAIL":
+                    card.setdefault("email", value.removeprefix("mailto:"))
+                elif prop == "TEL":
+                    card.setdefault("phone", value.removeprefix("tel:"))
+                elif prop == "NOTE":
+                    card.setdefault("notes", value)
+
+    return list(VCARD_COLUMNS), rows()
+
+
+def read_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """A CSV, or a .vcf file of contacts, as a header and its rows."""
+    if path.suffix.lower() in (".vcf", ".vcard"):
+        return read_vcards(path)
+    return read_csv(path)
 
 
 # -- pegboard's own export --------------------------------------------------------------
@@ -449,7 +536,9 @@ class CsvImport:
         self.path = path
         self.mapping = mapping or Mapping()
         self.progress = progress
-        header, _ = read_csv(path)
+        self._stages_seen: dict[tuple[str, str], tuple[str, Counter]] = {}
+        self._sources_seen: dict[str, tuple[str, Counter]] = {}
+        header, _ = read_table(path)
         self.header = header
         self.fields = column_fields(header, self.mapping)
         found = set(self.fields.values())
@@ -463,6 +552,25 @@ class CsvImport:
             )
 
     def _stage(self, raw: str, status: str, plan: Plan) -> str:
+        """_translate_stage, worked out once per distinct value (a file has few)."""
+        key = (raw, status)
+        if key not in self._stages_seen:
+            note = Plan(self.kind)
+            self._stages_seen[key] = (self._translate_stage(raw, status, note), note.mapped)
+        stage, mapped = self._stages_seen[key]
+        plan.mapped.update(mapped)
+        return stage
+
+    def _source(self, raw: str, plan: Plan) -> str:
+        """_translate_source, worked out once per distinct value."""
+        if raw not in self._sources_seen:
+            note = Plan(self.kind)
+            self._sources_seen[raw] = (self._translate_source(raw, note), note.mapped)
+        source, mapped = self._sources_seen[raw]
+        plan.mapped.update(mapped)
+        return source
+
+    def _translate_stage(self, raw: str, status: str, plan: Plan) -> str:
         """The pegboard stage for a stage value and a status (won/lost win over the stage)."""
         settings = self.settings
         won, lost = settings.closing_stage("won").id, settings.closing_stage("lost").id
@@ -490,7 +598,7 @@ class CsvImport:
             plan.mapped[("stage", raw, target)] += 1
         return target
 
-    def _source(self, raw: str, plan: Plan) -> str:
+    def _translate_source(self, raw: str, plan: Plan) -> str:
         if not raw.strip():
             return ""
         key = _word(raw)
@@ -510,7 +618,7 @@ class CsvImport:
 
     def _rows(self, plan: Plan, problems: list[str]) -> Iterator[_Row]:
         """Every row checked and translated; problems collected, one line each."""
-        _, rows = read_csv(self.path)
+        _, rows = read_table(self.path)
         names = dict(self.fields)
         for line, cells in rows:
             plan.rows += 1
@@ -580,7 +688,9 @@ class CsvImport:
                 return self.header[index]
         return name
 
-    def run(self, *, dry_run: bool = False) -> Plan:
+    def run(self, *, dry_run: bool = False, before_write: Callable[[], None] | None = None) -> Plan:
+        """Check every row, then (unless a dry run, and after `before_write`, such as a
+        backup) write them all."""
         plan = Plan(self.kind)
         matched = set(self.fields)
         plan.unmatched_columns = [h for i, h in enumerate(self.header) if i not in matched]
@@ -599,37 +709,51 @@ class CsvImport:
             raise ImportRefused(
                 f"{self.path.name}: {len(problems)} bad row(s); nothing was imported", problems
             )
+        del keys  # the write pass loads its own; two sets at once would double the memory
         if dry_run:
             return plan
+        if before_write is not None:
+            before_write()
         self._write(plan)
         return plan
 
     def _write(self, plan: Plan) -> None:
-        """The second pass: contacts (created or filled in), then leads with their history."""
+        """The second pass, in chunks: new contacts in bulk (a contact seen twice in one
+        chunk waits for the id of its first row), known ones filled in, then the leads
+        and their history."""
         now = self.clock.now()
         keys = _ContactKeys.load()
-        scratch = Plan(self.kind)
-        lead_rows: list[list] = []
         with write_transaction():
-            position = Lead.select(Lead.position).order_by(Lead.position.desc()).limit(1).scalar()
-            position = position or 0
-            for row in self._rows(scratch, []):
-                contact_id = keys.find(row)
-                if contact_id is None:
-                    contact = Contact.create(
-                        name=row.name,
-                        company=row.company,
-                        email=row.email,
-                        phone=row.phone,
-                        notes=row.notes,
-                        created_at=now,
-                        updated_at=now,
+            position = Lead.select(fn.MAX(Lead.position)).scalar() or 0
+            new_contacts: list[list] = []
+            leads: list[tuple[int, dict]] = []
+            """(contact id, or -n for the n-th new contact of the chunk; the lead)"""
+
+            def flush() -> None:
+                nonlocal position
+                ids = bulk_insert_ids(Contact, CONTACT_FIELDS, new_contacts)
+                keys.settle(ids)
+                rows = []
+                for contact_ref, lead in leads:
+                    contact_id = ids[-contact_ref - 1] if contact_ref < 0 else contact_ref
+                    position += 1
+                    rows.append(self._lead_values(lead, contact_id, position, now))
+                if rows:
+                    self._insert_leads(rows)
+                new_contacts.clear()
+                leads.clear()
+
+            for row in self._rows(Plan(self.kind), []):
+                contact_ref = keys.find(row)
+                if contact_ref is None:
+                    new_contacts.append(
+                        [row.name, row.company, row.email, row.phone, row.notes, now, now]
                     )
-                    contact_id = contact.id
-                    keys.add(row, contact_id)
-                else:
+                    contact_ref = -len(new_contacts)
+                    keys.add(row, contact_ref)
+                elif contact_ref > 0:
                     fill_in_contact(
-                        Contact.get_by_id(contact_id),
+                        Contact.get_by_id(contact_ref),
                         now,
                         company=row.company,
                         email=row.email,
@@ -637,13 +761,10 @@ class CsvImport:
                         notes=row.notes,
                     )
                 if row.lead is not None:
-                    position += 1
-                    lead_rows.append(self._lead_values(row.lead, contact_id, position, now))
-                    if len(lead_rows) >= CHUNK:
-                        self._insert_leads(lead_rows)
-                        lead_rows = []
-            if lead_rows:
-                self._insert_leads(lead_rows)
+                    leads.append((contact_ref, row.lead))
+                if len(new_contacts) + len(leads) >= CHUNK:
+                    flush()
+            flush()
 
     def _lead_values(self, lead: dict, contact_id: int, position: int, now: datetime) -> list:
         stage = self.settings.stage(lead["stage"])
@@ -686,15 +807,7 @@ class CsvImport:
             Lead.closed_at,
             Lead.lost_reason,
         )
-        first = (Lead.select(Lead.id).order_by(Lead.id.desc()).limit(1).scalar() or 0) + 1
-        bulk_insert(Lead, fields, rows)
-        ids = [
-            lead_id
-            for (lead_id,) in Lead.select(Lead.id)
-            .where(Lead.id >= first)
-            .order_by(Lead.id)
-            .tuples()
-        ]
+        ids = bulk_insert_ids(Lead, fields, rows)
         # Each lead's history: it came in at the first stage, and moved on to where it is.
         first_stage = self.settings.first_stage.id
         history = []
@@ -714,6 +827,7 @@ class _ContactKeys:
         self.by_email: dict[str, int] = {}
         self.by_phone: dict[str, int] = {}
         self.by_name: dict[tuple[str, str], int] = {}
+        self.pending: list[tuple[dict, object]] = []
 
     @classmethod
     def load(cls) -> _ContactKeys:
@@ -741,10 +855,23 @@ class _ContactKeys:
             return self.by_phone[phone]
         return self.by_name.get((row.name.casefold(), row.company.casefold()))
 
+    def settle(self, ids: list[int]) -> None:
+        """The chunk's new contacts have their ids now: -n becomes ids[n - 1]."""
+        for index, key in self.pending:
+            index[key] = ids[-index[key] - 1]
+        self.pending.clear()
+
     def add(self, row: _Row, contact_id: int) -> None:
+        """Remember a contact's keys; a negative id is a placeholder until settle()."""
+        entries: list[tuple[dict, object]] = []
         if row.email:
-            self.by_email.setdefault(row.email.casefold(), contact_id)
+            entries.append((self.by_email, row.email.casefold()))
         phone = self._digits(row.phone)
         if phone:
-            self.by_phone.setdefault(phone, contact_id)
-        self.by_name.setdefault((row.name.casefold(), row.company.casefold()), contact_id)
+            entries.append((self.by_phone, phone))
+        entries.append((self.by_name, (row.name.casefold(), row.company.casefold())))
+        for index, key in entries:
+            if key not in index:
+                index[key] = contact_id
+                if contact_id < 0:
+                    self.pending.append((index, key))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from peewee import DateField, DateTimeField, Field, Model
+from peewee import DateField, DateTimeField, Field, Model, fn
 
 CHUNK_ROWS = 5000
 
@@ -62,3 +62,32 @@ def bulk_insert(model: type[Model], fields: Sequence[Field], rows: Iterable[Sequ
         cursor.executemany(sql, chunk)
         count += len(chunk)
     return count
+
+
+def bulk_insert_ids(
+    model: type[Model], fields: Sequence[Field], rows: Sequence[Sequence]
+) -> list[int]:
+    """bulk_insert, and the new rows' ids in row order; inside the caller's transaction.
+
+    SQLite: the transaction holds the write lock, so the new ids follow the largest one
+    there was. PostgreSQL: other sessions may take ids from the same sequence meanwhile,
+    so the ids come back from INSERT ... RETURNING.
+    """
+    from peewee import PostgresqlDatabase
+
+    database = model._meta.database
+    if isinstance(database, PostgresqlDatabase) or isinstance(
+        getattr(database, "obj", None), PostgresqlDatabase
+    ):
+        ids: list[int] = []
+        for start in range(0, len(rows), CHUNK_ROWS):
+            query = model.insert_many(rows[start : start + CHUNK_ROWS], fields=list(fields))
+            ids += [row[0] for row in query.returning(model._meta.primary_key).tuples().execute()]
+        return ids
+    key = model._meta.primary_key
+    first = (model.select(fn.MAX(key)).scalar() or 0) + 1
+    bulk_insert(model, fields, rows)
+    ids = [row_id for (row_id,) in model.select(key).where(key >= first).order_by(key).tuples()]
+    if len(ids) != len(rows):
+        raise RuntimeError(f"{model.__name__}: {len(rows)} rows in, {len(ids)} new ids found")
+    return ids
