@@ -15,6 +15,16 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (120, 40)
 TODAY = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+HUBSPOT_DEALS = (
+    "Deal ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Associated Contact,"
+    "Associated Company,Original Source\n"
+    '9001,Year-end accounts,closedwon,"2,400.00",2026-11-01,2026-10-01,Ana Silva,'
+    "Silva Bakery,Organic Search\n"
+    "9002,Payroll set-up,Qualified To Buy,900,,2026-11-10,Dan Roe,Roe Roofing,Referrals\n"
+    "9003,Advisory retainer,decisionmakerboughtin,6500.50,,2026-11-12,Eve Lund,,Paid Search\n"
+    "9004,Tax return,Closed Lost,450,2026-11-15,2026-11-01,Fay Tan,Tan Optics,Offline Sources\n"
+)
+"""A small HubSpot deals export, for the import screen."""
 
 
 async def shoot(workdir: Path) -> list[Path]:
@@ -87,6 +97,15 @@ async def shoot(workdir: Path) -> list[Path]:
         await pilot.press("question_mark")
         await pilot.pause()
         save("help")
+        await pilot.press("escape")
+        app.open_import()
+        await pilot.pause()
+        (workdir / "hubspot-deals.csv").write_text(HUBSPOT_DEALS, encoding="utf-8")
+        os.chdir(workdir)  # a short path on screen, the same in every run
+        await pilot.press(*"hubspot-deals.csv", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        save("import")
         await pilot.press("escape", "ctrl+p")
         await pilot.pause()
         await pilot.press(*"dana")

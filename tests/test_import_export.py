@@ -82,7 +82,7 @@ def reopen(db_target):
 def test_hubspot_contacts_import_with_their_column_names(cli, tmp_path, db_target):
     code, out, err = cli("import", write(tmp_path, "contacts.csv", HUBSPOT_CONTACTS))
     assert code == 0, err
-    assert "3 rows as contacts: 3 contacts to create" in out
+    assert "3 rows as contacts: 3 contacts created" in out
     reopen(db_target)
     ana = Contact.get(Contact.email == "ana@example.com")
     assert (ana.name, ana.phone, ana.company) == ("Ana Silva", "+1 555 0101", "Silva Bakery")
@@ -94,7 +94,7 @@ def test_hubspot_deals_land_on_the_board_with_stages_sources_and_values(cli, tmp
     code, out, err = cli("import", write(tmp_path, "deals.csv", HUBSPOT_DEALS))
     assert code == 0, err
     # Ana is there already (from the contacts export): her deal joins her, no second Ana.
-    assert "4 rows as leads: 3 contacts to create, 1 to update" in out
+    assert "4 rows as leads: 3 contacts created, 1 updated" in out
     assert "stage 'Qualified To Buy' -> 'qualified'" in out
     reopen(db_target)
     by_title = {lead.title: lead for lead in Lead.select()}
@@ -147,7 +147,7 @@ def test_hubspot_referrals_are_websites_unless_mapped_otherwise(cli, tmp_path, d
 def test_a_plain_spreadsheet_dedupes_within_the_file(cli, tmp_path, db_target):
     code, out, err = cli("import", write(tmp_path, "people.csv", SPREADSHEET))
     assert code == 0, err
-    assert "2 contacts to create, 1 to update" in out
+    assert "2 contacts created, 1 updated" in out
     reopen(db_target)
     assert Contact.select().count() == 2
     assert Contact.get(Contact.name == "Jade Kim").notes == "met at the fair"
@@ -274,7 +274,7 @@ VCARDS = (
 def test_phone_contacts_from_a_vcard_file(cli, tmp_path, db_target):
     code, out, err = cli("import", write(tmp_path, "contacts.vcf", VCARDS))
     assert code == 0, err
-    assert "2 rows as contacts: 2 contacts to create" in out
+    assert "2 rows as contacts: 2 contacts created" in out
     reopen(db_target)
     maya = Contact.get(Contact.email == "maya@ortiz.example")
     assert (maya.name, maya.company, maya.phone) == ("Maya Ortiz", "Ortiz Law", "+1 555 0142")
@@ -282,3 +282,77 @@ def test_phone_contacts_from_a_vcard_file(cli, tmp_path, db_target):
     ren = Contact.get(Contact.email == "ren@example.com")
     assert (ren.name, ren.phone) == ("Ren Nakamura", "+81-90-1234-5678")
     assert ren.company.endswith("Folded Over Two Lines")
+
+
+# -- in the app --------------------------------------------------------------------------
+
+
+async def _open_import(app, pilot, path):
+    """Open "Import…" from the palette, type the path, enter, and wait for the check."""
+    from pegboard.ui.screens.import_screen import ImportScreen
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*"Import")
+    await app.workers.wait_for_complete()
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ImportScreen)
+    await pilot.press(*path, "enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return app.screen
+
+
+def _text(widget) -> str:
+    return str(widget.content)
+
+
+async def test_import_in_the_app_previews_checks_then_imports(
+    database, db_target, settings, clock, tmp_path
+):
+    from pegboard.ui.app import PegboardApp
+
+    path = write(tmp_path, "deals.csv", HUBSPOT_DEALS)
+    app = PegboardApp(settings, clock=clock, start_mode="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = await _open_import(app, pilot, path)
+        mapping = _text(screen.query_one("#import-mapping"))
+        assert "Reads as leads" in mapping and "Deal Stage → stage" in mapping
+        assert "Deal ID → external_id" in mapping
+        preview = screen.query_one("#import-preview")
+        assert preview.row_count == 4 and preview.get_row_at(0)[1] == "Year-end accounts"
+        plan = _text(screen.query_one("#import-plan"))
+        assert "Would import 4 rows as leads: 4 contacts to create" in plan
+        assert Lead.select().count() == 0  # nothing written by looking
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Imported 4 rows as leads" in _text(screen.query_one("#import-plan"))
+        assert Lead.select().count() == 4
+        if not db_target.startswith("postgresql://"):
+            assert list((tmp_path / "backups").iterdir())  # a copy of the file was made first
+        await pilot.press("escape")
+        await pilot.pause()
+        # Back on the board, which shows the new leads.
+        assert sum(summary.count for summary in app.screen.summaries.values()) == 4
+
+
+async def test_import_in_the_app_names_bad_rows_and_keeps_the_path(
+    database, settings, clock, tmp_path
+):
+    from pegboard.ui.app import PegboardApp
+
+    path = write(tmp_path, "bad.csv", "Deal Name,Amount,Associated Contact\nA,12x,Ann\n")
+    app = PegboardApp(settings, clock=clock, start_mode="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = await _open_import(app, pilot, path)
+        plan = _text(screen.query_one("#import-plan"))
+        assert "1 bad row(s); nothing was imported" in plan and "line 2: Amount='12x'" in plan
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert Lead.select().count() == 0
+        assert screen.query_one("#import-path").value == path

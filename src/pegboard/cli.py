@@ -625,7 +625,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError(str(refused)) from None
     if progress:
         print(file=sys.stderr)
-    lines = plan.lines()
+    lines = plan.lines(done=not args.dry_run)
     print(("dry run, nothing written: " if args.dry_run else "imported: ") + lines[0])
     for line in lines[1:]:
         print(line)
@@ -634,16 +634,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _backup_before(context: Context, what: str) -> None:
     """A copy of a SQLite file before a big change, in backups/ beside it."""
-    from pegboard.store.backup import copy_database
+    from pegboard.store.backup import backup_before
     from pegboard.store.database import sqlite_path
 
     path = sqlite_path(context.db_target)
     if path is None:
         return
-    stamp = context.clock.now().strftime("%Y%m%dT%H%M%SZ")
-    target = path.parent / "backups" / f"{path.stem}-before-{what}-{stamp}.db"
     try:
-        copy_database(path, target)
+        backup_before(path, what, context.clock.now().strftime("%Y%m%dT%H%M%SZ"))
     except OSError as error:
         raise CommandError(f"no backup could be made before the {what}: {error}") from None
 

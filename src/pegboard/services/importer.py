@@ -479,11 +479,13 @@ class Plan:
     """(what, from, to) -> rows, for stage and source values that were translated."""
     unmatched_columns: list[str] = field(default_factory=list)
 
-    def lines(self) -> list[str]:
+    def lines(self, done: bool = False) -> list[str]:
+        """The plan in words: what will be done, or (done) what was."""
+        create, update = ("created", "updated") if done else ("to create", "to update")
         out = [
-            f"{self.rows} rows as {self.kind}: {self.contacts_created} contacts to create, "
-            f"{self.contacts_updated} to update (same email, phone, or name and company), "
-            f"{self.leads_created} leads to create, {self.skipped} rows skipped"
+            f"{self.rows} rows as {self.kind}: {self.contacts_created} contacts {create}, "
+            f"{self.contacts_updated} {update} (same email, phone, or name and company), "
+            f"{self.leads_created} leads {create}, {self.skipped} rows skipped"
         ]
         for (what, found, to), count in sorted(self.mapped.items()):
             out.append(f"  {what} {found!r} -> {to!r} ({count} rows)")
@@ -875,3 +877,34 @@ class _ContactKeys:
                 index[key] = contact_id
                 if contact_id < 0:
                     self.pending.append((index, key))
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The first rows of a file and how its columns will be read, before importing."""
+
+    kind: str
+    header: list[str]
+    rows: list[list[str]]
+    fields: dict[int, str]
+    """Column index -> pegboard field; the columns missing here are not imported."""
+
+
+def preview_file(
+    settings: Settings, clock: Clock, path: Path, kind: str = "auto", rows: int = 8
+) -> tuple[Preview, CsvImport | None]:
+    """A look at `path` (a file or an export folder) and the import that would read it."""
+    if is_book_folder(path):
+        tables = [name for name, _ in BOOK_TABLES]
+        return Preview("pegboard export", ["table"], [[name] for name in tables], {}), None
+    if not path.is_file():
+        raise ImportRefused(f"no such file: {path}")
+    job = CsvImport(settings, clock, path, kind)
+    _, body = read_table(path)
+    first = []
+    for _line, cells in body:
+        first.append(cells)
+        if len(first) >= rows:
+            break
+    body.close()  # the rest of the file stays unread
+    return Preview(job.kind, job.header, first, job.fields), job

@@ -115,3 +115,9 @@ def restore(source: Path, database_path: Path, stamp: str) -> tuple[FileFacts, P
         writer.close()
         reader.close()
     return facts, saved
+
+
+def backup_before(database_path: Path, what: str, stamp: str) -> Path:
+    """A copy of the file into backups/ beside it before a big change (an import)."""
+    target = database_path.parent / "backups" / f"{database_path.stem}-before-{what}-{stamp}.db"
+    return copy_database(database_path, target)

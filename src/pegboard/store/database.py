@@ -208,3 +208,10 @@ def data_version() -> int | None:
         "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables"
     ).fetchone()
     return int(row[0])
+
+
+def open_sqlite_file() -> Path | None:
+    """The file behind the open database when it is SQLite; None for a server."""
+    if isinstance(db.obj, SqliteDatabase):
+        return Path(db.obj.database)
+    return None

@@ -25,6 +25,7 @@ from pegboard.ui.palette import RecordsProvider
 from pegboard.ui.screens.board import BoardScreen
 from pegboard.ui.screens.customer_detail import CustomerDetailScreen
 from pegboard.ui.screens.help import HelpScreen
+from pegboard.ui.screens.import_screen import ImportScreen
 from pegboard.ui.screens.insights import InsightsScreen
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.screens.loyalty import LoyaltyScreen
@@ -43,6 +44,7 @@ SCREEN_CLASSES = (
     PartnerDetailScreen,
     CustomerDetailScreen,
     LoyaltyRulesScreen,
+    ImportScreen,
     FormScreen,
     QuickLog,
     HelpScreen,
@@ -193,6 +195,11 @@ class PegboardApp(App[None]):
             lambda: self.switch_mode("insights"),
         )
         yield SystemCommand(
+            "Import…",
+            "Contacts or deals from a CSV (HubSpot, Pipedrive, a sheet), a .vcf, or an export",
+            self.open_import,
+        )
+        yield SystemCommand(
             "Loyalty rules", "Edit the repeat-purchase discounts", self.open_loyalty_rules
         )
         # Every action of the screen underneath, from its BINDINGS, with its key.
@@ -254,6 +261,23 @@ class PegboardApp(App[None]):
         # Saved before the form closes: a refusal (or a full disk) keeps what was typed.
         self.quick_log.saving(self.partners.log_referral)
         self.push_screen(self.quick_log, saved)
+
+    def open_import(self) -> None:
+        def back(_: None) -> None:
+            reload = getattr(self.screen, "reload_data", None)
+            if reload is not None:
+                reload()
+
+        self.push_screen(ImportScreen(self.settings, self.clock, self.backup_before_import), back)
+
+    def backup_before_import(self) -> None:
+        """A copy of the database file into backups/ before an import writes (SQLite)."""
+        from pegboard.store.backup import backup_before
+        from pegboard.store.database import open_sqlite_file
+
+        path = open_sqlite_file()
+        if path is not None:
+            backup_before(path, "import", self.clock.now().strftime("%Y%m%dT%H%M%SZ"))
 
     def open_loyalty_rules(self) -> None:
         self.push_screen(LoyaltyRulesScreen(self.settings.loyalty_rules, self.save_loyalty_rules))
