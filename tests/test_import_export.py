@@ -356,3 +356,44 @@ async def test_import_in_the_app_names_bad_rows_and_keeps_the_path(
         await pilot.pause()
         assert Lead.select().count() == 0
         assert screen.query_one("#import-path").value == path
+
+
+def test_partners_and_their_past_purchases_from_spreadsheets(cli, tmp_path, db_target):
+    from pegboard.store.models import Partner, Purchase
+
+    partners = "Name,Company,Email,Category\nDana Fox,Fox Law,dana@fox.example,lawyer\n"
+    partners += "Eli Moss,,eli@moss.example,banker\ndana fox,Fox Law,,lawyer\n"
+    code, out, err = cli("import", write(tmp_path, "partners.csv", partners), "--kind", "partners")
+    assert code == 0, err
+    purchases = (
+        "Customer,Email,Order Date,Amount,Item\n"
+        "Ann Lee,ann@lee.example,2026-09-01,120.00,Bookkeeping\n"
+        "Ann Lee,ann@lee.example,2026-10-01,80,Top-up\n"
+        'Bo Chen,,2026-10-15,"1,000.00",Year-end\n'
+    )
+    code, out, err = cli(
+        "import", write(tmp_path, "purchases.csv", purchases), "--kind", "purchases"
+    )
+    assert code == 0, err
+    assert "3 purchases created" in out and "2 contacts created, 1 updated" in out
+    reopen(db_target)
+    assert {(p.contact.name, p.category) for p in Partner.select()} == {
+        ("Dana Fox", "lawyer"),
+        ("Eli Moss", "banker"),
+    }
+    ann = Contact.get(Contact.email == "ann@lee.example")
+    assert [
+        (p.purchased_on.isoformat(), p.amount_cents, p.what)
+        for p in Purchase.select().where(Purchase.contact == ann).order_by(Purchase.purchased_on)
+    ] == [
+        ("2026-09-01", 12_000, "Bookkeeping"),
+        ("2026-10-01", 8_000, "Top-up"),
+    ]
+
+
+def test_a_purchase_without_its_date_or_amount_is_a_bad_row(cli, tmp_path, db_target):
+    text = "Customer,Date,Amount\nAnn,,100\nBo,2026-10-01,\n"
+    code, _, err = cli("import", write(tmp_path, "p.csv", text), "--kind", "purchases")
+    assert code == 2
+    assert "line 2: Date='': a purchase needs its date" in err
+    assert "line 3: Amount='': a purchase needs its amount" in err

@@ -177,7 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     import_.add_argument("path", help="a .csv file, or a folder written by pegboard export")
     import_.add_argument(
-        "--kind", default="auto", choices=("auto", "contacts", "leads"), help="default auto"
+        "--kind",
+        default="auto",
+        choices=("auto", "contacts", "leads", "partners", "purchases"),
+        help="default auto: deals if there is a deal title, value or status, else contacts",
     )
     import_.add_argument(
         "--dry-run",

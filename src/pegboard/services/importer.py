@@ -31,10 +31,29 @@ from pegboard.services.export import BOOK_TABLES, columns_of, plain_cell
 from pegboard.services.writes import write_transaction
 from pegboard.store.bulk import bulk_insert, bulk_insert_ids
 from pegboard.store.dialect import is_postgres
-from pegboard.store.models import HISTORY_FIELDS, Contact, Lead, StageChange, db
+from pegboard.store.models import (
+    HISTORY_FIELDS,
+    Contact,
+    Lead,
+    Partner,
+    Purchase,
+    StageChange,
+    db,
+)
 
-KINDS = ("auto", "contacts", "leads")
+KINDS = ("auto", "contacts", "leads", "partners", "purchases")
 CHUNK = 5000
+PURCHASE_FIELDS = (
+    Purchase.contact,
+    Purchase.purchased_on,
+    Purchase.what,
+    Purchase.list_cents,
+    Purchase.discount_cents,
+    Purchase.amount_cents,
+    Purchase.rule,
+    Purchase.created_at,
+)
+"""An imported purchase is history: its amount as charged, no discount worked out again."""
 CONTACT_FIELDS = (
     Contact.name,
     Contact.company,
@@ -348,6 +367,9 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "next_action": ("next action", "next step", "next activity", "deal - next activity subject"),
     "lost_reason": ("lost reason", "closed lost reason", "deal - lost reason"),
     "notes": ("notes", "note", "description", "comments"),
+    "category": ("category", "partner category", "type", "industry", "profession"),
+    "purchased_on": ("purchased on", "purchase date", "order date", "invoice date", "date"),
+    "what": ("what", "item", "product", "service", "line item"),
     "external_id": ("record id", "contact id", "deal id", "deal - id", "person - id", "id"),
 }
 """Header names (normalised) each field is known by: pegboard's, HubSpot's and Pipedrive's.
@@ -474,6 +496,9 @@ class Plan:
     contacts_created: int = 0
     contacts_updated: int = 0
     leads_created: int = 0
+    partners_created: int = 0
+    """Rows that make their contact a partner (one already a partner stays as is)."""
+    purchases_created: int = 0
     skipped: int = 0
     mapped: Counter = field(default_factory=Counter)
     """(what, from, to) -> rows, for stage and source values that were translated."""
@@ -487,6 +512,10 @@ class Plan:
             f"{self.contacts_updated} {update} (same email, phone, or name and company), "
             f"{self.leads_created} leads {create}, {self.skipped} rows skipped"
         ]
+        if self.kind == "partners":
+            out[0] += f"; {self.partners_created} rows name partners"
+        if self.kind == "purchases":
+            out[0] += f"; {self.purchases_created} purchases {create}"
         for (what, found, to), count in sorted(self.mapped.items()):
             out.append(f"  {what} {found!r} -> {to!r} ({count} rows)")
         if self.unmatched_columns:
@@ -517,6 +546,10 @@ class _Row:
     phone: str
     notes: str
     lead: dict | None
+    category: str | None = None
+    """For a partners import: the row makes the contact a partner (of this category)."""
+    purchase: tuple[date, int, str] | None = None
+    """For a purchases import: (day, amount in cents, what)."""
 
 
 class CsvImport:
@@ -673,6 +706,9 @@ class CsvImport:
                     "next_action": values.get("next_action", ""),
                     "lost_reason": values.get("lost_reason", ""),
                 }
+            purchase = None
+            if self.kind == "purchases":
+                purchase = self._purchase(values, bad)
             yield _Row(
                 name=full,
                 company=values.get("company", ""),
@@ -680,9 +716,34 @@ class CsvImport:
                 phone=values.get("phone", ""),
                 notes=values.get("notes", ""),
                 lead=lead,
+                category=values.get("category", "") if self.kind == "partners" else None,
+                purchase=purchase,
             )
             if self.progress and plan.rows % 1000 == 0:
                 self.progress(plan.rows)
+
+    def _purchase(self, values: dict[str, str], bad) -> tuple[date, int, str] | None:
+        """A purchase needs its day and amount; each missing or bad one is a bad row."""
+        day = cents = None
+        text = values.get("purchased_on", "")
+        if not text:
+            bad(self._column("purchased_on"), text, "a purchase needs its date")
+        else:
+            try:
+                day = parse_instant(text).astimezone().date()
+            except ValueError as error:
+                bad(self._column("purchased_on"), text, str(error))
+        text = values.get("value", "")
+        if not text:
+            bad(self._column("value"), text, "a purchase needs its amount")
+        else:
+            try:
+                cents = parse_cents(text)
+            except ValueError as error:
+                bad(self._column("value"), text, str(error))
+        if day is None or cents is None:
+            return None
+        return day, cents, values.get("what", "")
 
     def _column(self, name: str) -> str:
         for index, field_name in self.fields.items():
@@ -707,6 +768,10 @@ class CsvImport:
                 plan.contacts_updated += 1
             if row.lead is not None:
                 plan.leads_created += 1
+            if row.purchase is not None:
+                plan.purchases_created += 1
+            if row.category is not None:
+                plan.partners_created += 1
         if problems:
             raise ImportRefused(
                 f"{self.path.name}: {len(problems)} bad row(s); nothing was imported", problems
@@ -730,6 +795,8 @@ class CsvImport:
             new_contacts: list[list] = []
             leads: list[tuple[int, dict]] = []
             """(contact id, or -n for the n-th new contact of the chunk; the lead)"""
+            partners: list[tuple[int, str]] = []
+            purchases: list[tuple[int, tuple[date, int, str]]] = []
 
             def flush() -> None:
                 nonlocal position
@@ -742,8 +809,23 @@ class CsvImport:
                     rows.append(self._lead_values(lead, contact_id, position, now))
                 if rows:
                     self._insert_leads(rows)
+
+                def resolved(ref: int) -> int:
+                    return ids[-ref - 1] if ref < 0 else ref
+
+                self._insert_partners([(resolved(ref), cat) for ref, cat in partners], now)
+                bulk_insert(
+                    Purchase,
+                    PURCHASE_FIELDS,
+                    [
+                        [resolved(ref), day, what, cents, 0, cents, "", now]
+                        for ref, (day, cents, what) in purchases
+                    ],
+                )
                 new_contacts.clear()
                 leads.clear()
+                partners.clear()
+                purchases.clear()
 
             for row in self._rows(Plan(self.kind), []):
                 contact_ref = keys.find(row)
@@ -764,9 +846,35 @@ class CsvImport:
                     )
                 if row.lead is not None:
                     leads.append((contact_ref, row.lead))
-                if len(new_contacts) + len(leads) >= CHUNK:
+                if row.category is not None:
+                    partners.append((contact_ref, row.category))
+                if row.purchase is not None:
+                    purchases.append((contact_ref, row.purchase))
+                if len(new_contacts) + len(leads) + len(purchases) >= CHUNK:
                     flush()
             flush()
+
+    @staticmethod
+    def _insert_partners(rows: list[tuple[int, str]], now: datetime) -> None:
+        """Make each contact a partner, unless they are one already (or twice in the file)."""
+        if not rows:
+            return
+        ids = {contact_id for contact_id, _ in rows}
+        already = {
+            contact_id
+            for (contact_id,) in Partner.select(Partner.contact)
+            .where(Partner.contact.in_(list(ids)))
+            .tuples()
+        }
+        new: dict[int, str] = {}
+        for contact_id, category in rows:
+            if contact_id not in already and contact_id not in new:
+                new[contact_id] = category
+        bulk_insert(
+            Partner,
+            (Partner.contact, Partner.category, Partner.created_at, Partner.updated_at),
+            [[contact_id, category, now, now] for contact_id, category in new.items()],
+        )
 
     def _lead_values(self, lead: dict, contact_id: int, position: int, now: datetime) -> list:
         stage = self.settings.stage(lead["stage"])
