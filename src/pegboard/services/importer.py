@@ -40,6 +40,7 @@ from pegboard.store.models import (
     StageChange,
     db,
 )
+from pegboard.store.scratch import DiskMap
 
 KINDS = ("auto", "contacts", "leads", "partners", "purchases")
 CHUNK = 5000
@@ -87,12 +88,23 @@ def _open_text(path: Path) -> io.TextIOWrapper:
     return path.open("r", encoding="utf-8-sig", newline="")
 
 
+DELIMITERS = (",", ";", "\t", "|")
+
+
 def sniff_delimiter(sample: str) -> str:
-    """The delimiter of a CSV sample: localised exports use ; and some use tabs."""
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
+    """The delimiter of a CSV, read off its header line: the candidate that splits it
+    into the most columns (a comma on a tie). Localised exports use ; and some use tabs.
+    The data rows are not consulted: their cells may hold any of the candidates."""
+    first = sample.split("\n", 1)[0]
+    best, most = ",", 1
+    for delimiter in DELIMITERS:
+        try:
+            columns = len(next(csv.reader([first], delimiter=delimiter), []))
+        except csv.Error:
+            continue
+        if columns > most:
+            best, most = delimiter, columns
+    return best
 
 
 def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
@@ -759,24 +771,22 @@ class CsvImport:
         plan.unmatched_columns = [h for i, h in enumerate(self.header) if i not in matched]
         problems: list[str] = []
         keys = _ContactKeys.load()
-        for row in self._rows(plan, problems):
-            existing = keys.find(row)
-            if existing is None:
-                keys.add(row, -1)
-                plan.contacts_created += 1
-            else:
-                plan.contacts_updated += 1
-            if row.lead is not None:
-                plan.leads_created += 1
-            if row.purchase is not None:
-                plan.purchases_created += 1
-            if row.category is not None:
-                plan.partners_created += 1
+        try:
+            for row in self._rows(plan, problems):
+                if keys.find(row) is None:
+                    keys.add(row, 0)  # 0: seen in this file; the id comes when written
+                    plan.contacts_created += 1
+                else:
+                    plan.contacts_updated += 1
+                plan.leads_created += row.lead is not None
+                plan.purchases_created += row.purchase is not None
+                plan.partners_created += row.category is not None
+        finally:
+            keys.close()  # the write pass makes its own
         if problems:
             raise ImportRefused(
                 f"{self.path.name}: {len(problems)} bad row(s); nothing was imported", problems
             )
-        del keys  # the write pass loads its own; two sets at once would double the memory
         if dry_run:
             return plan
         if before_write is not None:
@@ -790,6 +800,12 @@ class CsvImport:
         and their history."""
         now = self.clock.now()
         keys = _ContactKeys.load()
+        try:
+            self._write_rows(keys, now)
+        finally:
+            keys.close()
+
+    def _write_rows(self, keys: _ContactKeys, now: datetime) -> None:
         with write_transaction():
             position = Lead.select(fn.MAX(Lead.position)).scalar() or 0
             new_contacts: list[list] = []
@@ -931,13 +947,14 @@ class CsvImport:
 
 
 class _ContactKeys:
-    """Who is already there: by email, by phone (digits), and by name and company."""
+    """Who is already there, and who came earlier in the file: by email, by phone
+    (digits), and by name and company. Kept on disk (DiskMap), so memory stays flat
+    however many people the book and the file hold."""
 
     def __init__(self) -> None:
-        self.by_email: dict[str, int] = {}
-        self.by_phone: dict[str, int] = {}
-        self.by_name: dict[tuple[str, str], int] = {}
-        self.pending: list[tuple[dict, object]] = []
+        self.map = DiskMap()
+        self.pending: list[str] = []
+        """Keys set to a placeholder (-n: the n-th new contact of the chunk)."""
 
     @classmethod
     def load(cls) -> _ContactKeys:
@@ -947,44 +964,46 @@ class _ContactKeys:
             .where(Contact.archived_at.is_null())
             .tuples()
         )
-        for contact_id, name, company, email, phone in query.iterator():
-            keys.add(_Row(name, company, email, phone, "", None), contact_id)
+        keys.map.add_many(
+            (key, contact_id)
+            for contact_id, name, company, email, phone in query.iterator()
+            for key in cls._keys(_Row(name, company, email, phone, "", None))
+        )
         return keys
 
     @staticmethod
-    def _digits(phone: str) -> str:
-        digits = re.sub(r"\D", "", phone)
-        return digits if len(digits) >= 6 else ""
+    def _keys(row: _Row) -> list[str]:
+        """The row's keys, most telling first."""
+        keys = []
+        if row.email:
+            keys.append("e:" + row.email.casefold())
+        digits = re.sub(r"\D", "", row.phone)
+        if len(digits) >= 6:
+            keys.append("p:" + digits)
+        keys.append(f"n:{row.name.casefold()}\x1f{row.company.casefold()}")
+        return keys
 
     def find(self, row: _Row) -> int | None:
-        email = row.email.casefold()
-        if email and email in self.by_email:
-            return self.by_email[email]
-        phone = self._digits(row.phone)
-        if phone and phone in self.by_phone:
-            return self.by_phone[phone]
-        return self.by_name.get((row.name.casefold(), row.company.casefold()))
+        for key in self._keys(row):
+            found = self.map.get(key)
+            if found is not None:
+                return found
+        return None
 
     def settle(self, ids: list[int]) -> None:
         """The chunk's new contacts have their ids now: -n becomes ids[n - 1]."""
-        for index, key in self.pending:
-            index[key] = ids[-index[key] - 1]
+        for key in self.pending:
+            self.map.set(key, ids[-self.map.get(key) - 1])
         self.pending.clear()
 
     def add(self, row: _Row, contact_id: int) -> None:
         """Remember a contact's keys; a negative id is a placeholder until settle()."""
-        entries: list[tuple[dict, object]] = []
-        if row.email:
-            entries.append((self.by_email, row.email.casefold()))
-        phone = self._digits(row.phone)
-        if phone:
-            entries.append((self.by_phone, phone))
-        entries.append((self.by_name, (row.name.casefold(), row.company.casefold())))
-        for index, key in entries:
-            if key not in index:
-                index[key] = contact_id
-                if contact_id < 0:
-                    self.pending.append((index, key))
+        for key in self._keys(row):
+            if self.map.add(key, contact_id) and contact_id < 0:
+                self.pending.append(key)
+
+    def close(self) -> None:
+        self.map.close()
 
 
 @dataclass(frozen=True)

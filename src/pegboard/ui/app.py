@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 
 from pegboard.clock import Clock
@@ -124,7 +126,9 @@ class PegboardApp(App[None]):
             reload = getattr(self.screen, "reload_data", None)
             # A screen still mounting loads its data when it first shows anyway.
             if reload is not None and self.screen.is_mounted:
-                reload()
+                # NoMatches: the screen's widgets are being taken down, the app is closing.
+                with contextlib.suppress(NoMatches):
+                    reload()
 
     def apply_keymap(self) -> None:
         """Remap bindings by id from [keymap]; an unknown id is reported and skipped."""
