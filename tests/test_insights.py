@@ -490,3 +490,24 @@ async def test_opening_a_screen_works_its_figures_out_once(book, goal_settings, 
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert calls == ["today", "report"]
+
+
+def test_the_funnel_follows_settings_swapped_in_later(database, settings, clock):
+    """The app swaps in new settings when config.toml changes; Insights must use them."""
+    from pegboard.config import Stage
+
+    service = InsightsService(settings, clock)
+    service.settings = replace(
+        settings,
+        stages=(
+            Stage("lead", "Lead"),
+            Stage("qualified", "Qualified"),
+            Stage("signed", "Signed", closes="won"),
+            Stage("gone", "Gone", closes="lost"),
+        ),
+    )
+    assert [stage.stage for stage in service.report("all").funnel] == [
+        "lead",
+        "qualified",
+        "signed",
+    ]

@@ -174,6 +174,13 @@ class Settings:
     def open_stages(self) -> tuple[Stage, ...]:
         return tuple(stage for stage in self.stages if stage.closes is None)
 
+    @property
+    def qualified_stages(self) -> tuple[Stage, ...]:
+        """The qualified stage and the open stages after it: a lead there is qualified
+        (as is a won one)."""
+        ids = [stage.id for stage in self.open_stages]
+        return self.open_stages[ids.index(self.qualified_stage) :]
+
     def closing_stage(self, outcome: str) -> Stage:
         """The first stage that closes a lead as 'won' or 'lost'."""
         return next(stage for stage in self.stages if stage.closes == outcome)

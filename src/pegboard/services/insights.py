@@ -33,7 +33,7 @@ from peewee import JOIN, SQL, Case, fn
 from pegboard.clock import Clock, to_utc
 from pegboard.config import Settings
 from pegboard.store.dialect import days_between
-from pegboard.store.models import Contact, Lead, Partner, Purchase, Referral, StageChange, Touch, db
+from pegboard.store.models import Contact, Lead, Partner, Purchase, Referral, StageChange, Touch
 from pegboard.store.parallel import in_parallel
 
 PERIODS = {"30d": 30, "90d": 90, "365d": 365, "all": None}
@@ -216,13 +216,25 @@ class InsightsService:
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
         self.clock = clock
-        stages = settings.stages
-        self.won_stages = [s.id for s in stages if s.closes == "won"]
-        self.lost_stages = [s.id for s in stages if s.closes == "lost"]
-        self.open_stages = [s.id for s in stages if s.closes is None]
-        self.funnel_stages = [*self.open_stages, self.won_stages[0]]
-        qualified_at = self.open_stages.index(settings.qualified_stage)
-        self.qualified_open = self.open_stages[qualified_at:]
+
+    # Read from the settings each time: the app swaps them in when config.toml changes.
+
+    @property
+    def won_stages(self) -> list[str]:
+        return [stage.id for stage in self.settings.stages if stage.closes == "won"]
+
+    @property
+    def lost_stages(self) -> list[str]:
+        return [stage.id for stage in self.settings.stages if stage.closes == "lost"]
+
+    @property
+    def open_stages(self) -> list[str]:
+        return [stage.id for stage in self.settings.open_stages]
+
+    @property
+    def funnel_stages(self) -> list[str]:
+        """The open stages, then the (first) won stage."""
+        return [*self.open_stages, self.settings.closing_stage("won").id]
 
     def report(self, period: str = "365d") -> Report:
         if period not in PERIODS:
@@ -232,6 +244,8 @@ class InsightsService:
         since = now - timedelta(days=days) if days is not None else None
         # The epoch stands for "all time" so that every query has one shape.
         start = since or datetime(1970, 1, 1, tzinfo=UTC)
+        # Each query runs on a reader connection of its own, so this may be called from
+        # any thread (the Insights screen calls it from a worker).
         figures = in_parallel(
             {
                 "funnel": lambda: self.funnel(start, now),
@@ -239,22 +253,19 @@ class InsightsService:
                 "referral_vs_other": lambda: self.referral_vs_other(start),
                 "goal": lambda: self.goal_plan(start),
                 "top_customers": lambda: self.top_customers(start),
-                "partners_by_closed": lambda: self.partners(start, by="closed"),
-                "partners_by_given": lambda: self.partners(start, by="given"),
+                "partners": lambda: self.partners(start),
             }
         )
+        by_closed, by_given = figures.pop("partners")
         return Report(
             period=period,
             since=since,
             generated_at=now,
             bottleneck_stage=bottleneck(figures["funnel"]),
+            partners_by_closed=by_closed,
+            partners_by_given=by_given,
             **figures,
         )
-
-    def report_in_thread(self, period: str = "365d") -> Report:
-        """report() on a connection of its own, for a worker thread."""
-        with db.connection_context():
-            return self.report(period)
 
     # -- sources ---------------------------------------------------------------
 
@@ -419,10 +430,8 @@ class InsightsService:
     # -- funnel ----------------------------------------------------------------
 
     def funnel(self, start: datetime, now: datetime) -> list[FunnelStage]:
-        order = Case(
-            StageChange.to_stage,
-            [(stage, index) for index, stage in enumerate(self.funnel_stages)],
-        )
+        stages = self.funnel_stages
+        order = Case(StageChange.to_stage, [(stage, index) for index, stage in enumerate(stages)])
         cohort = Lead.archived_at.is_null() & (Lead.created_at >= start)
         furthest = (
             Lead.select(fn.MAX(order).alias("furthest"))
@@ -441,13 +450,13 @@ class InsightsService:
         }
         reached = [
             sum(count for index, count in counts.items() if index >= position)
-            for position in range(len(self.funnel_stages))
+            for position in range(len(stages))
         ]
         times = self._time_in_stage(start, now)
         labels = {stage.id: stage.label for stage in self.settings.stages}
         result = []
-        for position, stage in enumerate(self.funnel_stages):
-            is_last = position == len(self.funnel_stages) - 1
+        for position, stage in enumerate(stages):
+            is_last = position == len(stages) - 1
             stays, median, p90 = times.get(stage, (0, None, None))
             result.append(
                 FunnelStage(
@@ -535,7 +544,10 @@ class InsightsService:
         to_won = _rate(int(closed_won or 0), int(closed))
         in_pipeline = (
             Lead.select()
-            .where(Lead.archived_at.is_null() & Lead.stage.in_(self.qualified_open))
+            .where(
+                Lead.archived_at.is_null()
+                & Lead.stage.in_([stage.id for stage in self.settings.qualified_stages])
+            )
             .count()
         )
 
@@ -601,14 +613,18 @@ class InsightsService:
             for contact_id, name, count, ltv in rows
         ]
 
-    def partners(self, start: datetime, by: str) -> list[PartnerFigures]:
+    def partners(self, start: datetime) -> tuple[list[PartnerFigures], list[PartnerFigures]]:
+        """The partners who sent the most closed business, and those I gave the most
+        referrals to: one aggregate over the period's referrals, ranked twice."""
         received_converted = (Referral.direction == "received") & (Referral.outcome == "converted")
-        converted = _count_if(received_converted)
-        closed = fn.SUM(Case(None, ((received_converted, Referral.value_cents),), 0))
-        given = _count_if(Referral.direction == "given")
-        key = closed if by == "closed" else given
         rows = (
-            Referral.select(Partner.id, Contact.name, converted, closed, given)
+            Referral.select(
+                Partner.id,
+                Contact.name,
+                _count_if(received_converted),
+                fn.SUM(Case(None, ((received_converted, Referral.value_cents),), 0)),
+                _count_if(Referral.direction == "given"),
+            )
             .join(Partner)
             .join(Contact)
             .where(
@@ -617,12 +633,9 @@ class InsightsService:
                 & (Referral.at >= start)
             )
             .group_by(Partner.id, Contact.name)
-            .having(key > 0)
-            .order_by(key.desc(), Contact.name)
-            .limit(TOP)
             .tuples()
         )
-        return [
+        figures = [
             PartnerFigures(
                 partner_id=partner_id,
                 name=name,
@@ -632,6 +645,12 @@ class InsightsService:
             )
             for partner_id, name, converted_n, closed_cents, given_n in rows
         ]
+
+        def top(key) -> list[PartnerFigures]:
+            ranked = sorted((f for f in figures if key(f) > 0), key=lambda f: (-key(f), f.name))
+            return ranked[:TOP]
+
+        return top(lambda f: f.closed_cents), top(lambda f: f.given)
 
 
 def _percentiles(counts: dict[int, int]) -> tuple[int, float | None, float | None]:

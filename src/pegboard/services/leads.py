@@ -486,12 +486,10 @@ class LeadService:
 
     def _counts_as_qualified(self, stage_id: str) -> bool:
         """The qualified stage, any open stage after it, and the won stages."""
-        settings = self.settings
-        stage = settings.stage(stage_id)
+        stage = self.settings.stage(stage_id)
         if stage.closes:
             return stage.closes == "won"
-        open_ids = [s.id for s in settings.open_stages]
-        return open_ids.index(stage_id) >= open_ids.index(settings.qualified_stage)
+        return stage in self.settings.qualified_stages
 
     @staticmethod
     def _snapshot(lead: Lead) -> dict[str, Any]:

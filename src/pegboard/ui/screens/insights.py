@@ -118,7 +118,7 @@ class InsightsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="insights")
     def _load(self, period: str) -> None:
-        report = self.insights.report_in_thread(period)
+        report = self.insights.report(period)  # its queries open their own connections
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_report, report)
 
