@@ -271,15 +271,7 @@ class PartnerService:
 
     def undo_archive(self) -> int | None:
         """Bring back the last archived partner; their id, or None if there is none."""
-        if not self._archived:
-            return None
-        partner_id = self._archived[-1]
-        with write_transaction():
-            Partner.update(archived_at=None, updated_at=self.clock.now()).where(
-                Partner.id == partner_id
-            ).execute()
-        self._archived.pop()
-        return partner_id
+        return self._unarchive_last(self._archived, Partner)
 
     def all_partners(self) -> list[PartnerMatch]:
         """Every live partner, in one query: the quick log ranks these as the user types."""
@@ -393,15 +385,21 @@ class PartnerService:
         self._archived_referrals.append(referral_id)
 
     def undo_archive_referral(self) -> int | None:
-        if not self._archived_referrals:
+        """Bring back the last archived referral; its id, or None if there is none."""
+        return self._unarchive_last(self._archived_referrals, Referral)
+
+    def _unarchive_last(self, archived: list[int], model) -> int | None:
+        """Un-archive the newest id of `archived`; it leaves the list only once written,
+        so an undo that fails (a full disk) can be tried again."""
+        if not archived:
             return None
-        referral_id = self._archived_referrals[-1]
+        record_id = archived[-1]
         with write_transaction():
-            Referral.update(archived_at=None, updated_at=self.clock.now()).where(
-                Referral.id == referral_id
+            model.update(archived_at=None, updated_at=self.clock.now()).where(
+                model.id == record_id
             ).execute()
-        self._archived_referrals.pop()
-        return referral_id
+        archived.pop()
+        return record_id
 
     def mark_thanked(self, referral_id: int, thanked: bool = True) -> None:
         with write_transaction():

@@ -123,12 +123,16 @@ class PegboardApp(App[None]):
     def _refresh_if_changed_elsewhere(self) -> None:
         """Another window or a script wrote: show the current screen's data afresh."""
         if self.watcher.changed():
-            reload = getattr(self.screen, "reload_data", None)
-            # A screen still mounting loads its data when it first shows anyway.
-            if reload is not None and self.screen.is_mounted:
-                # NoMatches: the screen's widgets are being taken down, the app is closing.
-                with contextlib.suppress(NoMatches):
-                    reload()
+            self.reload_screen()
+
+    def reload_screen(self) -> None:
+        """Show the current screen's data afresh, if it shows data (after a write)."""
+        reload = getattr(self.screen, "reload_data", None)
+        # A screen still mounting loads its data when it first shows anyway.
+        if reload is not None and self.screen.is_mounted:
+            # NoMatches: the screen's widgets are being taken down, the app is closing.
+            with contextlib.suppress(NoMatches):
+                reload()
 
     def apply_keymap(self) -> None:
         """Remap bindings by id from [keymap]; an unknown id is reported and skipped."""
@@ -257,9 +261,7 @@ class PegboardApp(App[None]):
             if logged.partner_created:
                 message += f" · new partner {name}"
             self.notify(message, timeout=4)
-            reload = getattr(self.screen, "reload_data", None)
-            if reload is not None:
-                reload()
+            self.reload_screen()
 
         self.quick_log.prepare(self.partners.all_partners(), partner, direction)
         # Saved before the form closes: a refusal (or a full disk) keeps what was typed.
@@ -267,12 +269,10 @@ class PegboardApp(App[None]):
         self.push_screen(self.quick_log, saved)
 
     def open_import(self) -> None:
-        def back(_: None) -> None:
-            reload = getattr(self.screen, "reload_data", None)
-            if reload is not None:
-                reload()
-
-        self.push_screen(ImportScreen(self.settings, self.clock, self.backup_before_import), back)
+        self.push_screen(
+            ImportScreen(self.settings, self.clock, self.backup_before_import),
+            lambda _: self.reload_screen(),
+        )
 
     def backup_before_import(self) -> None:
         """A copy of the database file into backups/ before an import writes (SQLite)."""
