@@ -603,11 +603,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"\r{rows} rows read…", end="", file=sys.stderr, flush=True)
 
     try:
+
+        def backup() -> None:
+            _backup_before(context, "import")
+
         if is_book_folder(path):
-            counts = import_book(path, dry_run=True)
-            if not args.dry_run:
-                _backup_before(context, "import")
-                import_book(path)
+            counts = import_book(path, dry_run=args.dry_run, before_write=backup)
             verb = "would import" if args.dry_run else "imported"
             print(f"{verb} {', '.join(f'{count} {name}' for name, count in counts.items())}")
             return 0
@@ -619,7 +620,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             Mapping.parse(args.map, context.settings),
             progress,
         )
-        plan = job.run(dry_run=args.dry_run, before_write=lambda: _backup_before(context, "import"))
+        plan = job.run(dry_run=args.dry_run, before_write=backup)
     except ImportRefused as refused:
         if progress:
             print(file=sys.stderr)

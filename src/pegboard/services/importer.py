@@ -26,6 +26,7 @@ from pegboard.clock import Clock, to_utc
 from pegboard.config import Settings
 from pegboard.money import parse_cents
 from pegboard.services.contacts import fill_in_contact
+from pegboard.services.demo import database_is_empty
 from pegboard.services.errors import ServiceError
 from pegboard.services.export import BOOK_TABLES, columns_of, plain_cell
 from pegboard.services.writes import write_transaction
@@ -265,9 +266,12 @@ def _book_rows(folder: Path, name: str, model: type[Model]) -> Iterator[tuple[in
             yield number, [item.get(column) for column in columns]
 
 
-def import_book(folder: Path, *, dry_run: bool = False) -> dict[str, int]:
-    """Take a pegboard export folder back whole, ids and all, into an empty database."""
-    if Contact.select().exists() or Lead.select().exists():
+def import_book(
+    folder: Path, *, dry_run: bool = False, before_write: Callable[[], None] | None = None
+) -> dict[str, int]:
+    """Take a pegboard export folder back whole, ids and all, into an empty database: every
+    value checked first, then (unless a dry run, and after `before_write`) written."""
+    if not database_is_empty():
         raise ImportRefused(
             "a pegboard export goes into an empty database (its ids are kept); "
             "use --db with a new file"
@@ -286,6 +290,8 @@ def import_book(folder: Path, *, dry_run: bool = False) -> dict[str, int]:
         raise ImportRefused(f"{len(problems)} bad value(s); nothing was imported", problems)
     if dry_run:
         return counts
+    if before_write is not None:
+        before_write()
     with write_transaction():
         for name, model in BOOK_TABLES:
             fields = model._meta.sorted_fields
@@ -583,8 +589,8 @@ class CsvImport:
         self.path = path
         self.mapping = mapping or Mapping()
         self.progress = progress
-        self._stages_seen: dict[tuple[str, str], tuple[str, Counter]] = {}
-        self._sources_seen: dict[str, tuple[str, Counter]] = {}
+        self._stages_seen: dict[tuple[str, str], tuple[str, tuple | None]] = {}
+        self._sources_seen: dict[str, tuple[str, tuple | None]] = {}
         header, _ = read_table(path)
         self.header = header
         self.fields = column_fields(header, self.mapping)
@@ -599,40 +605,41 @@ class CsvImport:
             )
 
     def _stage(self, raw: str, status: str, plan: Plan) -> str:
-        """_translate_stage, worked out once per distinct value (a file has few)."""
-        key = (raw, status)
-        if key not in self._stages_seen:
-            note = Plan(self.kind)
-            self._stages_seen[key] = (self._translate_stage(raw, status, note), note.mapped)
-        stage, mapped = self._stages_seen[key]
-        plan.mapped.update(mapped)
-        return stage
+        return self._memo(
+            self._stages_seen, (raw, status), lambda: self._translate_stage(raw, status), plan
+        )
 
     def _source(self, raw: str, plan: Plan) -> str:
-        """_translate_source, worked out once per distinct value."""
-        if raw not in self._sources_seen:
-            note = Plan(self.kind)
-            self._sources_seen[raw] = (self._translate_source(raw, note), note.mapped)
-        source, mapped = self._sources_seen[raw]
-        plan.mapped.update(mapped)
-        return source
+        return self._memo(self._sources_seen, raw, lambda: self._translate_source(raw), plan)
 
-    def _translate_stage(self, raw: str, status: str, plan: Plan) -> str:
-        """The pegboard stage for a stage value and a status (won/lost win over the stage)."""
+    @staticmethod
+    def _memo(cache: dict, key, translate, plan: Plan) -> str:
+        """A translation worked out once per distinct value (a file has few); each row it
+        is used for still counts in the plan's list of translated values."""
+        if key not in cache:
+            cache[key] = translate()
+        value, note = cache[key]
+        if note is not None:
+            plan.mapped[note] += 1
+        return value
+
+    def _translate_stage(self, raw: str, status: str) -> tuple[str, tuple | None]:
+        """The pegboard stage for a stage value and a status (won/lost win over the stage),
+        and what to list in the plan when the value had to be translated."""
         settings = self.settings
         won, lost = settings.closing_stage("won").id, settings.closing_stage("lost").id
         word = _word(status)
         if word in ("won", "lost"):
-            return won if word == "won" else lost
+            return (won if word == "won" else lost), None
         if not raw.strip():
-            return settings.first_stage.id
+            return settings.first_stage.id, None
         key = _word(raw)
         by_user = self.mapping.stages.get(key)
         if by_user:
-            return by_user
+            return by_user, None
         for stage in settings.stages:
             if key in (_word(stage.id), _word(stage.label)):
-                return stage.id
+                return stage.id, None
         target = STAGE_WORDS.get(key)
         if target == "won":
             target = won
@@ -640,28 +647,25 @@ class CsvImport:
             target = lost
         if target not in settings.stage_ids:
             target = settings.first_stage.id
-            plan.mapped[("unknown stage", raw, target)] += 1
-        else:
-            plan.mapped[("stage", raw, target)] += 1
-        return target
+            return target, ("unknown stage", raw, target)
+        return target, ("stage", raw, target)
 
-    def _translate_source(self, raw: str, plan: Plan) -> str:
+    def _translate_source(self, raw: str) -> tuple[str, tuple | None]:
+        """The configured source for a source value, and what to list in the plan."""
         if not raw.strip():
-            return ""
+            return "", None
         key = _word(raw)
         by_user = self.mapping.sources.get(key)
         if by_user:
-            return by_user
+            return by_user, None
         for source in self.settings.sources:
             if key == _word(source):
-                return source
+                return source, None
         target = SOURCE_WORDS.get(key)
         if target not in self.settings.sources:
             target = "other" if "other" in self.settings.sources else ""
-            plan.mapped[("unknown source", raw, target)] += 1
-        else:
-            plan.mapped[("source", raw, target)] += 1
-        return target
+            return target, ("unknown source", raw, target)
+        return target, ("source", raw, target)
 
     def _rows(self, plan: Plan, problems: list[str]) -> Iterator[_Row]:
         """Every row checked and translated; problems collected, one line each."""

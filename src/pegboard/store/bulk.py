@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 
 from peewee import DateField, DateTimeField, Field, Model, fn
 
+from pegboard.store.dialect import is_postgres
+
 CHUNK_ROWS = 5000
 
 
@@ -73,12 +75,8 @@ def bulk_insert_ids(
     there was. PostgreSQL: other sessions may take ids from the same sequence meanwhile,
     so the ids come back from INSERT ... RETURNING.
     """
-    from peewee import PostgresqlDatabase
-
     database = model._meta.database
-    if isinstance(database, PostgresqlDatabase) or isinstance(
-        getattr(database, "obj", None), PostgresqlDatabase
-    ):
+    if is_postgres(getattr(database, "obj", database)):
         ids: list[int] = []
         for start in range(0, len(rows), CHUNK_ROWS):
             query = model.insert_many(rows[start : start + CHUNK_ROWS], fields=list(fields))

@@ -54,7 +54,8 @@ class ImportScreen(Screen[None]):
         """Called before writing: a copy of the database (None where there is no file)."""
         self.path: Path | None = None
         self.job: CsvImport | None = None
-        self.plan: Plan | None = None
+        self.rows_checked: int | None = None
+        """Rows the last look found fine (None: nothing to import yet); the bar's total."""
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -81,7 +82,7 @@ class ImportScreen(Screen[None]):
         if not text:
             return
         self.path = Path(text).expanduser()
-        self.plan = None
+        self.rows_checked = None
         try:
             preview, self.job = preview_file(self.settings, self.clock, self.path)
         except ImportRefused as refused:
@@ -122,8 +123,7 @@ class ImportScreen(Screen[None]):
         with db.connection_context():
             try:
                 if self.job is None:
-                    counts = import_book(self.path, dry_run=True)
-                    result: Plan | str = ", ".join(f"{n} {name}" for name, n in counts.items())
+                    result: Plan | dict[str, int] = import_book(self.path, dry_run=True)
                 else:
                     result = self.job.run(dry_run=True)
             except ImportRefused as refused:
@@ -141,11 +141,12 @@ class ImportScreen(Screen[None]):
                 text.append(f"  … and {len(result.problems) - 30} more\n", style="red")
             self._say(text)
             return
-        if isinstance(result, str):
-            self.plan = Plan("pegboard export", rows=1)
-            self._say(Text(f"Would import {result}. ctrl+s imports.", style="bold"))
+        if isinstance(result, dict):
+            self.rows_checked = sum(result.values())
+            tables = ", ".join(f"{count} {name}" for name, count in result.items())
+            self._say(Text(f"Would import {tables}. ctrl+s imports.", style="bold"))
             return
-        self.plan = result
+        self.rows_checked = result.rows
         lines = result.lines()
         text = Text()
         text.append(f"Would import {lines[0]}.\n", style="bold")
@@ -157,13 +158,13 @@ class ImportScreen(Screen[None]):
     def action_import_file(self) -> None:
         if self.busy:
             return
-        if self.plan is None:
+        if self.rows_checked is None:
             self.notify("Type a path and press enter first: the file is checked before importing")
             return
         self.busy = True
         progress = self.query_one(ProgressBar)
         progress.display = True
-        progress.update(total=max(1, self.plan.rows), progress=0)
+        progress.update(total=max(1, self.rows_checked), progress=0)
         self._say("Importing…", "bold")
         self._run_import()
 
@@ -175,8 +176,7 @@ class ImportScreen(Screen[None]):
         with db.connection_context():
             try:
                 if self.job is None:
-                    self.backup()
-                    import_book(self.path)
+                    import_book(self.path, before_write=self.backup)
                     outcome: str | Exception = "the export folder"
                 else:
                     self.job.progress = progress
@@ -194,7 +194,7 @@ class ImportScreen(Screen[None]):
             self._say(f"Nothing imported: {outcome}", "bold red")
             return
         bar.update(progress=bar.total)
-        self.plan = None
+        self.rows_checked = None
         self._say(Text(f"Imported {outcome}.", style="bold green"))
         self.notify(f"Imported {outcome}", timeout=5)
 
