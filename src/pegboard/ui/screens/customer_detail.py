@@ -45,18 +45,20 @@ def record_purchase_for(
 
     def save(draft: PurchaseDraft):
         """Record at once, unless winning the lead already recorded one that day: then
-        the form closes and a question comes first (answered in `saved`)."""
-        if loyalty.won_lead_purchase_on(customer_id, draft.on) is not None:
-            return None
-        return loyalty.record_purchase(customer_id, draft.list_cents, draft.what, draft.on)
+        the form closes and a question comes first (answered in `saved`).
+        Returns (the quote recorded, or None; the won lead's purchase, or None)."""
+        won = loyalty.won_lead_purchase_on(customer_id, draft.on)
+        if won is not None:
+            return None, won
+        return loyalty.record_purchase(customer_id, draft.list_cents, draft.what, draft.on), None
 
     def saved(draft: PurchaseDraft | None) -> None:
         if draft is None:
             return
-        if form.saved is not None:
-            announce(form.saved)
+        quote, won = form.saved
+        if quote is not None:
+            announce(quote)
             return
-        won = loyalty.won_lead_purchase_on(customer_id, draft.on)
 
         def record(confirmed: bool) -> None:
             if not confirmed:
