@@ -22,6 +22,7 @@ from peewee import Model
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.errors import ServiceError
+from pegboard.services.leads import stay_hours
 from pegboard.services.loyalty import PriorPurchases, best_discount
 from pegboard.store.bulk import bulk_insert, bulk_insert_ids
 from pegboard.store.models import (
@@ -140,7 +141,7 @@ class _DemoWriter:
         )
         weights = [SOURCE_WEIGHTS.get(source, 5) for source in sources]
         referral_source = self.settings.referral_source
-        qualified = {*open_ids[open_ids.index(self.settings.qualified_stage) :], won_id}
+        qualified = {stage.id for stage in self.settings.qualified_stages} | {won_id}
 
         # Partners first: their contacts, then the partner rows.
         partner_people = [self.person() for _ in range(partner_count)]
@@ -280,7 +281,7 @@ class _DemoWriter:
         for lead_id, (path, times, _) in zip(lead_ids, paths, strict=True):
             previous, entered = None, None
             for stage_id, at in zip(path, times, strict=True):
-                stay = None if entered is None else round((at - entered).total_seconds() / 3600)
+                stay = None if entered is None else stay_hours(entered, at)
                 history.append((lead_id, previous, stage_id, at, stay))
                 previous, entered = stage_id, at
         self._insert(StageChange, HISTORY_FIELDS, history, want_ids=False)

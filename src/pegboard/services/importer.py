@@ -29,6 +29,7 @@ from pegboard.services.contacts import fill_in_contact
 from pegboard.services.demo import database_is_empty
 from pegboard.services.errors import ServiceError
 from pegboard.services.export import BOOK_TABLES, columns_of, plain_cell
+from pegboard.services.leads import stay_hours
 from pegboard.services.writes import write_transaction
 from pegboard.store.bulk import bulk_insert, bulk_insert_ids
 from pegboard.store.dialect import is_postgres
@@ -945,8 +946,7 @@ class CsvImport:
             stage, entered, created = row[2], row[8], row[10]
             history.append((lead_id, None, first_stage, created, None))
             if stage != first_stage:
-                hours = max(0, round((entered - created).total_seconds() / 3600))
-                history.append((lead_id, first_stage, stage, entered, hours))
+                history.append((lead_id, first_stage, stage, entered, stay_hours(created, entered)))
         bulk_insert(StageChange, HISTORY_FIELDS, history)
 
 

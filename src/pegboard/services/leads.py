@@ -93,6 +93,11 @@ _RESTORED = (
 """The lead fields that a move, reorder or archive changes, and undo puts back."""
 
 
+def stay_hours(entered: datetime, left: datetime) -> int:
+    """How long a lead stayed in a stage, in whole hours (a stage change records it)."""
+    return max(0, round((left - entered).total_seconds() / 3600))
+
+
 @dataclass(frozen=True)
 class MoveResult:
     lead_id: int
@@ -263,7 +268,7 @@ class LeadService:
             if origin == stage_id:
                 raise ServiceError(f"the lead is already in {target.label}")
             entry = _UndoEntry(f"move to {target.label}", [self._snapshot(lead)], lead_id=lead_id)
-            stay_hours = max(0, round((at - lead.stage_entered_at).total_seconds() / 3600))
+            stay = stay_hours(lead.stage_entered_at, at)
             lead.stage = stage_id
             lead.position = self._top_position(stage_id)
             lead.stage_entered_at = at
@@ -287,7 +292,7 @@ class LeadService:
                 from_stage=origin,
                 to_stage=stage_id,
                 changed_at=at,
-                stay_hours=stay_hours,
+                stay_hours=stay,
             )
             entry.stage_change_ids.append(change.id)
             entry.referrals = self._sync_referrals(lead, now)
