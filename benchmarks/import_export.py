@@ -11,7 +11,6 @@ import argparse
 import csv
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -64,17 +63,21 @@ def write_deals(path: Path, rows: int, seed: int = 1) -> None:
 
 
 def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of one pegboard command in a process of its own. The
-    peak is the largest of all the commands run so far (the OS keeps one figure), so the
-    sizes go smallest first."""
+    """(seconds, peak RSS in MB) of one pegboard command, in a process of its own."""
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(
-        [sys.executable, "-m", "pegboard", *args], env=env, check=True, capture_output=True
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pegboard", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
+    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise RuntimeError(f"pegboard {' '.join(args)}: {process.stderr.read().decode()}")
+    process.stderr.close()
+    return seconds, usage.ru_maxrss / 1024
 
 
 def main() -> int:
@@ -87,7 +90,6 @@ def main() -> int:
         env["PEGBOARD_DATA_DIR"] = str(folder / "data")
         env["PEGBOARD_CONFIG_DIR"] = str(folder / "config")
         print(f"{'figure':<44} {'seconds':>8} {'peak MB':>8}")
-        # Each size in a fresh process, the small one first: ru_maxrss only grows.
         for rows in sorted({1000, args.rows}):
             csv_path = folder / f"deals-{rows}.csv"
             write_deals(csv_path, rows)

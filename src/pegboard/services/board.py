@@ -132,9 +132,9 @@ def _live_leads(select_from, board_filter: BoardFilter):
 
 
 def column_summaries(
-    settings: Settings, board_filter: BoardFilter = NO_FILTER
+    settings: Settings, board_filter: BoardFilter = NO_FILTER, stage_ids: set[str] | None = None
 ) -> list[ColumnSummary]:
-    """Count and total value per stage, in one query."""
+    """Count and total value per stage (of every stage, or of `stage_ids`), in one query."""
     if board_filter.is_empty:
         query = Lead.select(Lead.stage, fn.COUNT(Lead.id), fn.SUM(Lead.value_cents)).where(
             Lead.archived_at.is_null()
@@ -143,10 +143,14 @@ def column_summaries(
         query = _live_leads(
             Lead.select(Lead.stage, fn.COUNT(Lead.id), fn.SUM(Lead.value_cents)), board_filter
         )
+    stages = settings.stages
+    if stage_ids is not None:
+        stages = [stage for stage in stages if stage.id in stage_ids]
+        query = query.where(Lead.stage.in_([stage.id for stage in stages]))
     totals = {
         stage: (count, total or 0) for stage, count, total in query.group_by(Lead.stage).tuples()
     }
-    return [ColumnSummary(stage, *totals.get(stage.id, (0, 0))) for stage in settings.stages]
+    return [ColumnSummary(stage, *totals.get(stage.id, (0, 0))) for stage in stages]
 
 
 def column_cards(

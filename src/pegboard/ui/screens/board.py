@@ -139,19 +139,26 @@ class BoardScreen(Screen):
     def column(self, stage_id: str) -> BoardColumn:
         return self.query_one(f"#column-{stage_id}", BoardColumn)
 
-    def refresh_board(self) -> None:
-        """Reload every column's count and value (one query) and its visible cards."""
-        self.summaries = {
-            summary.stage.id: summary
-            for summary in column_summaries(self.settings, self.board_filter)
-        }
+    def refresh_board(self, stage_ids: set[str] | None = None) -> None:
+        """Reload the columns' counts and values (one query) and their visible cards: every
+        column, or only `stage_ids` when a write is known to touch only those (a move, a
+        reorder), since counting the long closed columns is most of a reload at scale.
+        The other columns are redrawn from what they hold, for the cursor's highlight."""
+        if stage_ids is None or not self.summaries:
+            stage_ids = set(self.settings.stage_ids)
+        for summary in column_summaries(self.settings, self.board_filter, stage_ids):
+            self.summaries[summary.stage.id] = summary
         for stage in self.settings.stages:
-            self.draw_column(stage.id)
+            self.draw_column(stage.id, fetch=stage.id in stage_ids)
 
-    def draw_column(self, stage_id: str, cards: list[Card] | None = None) -> None:
-        """Keep the cursor in the column's range and in view, then fetch and show its window.
+    def draw_column(
+        self, stage_id: str, cards: list[Card] | None = None, *, fetch: bool = False
+    ) -> None:
+        """Keep the cursor in the column's range and in view, then show its window.
 
-        `cards` is the window already fetched (by a worker), if it was.
+        `cards` is the window already fetched (by a worker), if it was. Otherwise the
+        window is fetched when it scrolled or when `fetch` asks (the data changed); a
+        cursor move within the window only moves the highlight.
         """
         summary = self.summaries[stage_id]
         position = self.cursors[stage_id]
@@ -161,6 +168,9 @@ class BoardScreen(Screen):
         elif position.cursor >= position.top + self.capacity:
             position.top = position.cursor - self.capacity + 1
         position.top = max(0, min(position.top, summary.count - self.capacity))
+        column = self.column(stage_id)
+        if cards is None and not fetch and column.top == position.top:
+            cards = column.cards
         if cards is None:
             cards = column_cards(
                 stage_id,
@@ -169,7 +179,7 @@ class BoardScreen(Screen):
                 self.settings.referral_source,
                 self.board_filter,
             )
-        self.column(stage_id).show(
+        column.show(
             summary,
             cards,
             top=position.top,
@@ -186,14 +196,15 @@ class BoardScreen(Screen):
         index = position.cursor - position.top
         return column.cards[index] if 0 <= index < len(column.cards) else None
 
-    def follow(self, lead_id: int) -> None:
-        """Put the cursor on the lead wherever it now is, and redraw."""
+    def follow(self, lead_id: int, stage_ids: set[str] | None = None) -> None:
+        """Put the cursor on the lead wherever it now is, and redraw (`stage_ids`: only
+        these columns changed)."""
         place = rank_of(lead_id, self.board_filter)
         if place is not None:
             stage_id, index = place
             self.active = self.settings.stage_ids.index(stage_id)
             self.cursors[stage_id].cursor = index
-        self.refresh_board()
+        self.refresh_board(stage_ids)
 
     # -- cursor --------------------------------------------------------------
 
@@ -221,7 +232,9 @@ class BoardScreen(Screen):
             self.notify("No lead here: move to a card first", severity="warning", timeout=3)
         return card
 
-    def _attempt(self, action, lead_id: int | None = None) -> bool:
+    def _attempt(
+        self, action, lead_id: int | None = None, stage_ids: set[str] | None = None
+    ) -> bool:
         """Run a service call; show a refusal as a notice instead of crashing."""
         try:
             action()
@@ -229,7 +242,7 @@ class BoardScreen(Screen):
             self.notify(str(error), severity="error", timeout=5)
             return False
         if lead_id is not None:
-            self.follow(lead_id)
+            self.follow(lead_id, stage_ids)
         return True
 
     def action_move(self, step: int) -> None:
@@ -257,8 +270,12 @@ class BoardScreen(Screen):
     def move_to(self, card: Card, target: Stage) -> None:
         """Move a card, asking first what the target stage needs to know."""
 
+        moved = {self.stage.id, target.id}
+
         def move(**details) -> None:
-            self._attempt(lambda: self.leads.move_lead(card.id, target.id, **details), card.id)
+            self._attempt(
+                lambda: self.leads.move_lead(card.id, target.id, **details), card.id, moved
+            )
 
         if target.closes == "won":
             self.app.push_screen(
@@ -285,7 +302,7 @@ class BoardScreen(Screen):
             return
         among = None if self.board_filter.is_empty else self.board_filter
         if self.leads.reorder(card.id, step, among):
-            self.follow(card.id)
+            self.follow(card.id, {self.stage.id})
 
     def action_new_lead(self) -> None:
         form = LeadForm(self.settings, self.clock.today()).saving(self.leads.create_lead)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Static
 
 from pegboard.money import format_cents, format_compact
@@ -48,6 +48,9 @@ class LeadCard(Static):
     }
     """
 
+    shown: tuple | None = None
+    """What the card was last drawn from: drawing the same again is skipped."""
+
     def show_card(
         self,
         card: Card,
@@ -59,10 +62,16 @@ class LeadCard(Static):
         selected: bool,
         active: bool,
     ) -> None:
+        stale = card.is_stale(now, stale_after_days)
+        days = card.days_in_stage(now)
+        shown = (card, stale, days, today, currency, selected, selected and active)
+        if shown == self.shown:
+            return
+        self.shown = shown
         overdue = card.is_overdue(today)
         states = {
             "-referral": card.is_referral,
-            "-stale": card.is_stale(now, stale_after_days),
+            "-stale": stale,
             "-overdue": overdue,
             "-selected": selected,
             "-active-column": selected and active,
@@ -72,24 +81,29 @@ class LeadCard(Static):
         # restyles each time, which was most of the board's drawing cost.
         if wanted != set(self.classes):
             self.set_classes(wanted)
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(("★ " if card.is_referral else "") + card.name, style="bold")
         subtitle = card.company or (card.title if card.title != card.name else "")
-        text.append("\n" + subtitle, style="dim")
         value = format_cents(card.value_cents, currency, whole=True) if card.value_cents else "—"
         via = f"via {card.partner}" if card.partner else (card.source or "no source")
-        text.append(f"\n{value} · ")
-        text.append(via, style="green" if card.is_referral else "")
-        days = card.days_in_stage(now)
-        text.append("\n")
+        parts: list[str | tuple[str, str]] = [
+            (("★ " if card.is_referral else "") + card.name, "bold"),
+            "\n",
+            (subtitle, "dim"),
+            f"\n{value} · ",
+            (via, "green") if card.is_referral else via,
+            "\n",
+        ]
         if card.due_date is None:
-            text.append(f"{days}d in stage")
+            parts.append(f"{days}d in stage")
         else:
             label = "today" if card.is_due_today(today) else card.due_date.strftime("%b %d")
             style = "bold red" if overdue else ("bold yellow" if card.is_due_today(today) else "")
-            text.append(f"{days}d · ")
-            text.append(("⚠ " if overdue else "→ ") + label, style=style)
-        self.update(text)
+            parts.append(f"{days}d · ")
+            due = ("⚠ " if overdue else "→ ") + label
+            parts.append((due, style) if style else due)
+        # Textual's own Content draws without a trip through Rich, which counts at 60 fps.
+        text = Content.assemble(*parts)
+        # The card's size is fixed by its styles: a repaint, not a layout of the screen.
+        self.update(text, layout=False)
 
 
 class BoardColumn(Vertical):
@@ -104,7 +118,7 @@ class BoardColumn(Vertical):
             height: 2; padding: 0 1; background: $panel; color: $text-muted;
             text-wrap: nowrap; text-overflow: ellipsis;
         }
-        &.-active > .column-header { background: $primary 40%; color: $text; text-style: bold; }
+        & > .column-header.-active { background: $primary 40%; color: $text; text-style: bold; }
         & > .column-footer { height: 1; color: $text-muted; text-align: center; }
         & > .column-cards { height: 1fr; }
     }
@@ -116,6 +130,8 @@ class BoardColumn(Vertical):
         self.capacity = capacity
         self.cards: list[Card] = []
         """The cards now shown, top first."""
+        self.top = -1
+        """The index in the column of the first card shown (-1: none shown yet)."""
 
     def compose(self) -> ComposeResult:
         yield Static(classes="column-header")
@@ -147,11 +163,15 @@ class BoardColumn(Vertical):
         currency: str,
     ) -> None:
         self.cards = cards
-        self.set_class(active, "-active")
-        header = Text(no_wrap=True, overflow="ellipsis")
-        header.append(f"{summary.stage.label.upper()} · {summary.count:,}", style="bold")
-        header.append(f"\n{format_compact(summary.total_cents, currency)}")
-        self.query_one(".column-header", Static).update(header)
+        self.top = top
+        heading = self.query_one(".column-header", Static)
+        # On the header, not the column: a class on the column restyles every card in it.
+        heading.set_class(active, "-active")
+        header = Content.assemble(
+            (f"{summary.stage.label.upper()} · {summary.count:,}", "bold"),
+            f"\n{format_compact(summary.total_cents, currency)}",
+        )
+        heading.update(header, layout=False)
         for index, slot in enumerate(self.query(LeadCard)):
             if index < len(cards):
                 slot.display = True
@@ -175,4 +195,4 @@ class BoardColumn(Vertical):
             footer.append(f"{below:,} more ▼")
         if not summary.count:
             footer.append("empty")
-        self.query_one(".column-footer", Static).update(" · ".join(footer))
+        self.query_one(".column-footer", Static).update(" · ".join(footer), layout=False)

@@ -1,0 +1,167 @@
+"""The terminal side of the benchmarks: start a program in a real pseudo-terminal of
+120x40, as a user's terminal would, and time what it paints or reports.
+
+`time_to_marker` times a cold start until some text is drawn; `run_probe` drives
+`probe_child.py` key by key and collects the times it reports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import pty
+import select
+import signal
+import struct
+import sys
+import tempfile
+import termios
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+COLUMNS, ROWS = 120, 40
+CHILD = Path(__file__).with_name("probe_child.py")
+KEY_BYTES = {
+    "enter": b"\r",
+    "tab": b"\t",
+    "backspace": b"\x7f",
+    "ctrl+p": b"\x10",
+    "slash": b"/",
+}
+KEY_GAP = 0.05
+"""Seconds between a step's paint and the next key: 20 keys a second, quicker than anyone
+types, and slow enough that each key starts a frame of its own (Textual paints at most
+60 frames a second, so keys sent back to back would time its frame limit, not the app)."""
+
+
+def _spawn(argv: list[str], env: dict[str, str], keep_fd: int | None = None) -> tuple[int, int]:
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            os.execvpe(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+    return pid, fd
+
+
+def _stop(pid: int, fd: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    os.close(fd)
+
+
+def time_to_marker(
+    argv: list[str], markers: list[bytes], env: dict[str, str], timeout: float = 120
+) -> list[float]:
+    """Seconds from spawning `argv` until each of `markers` has appeared in what it drew."""
+    started = time.perf_counter()
+    pid, fd = _spawn(argv, env)
+    seen = b""
+    found: dict[bytes, float] = {}
+    try:
+        while len(found) < len(markers):
+            remaining = timeout - (time.perf_counter() - started)
+            if remaining <= 0:
+                raise TimeoutError(f"no {markers!r} within {timeout}s from {argv}")
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                raise RuntimeError(f"{argv} ended before painting: {seen[-800:]!r}") from None
+            seen += chunk
+            now = time.perf_counter() - started
+            for marker in markers:
+                if marker not in found and marker in seen:
+                    found[marker] = now
+        return [found[marker] for marker in markers]
+    finally:
+        _stop(pid, fd)
+
+
+@dataclass
+class ProbeRun:
+    ready: float
+    """Seconds from the app's start (its first line of Python) to its first screen with data."""
+    steps: list[float] = field(default_factory=list)
+    """Seconds from each step's key to the paint that ends it."""
+    first_paints: list[float] = field(default_factory=list)
+    """Seconds from each step's key to the first paint after it."""
+    rss_kb: int = 0
+
+
+def run_probe(
+    child_args: list[str], steps: list[dict], env: dict[str, str], timeout: float = 300
+) -> ProbeRun:
+    """Run probe_child.py with `child_args` in a pty and press each step's key in turn."""
+    report_read, report_write = os.pipe()
+    os.set_inheritable(report_write, True)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(steps, handle)
+    argv = [sys.executable, str(CHILD), handle.name, str(report_write), *child_args]
+    pid, fd = _spawn(argv, env)
+    os.close(report_write)
+    started = time.perf_counter()
+    pending = b""
+    lines: list[str] = []
+    result: ProbeRun | None = None
+    drawn = b""
+
+    def next_line() -> str:
+        nonlocal pending, drawn
+        while not lines:
+            if time.perf_counter() - started > timeout:
+                raise TimeoutError(
+                    f"probe stalled at step {len(result.steps) if result else -1}: {drawn[-1500:]!r}"
+                )
+            ready, _, _ = select.select([fd, report_read], [], [], 1)
+            if fd in ready:
+                # Keep reading the terminal, or the app would block writing to it.
+                try:
+                    drawn = (drawn + os.read(fd, 65536))[-4000:]
+                except OSError:
+                    raise RuntimeError(f"the app ended: {drawn[-1500:]!r}") from None
+            if report_read in ready:
+                chunk = os.read(report_read, 65536)
+                if not chunk:
+                    raise RuntimeError(f"the app ended: {drawn[-1500:]!r}")
+                pending += chunk
+                *complete, pending = pending.split(b"\n")
+                lines.extend(line.decode() for line in complete)
+        return lines.pop(0)
+
+    def drain(seconds: float) -> None:
+        nonlocal drawn
+        until = time.perf_counter() + seconds
+        while (left := until - time.perf_counter()) > 0:
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                drawn = (drawn + os.read(fd, 65536))[-4000:]
+
+    try:
+        kind, value = next_line().split()
+        assert kind == "ready", kind
+        result = ProbeRun(float(value))
+        drain(0.5)
+        for index, step in enumerate(steps):
+            key = step["key"]
+            os.write(fd, KEY_BYTES.get(key, key.encode()))
+            kind, first, done = next_line().split()
+            assert int(kind) == index, (kind, index)
+            result.first_paints.append(float(first))
+            result.steps.append(float(done))
+            drain(step.get("gap", KEY_GAP))
+        kind, value = next_line().split()
+        assert kind == "rss", kind
+        result.rss_kb = int(value)
+        return result
+    finally:
+        _stop(pid, fd)
+        os.close(report_read)
+        os.unlink(handle.name)

@@ -1,0 +1,481 @@
+"""The benchmark suite: every speed and memory figure of pegboard, each beside the
+reference it is judged against, measured in the same run on the same machine.
+
+    python benchmarks/run.py [--quick] [--json] [--results FILE]
+
+It builds its own databases with `pegboard demo` in a temporary directory (empty,
+10,000 and 100,000 leads; --quick: empty, 2,000 and 10,000 with fewer repeats),
+runs the app in a real pseudo-terminal of 120x40 the way a user runs it, and
+prints for each figure the median, p95 and n of its runs, its ratio to the
+reference, and the target. --results writes the same as Markdown (RESULTS.md).
+
+Keys are timed inside the app, from Textual's key event to the end of the paint
+it caused (see probe_child.py); cold starts from process start to the text
+appearing on the terminal (see pty_probe.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+from import_export import timed as timed_command  # noqa: E402
+from import_export import write_deals  # noqa: E402
+from pty_probe import run_probe, time_to_marker  # noqa: E402
+
+FLOOR_APP = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+class Floor(App):
+    def compose(self):
+        yield Header()
+        yield Static("FLOOR-READY")
+        yield Footer()
+Floor().run()
+"""
+FIRST_PAINT = b"Log referral"
+"""In pegboard's footer: drawn with its first screen."""
+TODAY_DATA = b" due, "
+"""In Today's summary line: drawn once its figures are in."""
+
+
+@dataclass
+class Figure:
+    group: str
+    name: str
+    samples: list[float]
+    unit: str = "ms"
+    reference: str = ""
+    ratio: float | None = None
+    target: str = ""
+    met: bool | None = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    def scaled(self, value: float) -> float:
+        return value * 1000 if self.unit == "ms" else value
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("samples")
+        data.update(
+            median=round(self.scaled(self.median), 3),
+            p95=round(self.scaled(self.p95), 3),
+            n=len(self.samples),
+        )
+        return data
+
+
+class Suite:
+    def __init__(self, quick: bool, folder: Path, quiet: bool) -> None:
+        self.quick = quick
+        self.folder = folder
+        self.quiet = quiet
+        self.sizes = [0, 2_000, 10_000] if quick else [0, 10_000, 100_000]
+        self.big = self.sizes[-1]
+        self.runs = 3 if quick else 7
+        self.keys = 40 if quick else 200
+        self.figures: list[Figure] = []
+        self.notes: list[str] = []
+        self.env = dict(
+            os.environ,
+            TERM="xterm-256color",
+            COLORTERM="truecolor",
+            PEGBOARD_DATA_DIR=str(folder / "data"),
+            PEGBOARD_CONFIG_DIR=str(folder / "config"),
+        )
+        self.env.pop("PEGBOARD_DB", None)
+        self.databases: dict[int, Path] = {}
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=sys.stderr, flush=True)
+
+    def add(self, figure: Figure) -> Figure:
+        self.figures.append(figure)
+        self.say(
+            f"  {figure.group}: {figure.name}: median {figure.scaled(figure.median):.1f}"
+            f"{figure.unit}, p95 {figure.scaled(figure.p95):.1f}{figure.unit}"
+        )
+        return figure
+
+    def judge(self, figure: Figure, reference: Figure | None, limit: float, kind: str) -> None:
+        """Set the figure's ratio to `reference` and whether it meets its target: a ratio
+        (kind 'x'), a p95 in ms ('p95'), a median in ms ('ms') or MB over the reference."""
+        if reference is not None:
+            figure.reference = reference.name
+            figure.ratio = figure.median / reference.median if reference.median else None
+        if kind == "x":
+            figure.target = f"<= {limit}x"
+            figure.met = figure.ratio is not None and figure.ratio <= limit
+        elif kind == "p95":
+            figure.target = f"p95 <= {limit:g} ms"
+            figure.met = figure.p95 * 1000 <= limit
+        elif kind == "ms":
+            figure.target = f"<= {limit:g} ms"
+            figure.met = figure.median * 1000 <= limit
+        elif kind == "+MB":
+            figure.target = f"<= floor + {limit:g} MB"
+            figure.met = reference is not None and figure.median - reference.median <= limit
+
+    # -- data ------------------------------------------------------------------
+
+    def build_databases(self) -> None:
+        for leads in self.sizes:
+            path = self.folder / f"demo-{leads}.db"
+            argv = [sys.executable, "-m", "pegboard", "--db", str(path), "demo"]
+            argv += ["--leads", str(leads)]
+            started = time.perf_counter()
+            subprocess.run(argv, env=self.env, check=True, capture_output=True)
+            took = time.perf_counter() - started
+            self.databases[leads] = path
+            self.say(f"demo --leads {leads}: {took:.1f} s")
+            if leads == self.big:
+                figure = self.add(Figure("data", f"pegboard demo --leads {leads:,}", [took], "s"))
+                figure.target = "(no target)"
+
+    # -- 1. cold start -----------------------------------------------------------
+
+    def cold_start(self) -> None:
+        self.say("cold start in a pty")
+        floor_script = self.folder / "floor.py"
+        floor_script.write_text(FLOOR_APP)
+        floor = self.add(
+            Figure(
+                "cold start",
+                "floor: bare Textual app (Header, Static, Footer)",
+                [
+                    time_to_marker([sys.executable, str(floor_script)], [b"FLOOR-READY"], self.env)[
+                        0
+                    ]
+                    for _ in range(self.runs)
+                ],
+            )
+        )
+        for leads in self.sizes:
+            argv = [sys.executable, "-m", "pegboard", "--db", str(self.databases[leads])]
+            times = [
+                time_to_marker(argv, [FIRST_PAINT, TODAY_DATA], self.env) for _ in range(self.runs)
+            ]
+            painted = self.add(
+                Figure("cold start", f"{leads:,} leads: first paint", [t[0] for t in times])
+            )
+            self.judge(painted, floor, 1.2 if leads == 0 else 1.3, "x")
+            shown = self.add(
+                Figure("cold start", f"{leads:,} leads: Today's data shown", [t[1] for t in times])
+            )
+            self.judge(shown, floor, 1.2 if leads == 0 else 1.3, "x")
+
+    # -- 2-6. in the app ---------------------------------------------------------
+
+    def probe(self, steps: list[dict], start: str = "board", floor: bool = False):
+        args = ["--floor"] if floor else ["--db", str(self.databases[self.big]), "--start", start]
+        return run_probe(args, steps, self.env)
+
+    def keys_on_board(self) -> None:
+        self.say(f"keys at {self.big:,} leads")
+        floor_run = self.probe(
+            [{"key": key, "until": "paint"} for key in "jk" * (self.keys // 2)], floor=True
+        )
+        floor_key = self.add(
+            Figure("keys", "floor: key to paint in a bare Textual app", floor_run.steps)
+        )
+        self.floor_rss = self.add(
+            Figure(
+                "memory", "floor: peak RSS of the bare Textual app", [floor_run.rss_kb / 1024], "MB"
+            )
+        )
+        moves = max(10, self.keys // 2)
+        cursor = [
+            {"key": key, "until": "paint"} for key in ("j" * 12 + "k" * 12) * (self.keys // 24 + 1)
+        ]
+        cursor = cursor[: self.keys]
+        columns = [{"key": key, "until": "paint"} for key in "lh" * (moves // 2)]
+        stage = [{"key": key, "until": "paint"} for key in "LH" * (moves // 2)]
+        reorder = [{"key": key, "until": "paint"} for key in "JK" * (moves // 2)]
+        typed = [{"key": "slash", "until": "paint"}, {"key": "a", "until": "filtered"}]
+        cycle = ["n", "n", "backspace", "backspace"]
+        typed += [{"key": key, "until": "filtered"} for key in cycle * (moves // 4)]
+        groups = [
+            ("cursor up/down (j/k)", cursor, 17, "p95"),
+            ("column left/right (h/l)", columns, 17, "p95"),
+            ("stage move with its write (L/H)", stage, 35, "p95"),
+            ("reorder with its write (J/K)", reorder, 17, "p95"),
+        ]
+        steps = [step for _, group, _, _ in groups for step in group] + typed
+        run = self.probe(steps)
+        self.rss = [run.rss_kb / 1024]
+        at = 0
+        for name, group, limit, kind in groups:
+            figure = self.add(Figure("keys", name, run.steps[at : at + len(group)]))
+            self.judge(figure, floor_key, limit, kind)
+            at += len(group)
+        filter_keys = slice(at + 2, at + len(typed))
+        echo = self.add(
+            Figure("keys", "filter keystroke: typed letter shown", run.first_paints[filter_keys])
+        )
+        self.judge(echo, floor_key, 17, "p95")
+        board = self.add(Figure("keys", "filter keystroke: board filtered", run.steps[filter_keys]))
+        self.judge(board, floor_key, 17, "p95")
+
+    def quick_log(self) -> None:
+        self.say(f"quick log at {self.big:,} leads")
+        steps: list[dict] = []
+        rounds = 8 if self.quick else 30
+        for index in range(rounds):
+            steps.append({"key": "r", "until": "quick_log"})
+            typing = ["a", "tab", *f"Caller {index}", "tab", *"5550100"]
+            steps += [{"key": key, "until": "echo"} for key in typing]
+            steps.append({"key": "enter", "until": "saved", "gap": 0.3})
+        run = self.probe(steps)
+        self.rss.append(run.rss_kb / 1024)
+        opened = [
+            t for t, step in zip(run.steps, steps, strict=True) if step["until"] == "quick_log"
+        ]
+        saved = [t for t, step in zip(run.steps, steps, strict=True) if step["until"] == "saved"]
+        first = self.add(Figure("quick log", "r to form shown, first time", opened[:1]))
+        first.target = "(built once, then reused)"
+        again = self.add(Figure("quick log", "r to form shown", opened[1:]))
+        self.judge(again, None, 17, "p95")
+        stored = self.add(Figure("quick log", "enter to saved and the board redrawn", saved))
+        self.judge(stored, None, 30, "p95")
+
+    def palette(self) -> None:
+        self.say(f"command palette at {self.big:,} leads")
+        steps = [{"key": "ctrl+p", "until": "paint", "gap": 0.3}, {"key": "a", "until": "palette"}]
+        cycle = ["n", "n", "backspace", "backspace"]
+        steps += [{"key": key, "until": "palette"} for key in cycle * (10 if self.quick else 25)]
+        run = self.probe(steps)
+        self.rss.append(run.rss_kb / 1024)
+        figure = self.add(Figure("palette", "keystroke to hits listed", run.steps[2:]))
+        self.judge(figure, None, 30, "p95")
+
+    def screens(self) -> None:
+        self.say(f"Today and Insights at {self.big:,} leads")
+        rounds = 4 if self.quick else 10
+        steps: list[dict] = []
+        for _ in range(rounds):
+            steps += [{"key": "1", "until": "today"}, {"key": "2", "until": "paint"}]
+        for _ in range(rounds):
+            steps += [{"key": "5", "until": "insights"}, {"key": "2", "until": "paint"}]
+        steps += [{"key": "5", "until": "insights"}]
+        steps += [{"key": "p", "until": "insights"} for _ in range(rounds)]
+        run = self.probe(steps)
+        self.rss.append(run.rss_kb / 1024)
+        for name, key, target in (("Today", "1", 100), ("Insights", "5", 300)):
+            picked = [i for i, step in enumerate(steps) if step["key"] == key]
+            opened = self.add(
+                Figure(
+                    "screens", f"{name}: key to screen shown", [run.first_paints[i] for i in picked]
+                )
+            )
+            self.judge(opened, None, 17, "p95")
+            shown = self.add(
+                Figure("screens", f"{name}: key to its data shown", [run.steps[i] for i in picked])
+            )
+            self.judge(shown, None, target, "ms")
+        periods = [i for i, step in enumerate(steps) if step["key"] == "p"]
+        switched = self.add(
+            Figure(
+                "screens",
+                "Insights: p (next period) to figures shown",
+                [run.steps[i] for i in periods],
+            )
+        )
+        self.judge(switched, None, 300, "ms")
+        rss = self.add(
+            Figure("memory", f"pegboard peak RSS at {self.big:,} leads", [max(self.rss)], "MB")
+        )
+        self.judge(rss, self.floor_rss, 40, "+MB")
+
+    # -- 7. command line ---------------------------------------------------------
+
+    def command_line(self) -> None:
+        self.say("command line")
+
+        def timed(argv: list[str]) -> list[float]:
+            samples = []
+            for _ in range(self.runs * 2):
+                started = time.perf_counter()
+                subprocess.run(argv, env=self.env, check=True, capture_output=True)
+                samples.append(time.perf_counter() - started)
+            return samples
+
+        floor = self.add(
+            Figure(
+                "command line",
+                'floor: python -c "import peewee"',
+                timed([sys.executable, "-c", "import peewee"]),
+            )
+        )
+        db = str(self.databases[self.big])
+        pegboard = [sys.executable, "-m", "pegboard", "--db", db]
+        for words in (
+            ["leads", "--stage", "won", "--json"],
+            ["today", "--json"],
+            ["partners", "--json"],
+        ):
+            figure = self.add(
+                Figure(
+                    "command line",
+                    f"pegboard {' '.join(words)} ({self.big:,} leads)",
+                    timed(pegboard + words),
+                )
+            )
+            self.judge(figure, floor, 1.5, "x")
+        small = [
+            sys.executable,
+            "-m",
+            "pegboard",
+            "--db",
+            str(self.databases[0]),
+            "leads",
+            "--json",
+        ]
+        figure = self.add(Figure("command line", "pegboard leads --json (empty)", timed(small)))
+        self.judge(figure, floor, 1.5, "x")
+        imported = subprocess.run(
+            [sys.executable, "-X", "importtime", *pegboard[1:], "today", "--json"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stderr
+        textual = [line for line in imported.splitlines() if line.rstrip().endswith(" textual")]
+        self.notes.append(
+            "`pegboard today --json` imports Textual: " + ("YES (a defect)" if textual else "no")
+        )
+
+    # -- 8. bulk -------------------------------------------------------------------
+
+    def bulk(self) -> None:
+        rows = self.big
+        self.say(f"import of {rows:,} CSV rows")
+        csv_path = self.folder / "deals.csv"
+        write_deals(csv_path, rows)
+        db = self.folder / "import.db"
+        seconds, peak = timed_command(["--db", str(db), "import", str(csv_path)], self.env)
+        figure = self.add(
+            Figure("data", f"pegboard import of {rows:,} HubSpot deal rows", [seconds], "s")
+        )
+        figure.target = f"(no target; peak RSS {peak:.0f} MB)"
+
+    # -- 9. kanban-tui ---------------------------------------------------------------
+
+    def kanban_tui(self) -> None:
+        if importlib.util.find_spec("kanban_tui") is None and shutil.which("ktui") is None:
+            self.notes.append("kanban-tui is not installed here: its comparison was skipped.")
+            return
+        self.notes.append(
+            "kanban-tui is installed, but seeding its database is not automated yet: skipped."
+        )
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "textual": _version("textual"),
+        "peewee": _version("peewee"),
+    }
+
+
+def _version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
+def table(figures: list[Figure]) -> list[str]:
+    rows = [
+        "| group | figure | median | p95 | n | ratio | target | met |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+    ]
+    for f in figures:
+        ratio = f"{f.ratio:.2f}x" if f.ratio is not None else ""
+        met = {True: "yes", False: "**no**", None: ""}[f.met]
+        rows.append(
+            f"| {f.group} | {f.name} | {f.scaled(f.median):.1f} {f.unit} | {f.scaled(f.p95):.1f} {f.unit} "
+            f"| {len(f.samples)} | {ratio} | {f.target} | {met} |"
+        )
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller databases, fewer runs")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--results", type=Path, help="also write the figures as Markdown here")
+    args = parser.parse_args()
+    started = datetime.datetime.now(datetime.UTC)
+    with tempfile.TemporaryDirectory(prefix="pegboard-bench-") as tmp:
+        suite = Suite(args.quick, Path(tmp), quiet=False)
+        suite.build_databases()
+        suite.cold_start()
+        suite.keys_on_board()
+        suite.quick_log()
+        suite.palette()
+        suite.screens()
+        suite.command_line()
+        suite.bulk()
+        suite.kanban_tui()
+    command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
+    report = {
+        "date": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "command": command,
+        "machine": machine(),
+        "figures": [figure.as_dict() for figure in suite.figures],
+        "notes": suite.notes,
+    }
+    lines = [
+        f"Run {report['date']} with `{command}` on {report['machine']['cpu']}, "
+        f"{report['machine']['cores']} cores, Python {report['machine']['python']}, "
+        f"Textual {report['machine']['textual']}, peewee {report['machine']['peewee']} "
+        f"({report['machine']['system']}).",
+        "",
+        *table(suite.figures),
+        "",
+        *[f"- {note}" for note in suite.notes],
+    ]
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print("\n".join(lines))
+    if args.results:
+        args.results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
