@@ -47,8 +47,8 @@ class Floor(App):
         yield Footer()
 Floor().run()
 """
-FIRST_PAINT = b"Log referral"
-"""In pegboard's footer: drawn with its first screen."""
+FIRST_PAINT = b"pegboard"
+"""The title in pegboard's header: drawn with its first screen."""
 TODAY_DATA = b" due, "
 """In Today's summary line: drawn once its figures are in."""
 
