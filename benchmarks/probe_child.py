@@ -16,7 +16,8 @@ A step is {"key": ..., "until": ...}. `until` says which paint ends it:
     filtered   the paint after the board showed the filtered columns
     palette    the paint after the command palette listed its hits
     today      the paint after Today showed its sections
-    insights   the paint after Insights showed its figures
+    insights   the paint after Insights showed figures worked out since the key (the
+               screen first shows the last figures it has, then refreshes them)
     quick_log  the paint after the quick log form showed
     saved      the paint after a quick-log referral was committed
 
@@ -54,6 +55,8 @@ class Probe:
         self.first_paint: float | None = None
         self.acted = False
         self.flags: set[str] = set()
+        self.fresh: set[int] = set()
+        """ids of the objects worked out since the key (Insights' reports)."""
 
     @property
     def until(self) -> str:
@@ -66,6 +69,7 @@ class Probe:
             self.first_paint = None
             self.acted = False
             self.flags.clear()
+            self.fresh.clear()
 
     def on_action_done(self) -> None:
         self.acted = True
@@ -173,7 +177,24 @@ def run_pegboard(probe: Probe, start_mode: str) -> None:
     flag_after(BoardScreen, "refresh_board", probe, "board")
     flag_after(BoardScreen, "_show_filtered", probe, "filtered")
     flag_after(TodayScreen, "show_sections", probe, "today")
-    flag_after(InsightsScreen, "show_report", probe, "insights")
+    from pegboard.services.insights import InsightsService
+
+    work_out = InsightsService.report
+
+    def report(self, *args, **kwargs):
+        result = work_out(self, *args, **kwargs)
+        probe.fresh.add(id(result))
+        return result
+
+    show = InsightsScreen.show_report
+
+    def show_report(self, report) -> None:
+        show(self, report)
+        if id(report) in probe.fresh:
+            probe.flag("insights")
+
+    InsightsService.report = report
+    InsightsScreen.show_report = show_report
     flag_after(QuickLog, "_start", probe, "quick_log")
     flag_after(PartnerService, "log_referral", probe, "saved")
     from textual.command import CommandPalette

@@ -492,6 +492,37 @@ async def test_opening_a_screen_works_its_figures_out_once(book, goal_settings, 
         assert calls == ["today", "report"]
 
 
+async def test_insights_opens_on_the_report_worked_out_after_start(book, goal_settings, clock):
+    """The app works the default report out in the background after it starts; Insights
+    then shows those figures the moment it opens, and says it is refreshing them."""
+    import threading
+
+    from pegboard.ui.app import PegboardApp
+
+    app = PegboardApp(goal_settings, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        app.prepare_insights()
+        await app.workers.wait_for_complete()
+        prepared = app.insights.latest["365d"]
+        assert prepared == book.report("365d")
+        release = threading.Event()
+        fresh = app.insights.report
+        app.insights.report = lambda period: release.wait(10) and fresh(period)
+        await pilot.press("5")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.report is prepared
+        assert "Ann" in shown(screen, "customers")
+        assert not screen.query_one("#insights-body").loading
+        assert "working out the figures" in str(screen.query_one("#insights-title").content)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.report is not prepared and screen.report == prepared
+        assert "working out" not in str(screen.query_one("#insights-title").content)
+
+
 def test_the_funnel_follows_settings_swapped_in_later(database, settings, clock):
     """The app swaps in new settings when config.toml changes; Insights must use them."""
     from pegboard.config import Stage

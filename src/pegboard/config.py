@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -264,6 +263,8 @@ def load_settings(path: Path) -> Settings:
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Write settings atomically: a temp file in the same directory, then rename over."""
+    import tempfile
+
     import tomli_w
 
     path.parent.mkdir(parents=True, exist_ok=True)

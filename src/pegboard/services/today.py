@@ -22,6 +22,7 @@ from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerService
 from pegboard.services.writes import write_transaction
 from pegboard.store.models import Contact, Lead, Partner, Referral, Snooze, Touch, db
+from pegboard.store.parallel import in_parallel
 
 SECTION_LIMIT = 50
 """Rows shown per section (the heading still counts them all)."""
@@ -87,31 +88,43 @@ class TodayService:
 
     def sections(self, limit: int = SECTION_LIMIT) -> list[TriageSection]:
         """Every section, in order. A new referral's lead (due today) shows only as a new
-        referral, and a stale lead with a follow-up due only as due."""
-        today = self.clock.today()
-        now = self.clock.now()
-        result = []
-        touched = Touch.select(Touch.lead).where(Touch.lead.is_null(False))
-        new_referral = (
+        referral, and a stale lead with a follow-up due only as due.
+
+        The sections are independent reads, run side by side on connections of their own
+        (store.parallel): at 100,000 leads that halves the wait on two cores."""
+        jobs = {
+            "due": lambda: self._due(limit),
+            "new_referral": lambda: self._new_referrals(limit),
+            "stale": lambda: self._stale(limit),
+            "owed_partner": lambda: self._owed_partners(limit),
+            "customer": lambda: self._customers(limit),
+            "loop": lambda: self._loops(limit),
+        }
+        done = in_parallel(jobs)
+        return [done[key] for key, _ in SECTIONS]
+
+    def _new_referral(self):
+        """A received referral whose open lead has had no touch since it came in."""
+        untouched = ~fn.EXISTS(Touch.select(Touch.id).where(Touch.lead == Lead.id))
+        return (
             (Referral.direction == "received")
             & Referral.archived_at.is_null()
             & self._open_leads()
-            & Lead.id.not_in(touched)
+            & untouched
             & self._not_snoozed("new_referral", Referral.id)
         )
-        new_referral_leads = (
-            Referral.select(Referral.lead)
-            .join(Lead, on=Referral.lead == Lead.id)
-            .where(new_referral)
-        )
 
-        # Follow-ups due today or overdue, oldest first.
+    def _due(self, limit: int) -> TriageSection:
+        """Follow-ups due today or overdue, oldest first."""
+        today = self.clock.today()
+        is_new_referral = fn.EXISTS(
+            Referral.select(Referral.id).where((Referral.lead == Lead.id) & self._new_referral())
+        )
+        open_due = self._open_leads() & (Lead.due_date <= today) & ~is_new_referral
         due = (
             Lead.select(Lead.id, Contact.name, Lead.next_action, Lead.due_date)
             .join(Contact)
-            .where(
-                self._open_leads() & (Lead.due_date <= today) & Lead.id.not_in(new_referral_leads)
-            )
+            .where(open_due)
             .order_by(Lead.due_date, Lead.id)
         )
         rows = []
@@ -128,14 +141,17 @@ class TodayService:
                     overdue_days=late,
                 )
             )
-        result.append(TriageSection("due", "Follow-ups due", due.count(), rows))
+        # Counted without the contact join: from the (archived_at, due_date, stage) index.
+        count = Lead.select(Lead.id).where(open_due).count()
+        return TriageSection("due", "Follow-ups due", count, rows)
 
-        # Received referrals whose lead has had no touch since it came in.
+    def _new_referrals(self, limit: int) -> TriageSection:
+        """Received referrals whose lead has had no touch since it came in."""
         new = (
             Referral.select(Referral.id, Referral.partner, Referral.at, Lead.id, Contact.name)
             .join(Lead, on=Referral.lead == Lead.id)
             .join(Contact, on=Lead.contact == Contact.id)
-            .where(new_referral)
+            .where(self._new_referral())
             .order_by(Referral.at)
         )
         partner_names = self._partner_names()
@@ -151,9 +167,12 @@ class TodayService:
                     lead_id=referral.lead.id,
                 )
             )
-        result.append(TriageSection("new_referral", "New referrals to contact", new.count(), rows))
+        return TriageSection("new_referral", "New referrals to contact", new.count(), rows)
 
-        # Open leads with no touch for longer than their stage allows.
+    def _stale(self, limit: int) -> TriageSection:
+        """Open leads with no touch for longer than their stage allows."""
+        today = self.clock.today()
+        now = self.clock.now()
         conditions = None
         for stage in self.settings.open_stages:
             if stage.stale_after_days is None:
@@ -163,18 +182,20 @@ class TodayService:
             conditions = condition if conditions is None else conditions | condition
         rows, count = [], 0
         if conditions is not None:
+            idle_too_long = (
+                self._open_leads()
+                & conditions
+                & ((Lead.due_date.is_null()) | (Lead.due_date > today))
+                & self._not_snoozed("stale", Lead.id)
+            )
             stale = (
                 Lead.select(Lead.id, Lead.stage, Lead.last_touch_at, Contact.name)
                 .join(Contact)
-                .where(
-                    self._open_leads()
-                    & conditions
-                    & ((Lead.due_date.is_null()) | (Lead.due_date > today))
-                    & self._not_snoozed("stale", Lead.id)
-                )
+                .where(idle_too_long)
                 .order_by(Lead.last_touch_at)
             )
-            count = stale.count()
+            # Counted from the (archived_at, stage, last_touch_at, due_date) index alone.
+            count = Lead.select(Lead.id).where(idle_too_long).count()
             for lead in stale.limit(limit):
                 idle = (now - lead.last_touch_at).days
                 label = self.settings.stage(lead.stage).label
@@ -187,9 +208,10 @@ class TodayService:
                         lead_id=lead.id,
                     )
                 )
-        result.append(TriageSection("stale", "Stale leads", count, rows))
+        return TriageSection("stale", "Stale leads", count, rows)
 
-        # Partners I owe: more received than given, or business not yet thanked.
+    def _owed_partners(self, limit: int) -> TriageSection:
+        """Partners I owe: more received than given, or business not yet thanked."""
         snoozed = self._snoozed_ids("owed_partner")
         owed = [
             row
@@ -213,9 +235,10 @@ class TodayService:
             )
             for row in owed[:limit]
         ]
-        result.append(TriageSection("owed_partner", "Partners I owe", len(owed), rows))
+        return TriageSection("owed_partner", "Partners I owe", len(owed), rows)
 
-        # Customers ripe to ask for a referral, or lapsed with a discount waiting.
+    def _customers(self, limit: int) -> TriageSection:
+        """Customers ripe to ask for a referral, or lapsed with a discount waiting."""
         snoozed = frozenset(self._snoozed_ids("customer"))
         customers = [
             row
@@ -237,9 +260,12 @@ class TodayService:
             )
             for row in customers[:limit]
         ]
-        result.append(TriageSection("customer", "Customers to ask or invite back", count, rows))
+        return TriageSection("customer", "Customers to ask or invite back", count, rows)
 
-        # Loops: closed business not thanked; referrals I gave with no outcome yet.
+    def _loops(self, limit: int) -> TriageSection:
+        """Loops: closed business not thanked; referrals I gave with no outcome yet."""
+        now = self.clock.now()
+        partner_names = self._partner_names()
         person = Contact.alias("person")
         unthanked = (
             Referral.select(Referral.id, Referral.partner, Referral.value_cents, person.name)
@@ -288,10 +314,8 @@ class TodayService:
                     partner_id=referral.partner_id,
                 )
             )
-        result.append(
-            TriageSection("loop", "Loops to close", unthanked.count() + silent.count(), rows)
-        )
-        return result
+        count = unthanked.count() + silent.count()
+        return TriageSection("loop", "Loops to close", count, rows)
 
     def sections_in_thread(self, limit: int = SECTION_LIMIT) -> list[TriageSection]:
         """sections() on a connection of its own, for a worker thread (it is a few hundred

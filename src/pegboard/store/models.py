@@ -102,6 +102,9 @@ class Lead(BaseModel):
             # position), and, with value_cents in it, the column counts and sums from the
             # index alone.
             (("stage", "archived_at", "position", "value_cents"), False),
+            # Today's counts of follow-ups due and of stale leads, from the index alone.
+            (("archived_at", "due_date", "stage"), False),
+            (("archived_at", "stage", "last_touch_at", "due_date"), False),
         )
 
 

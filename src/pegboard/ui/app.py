@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
@@ -16,43 +17,51 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.changes import ChangeWatcher
 from pegboard.services.errors import StorageError
-from pegboard.services.insights import InsightsService
 from pegboard.services.leads import LeadService
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerMatch, PartnerService, ReferralDraft
 from pegboard.services.today import TodayService
-from pegboard.ui.modals.form_screen import FormScreen
-from pegboard.ui.modals.quick_log import QuickLog
 from pegboard.ui.palette import RecordsProvider
-from pegboard.ui.screens.board import BoardScreen
-from pegboard.ui.screens.customer_detail import CustomerDetailScreen
-from pegboard.ui.screens.help import HelpScreen
-from pegboard.ui.screens.import_screen import ImportScreen
-from pegboard.ui.screens.insights import InsightsScreen
-from pegboard.ui.screens.lead_detail import LeadDetailScreen
-from pegboard.ui.screens.loyalty import LoyaltyScreen
-from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
-from pegboard.ui.screens.partner_detail import PartnerDetailScreen
-from pegboard.ui.screens.partners import PartnersScreen
-from pegboard.ui.screens.today import TodayScreen
 
-SCREEN_CLASSES = (
-    TodayScreen,
-    BoardScreen,
-    PartnersScreen,
-    LoyaltyScreen,
-    InsightsScreen,
-    LeadDetailScreen,
-    PartnerDetailScreen,
-    CustomerDetailScreen,
-    LoyaltyRulesScreen,
-    ImportScreen,
-    FormScreen,
-    QuickLog,
-    HelpScreen,
-)
-"""The screens whose binding ids a [keymap] table may name (with the app's own)."""
+# Screens are imported where they are first shown, not here: a start pays only for the
+# screen it opens (the whole set costs about a tenth of a second to import).
 
+
+def screen_classes() -> tuple[type[Screen], ...]:
+    """The screens whose binding ids a [keymap] table may name (with the app's own)."""
+    from pegboard.ui.modals.form_screen import FormScreen
+    from pegboard.ui.modals.quick_log import QuickLog
+    from pegboard.ui.screens.board import BoardScreen
+    from pegboard.ui.screens.customer_detail import CustomerDetailScreen
+    from pegboard.ui.screens.help import HelpScreen
+    from pegboard.ui.screens.import_screen import ImportScreen
+    from pegboard.ui.screens.insights import InsightsScreen
+    from pegboard.ui.screens.lead_detail import LeadDetailScreen
+    from pegboard.ui.screens.loyalty import LoyaltyScreen
+    from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
+    from pegboard.ui.screens.partner_detail import PartnerDetailScreen
+    from pegboard.ui.screens.partners import PartnersScreen
+    from pegboard.ui.screens.today import TodayScreen
+
+    return (
+        TodayScreen,
+        BoardScreen,
+        PartnersScreen,
+        LoyaltyScreen,
+        InsightsScreen,
+        LeadDetailScreen,
+        PartnerDetailScreen,
+        CustomerDetailScreen,
+        LoyaltyRulesScreen,
+        ImportScreen,
+        FormScreen,
+        QuickLog,
+        HelpScreen,
+    )
+
+
+INSIGHTS_WARM_UP = 2.0
+"""Seconds after start before Insights' report is worked out in the background."""
 
 OTHER_WRITERS_POLL = 1.0
 """Seconds between checks for writes by another process (one cheap PRAGMA)."""
@@ -99,26 +108,82 @@ class PegboardApp(App[None]):
         self.partners = PartnerService(settings, self.clock, self.leads)
         self.loyalty = LoyaltyService(settings, self.clock)
         self.today = TodayService(settings, self.clock, self.leads, self.partners, self.loyalty)
-        self.insights = InsightsService(settings, self.clock)
-        self.quick_log = QuickLog([])
-        """One quick log, shown again and again: the phone-call path must open at once."""
-        self.add_mode("today", lambda: TodayScreen(self.today, self.settings, self.clock))
-        self.add_mode("board", lambda: BoardScreen(self.leads, self.settings, self.clock))
-        self.add_mode("partners", lambda: PartnersScreen(self.partners, self.settings, self.clock))
-        self.add_mode("loyalty", lambda: LoyaltyScreen(self.loyalty, self.settings, self.clock))
-        self.add_mode("insights", lambda: InsightsScreen(self.insights, self.settings))
+        self._insights = None
+        self._quick_log = None
+        self.add_mode("today", self._today_screen)
+        self.add_mode("board", self._board_screen)
+        self.add_mode("partners", self._partners_screen)
+        self.add_mode("loyalty", self._loyalty_screen)
+        self.add_mode("insights", self._insights_screen)
+
+    @property
+    def insights(self):
+        """The Insights service, made when first asked for (it is not needed to start)."""
+        if self._insights is None:
+            from pegboard.services.insights import InsightsService
+
+            self._insights = InsightsService(self.settings, self.clock)
+        return self._insights
+
+    @property
+    def quick_log(self):
+        """One quick log, shown again and again: the phone-call path must open at once.
+        Made once, just after the first screen has painted (see on_mount)."""
+        if self._quick_log is None:
+            from pegboard.ui.modals.quick_log import QuickLog
+
+            self._quick_log = QuickLog([])
+            self.install_screen(self._quick_log, "quick-log")
+        return self._quick_log
+
+    def _today_screen(self) -> Screen:
+        from pegboard.ui.screens.today import TodayScreen
+
+        return TodayScreen(self.today, self.settings, self.clock)
+
+    def _board_screen(self) -> Screen:
+        from pegboard.ui.screens.board import BoardScreen
+
+        return BoardScreen(self.leads, self.settings, self.clock)
+
+    def _partners_screen(self) -> Screen:
+        from pegboard.ui.screens.partners import PartnersScreen
+
+        return PartnersScreen(self.partners, self.settings, self.clock)
+
+    def _loyalty_screen(self) -> Screen:
+        from pegboard.ui.screens.loyalty import LoyaltyScreen
+
+        return LoyaltyScreen(self.loyalty, self.settings, self.clock)
+
+    def _insights_screen(self) -> Screen:
+        from pegboard.ui.screens.insights import InsightsScreen
+
+        return InsightsScreen(self.insights, self.settings)
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:
             self.notify(f"Unknown theme {self.settings.theme!r} in config.toml", severity="warning")
-        self.install_screen(self.quick_log, "quick-log")
         self.watcher = ChangeWatcher()
         self.set_interval(OTHER_WRITERS_POLL, self._refresh_if_changed_elsewhere)
         self.apply_keymap()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.switch_mode(self.start_mode)
+        # Built while the owner reads the first screen, so that r opens it at once.
+        self.set_timer(0.3, lambda: self.quick_log)
+        if not self.is_headless:
+            # Tests (headless) ask for it themselves, so that it never runs behind them.
+            self.set_timer(INSIGHTS_WARM_UP, self.prepare_insights)
+
+    @work(thread=True, exclusive=True, group="insights-warm-up")
+    def prepare_insights(self) -> None:
+        """Work out Insights' default report in the background, so that the screen has
+        figures to show the moment it opens; it then refreshes them."""
+        from pegboard.services.insights import DEFAULT_PERIOD
+
+        self.insights.report(DEFAULT_PERIOD)
 
     def _refresh_if_changed_elsewhere(self) -> None:
         """Another window or a script wrote: show the current screen's data afresh."""
@@ -136,9 +201,11 @@ class PegboardApp(App[None]):
 
     def apply_keymap(self) -> None:
         """Remap bindings by id from [keymap]; an unknown id is reported and skipped."""
+        if not self.settings.keymap:
+            return
         known = {
             binding.id
-            for node in (self, *SCREEN_CLASSES)
+            for node in (self, *screen_classes())
             for binding in Binding.make_bindings(node.BINDINGS)
             if binding.id
         }
@@ -171,6 +238,9 @@ class PegboardApp(App[None]):
     def open_record(self, kind: str, record_id: int) -> None:
         """Open a lead, partner or customer where it lives (from the palette or Today)."""
         from pegboard.services.leads import lead_detail
+        from pegboard.ui.screens.customer_detail import CustomerDetailScreen
+        from pegboard.ui.screens.lead_detail import LeadDetailScreen
+        from pegboard.ui.screens.partner_detail import PartnerDetailScreen
 
         if kind == "lead":
             screen = LeadDetailScreen(lead_detail(record_id), self.settings, self.clock)
@@ -269,6 +339,8 @@ class PegboardApp(App[None]):
         self.push_screen(self.quick_log, saved)
 
     def open_import(self) -> None:
+        from pegboard.ui.screens.import_screen import ImportScreen
+
         self.push_screen(
             ImportScreen(self.settings, self.clock, self.backup_before_import),
             lambda _: self.reload_screen(),
@@ -284,6 +356,8 @@ class PegboardApp(App[None]):
             backup_before(path, "import", self.clock.now().strftime("%Y%m%dT%H%M%SZ"))
 
     def open_loyalty_rules(self) -> None:
+        from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
+
         self.push_screen(LoyaltyRulesScreen(self.settings.loyalty_rules, self.save_loyalty_rules))
 
     def save_loyalty_rules(self, rules) -> None:
@@ -292,8 +366,9 @@ class PegboardApp(App[None]):
 
     def apply_settings(self, settings: Settings) -> None:
         self.settings = settings
-        for service in (self.leads, self.partners, self.loyalty, self.today, self.insights):
-            service.settings = settings
+        for service in (self.leads, self.partners, self.loyalty, self.today, self._insights):
+            if service is not None:
+                service.settings = settings
 
     def help_rows(self, screen: Screen) -> list[tuple[str, str, str]]:
         """(where, keys, what) for every binding of `screen` and the app, keymap applied."""
@@ -310,6 +385,8 @@ class PegboardApp(App[None]):
         return rows
 
     def action_help(self) -> None:
+        from pegboard.ui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         screen = self.screen

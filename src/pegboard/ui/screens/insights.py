@@ -26,7 +26,13 @@ from pegboard.report_text import (
     period_title,
     source_cells,
 )
-from pegboard.services.insights import PERIOD_LABELS, PERIODS, InsightsService, Report
+from pegboard.services.insights import (
+    DEFAULT_PERIOD,
+    PERIOD_LABELS,
+    PERIODS,
+    InsightsService,
+    Report,
+)
 from pegboard.ui.widgets.charts import bar, progress
 
 BAR_WIDTH = 14
@@ -68,7 +74,9 @@ class InsightsScreen(Screen):
         Binding("k,up", "scroll(-1)", "Up", show=False, id="insights.up"),
     ]
 
-    def __init__(self, insights: InsightsService, settings: Settings, period: str = "365d") -> None:
+    def __init__(
+        self, insights: InsightsService, settings: Settings, period: str = DEFAULT_PERIOD
+    ) -> None:
         super().__init__()
         self.insights = insights
         self.settings = settings
@@ -106,7 +114,11 @@ class InsightsScreen(Screen):
         self.reload_data()
 
     def reload_data(self) -> None:
-        """Work the report out in a worker; the old figures stay until the new arrive."""
+        """Work the report out in a worker; the figures last worked out for the period
+        (by this screen, or by the app after it started) show until the new arrive."""
+        last = self.insights.latest.get(self.period)
+        if last is not None and (self.report is None or self.report.period != self.period):
+            self.show_report(last)
         self.query_one("#insights-body").loading = self.report is None
         self.query_one("#insights-title", Static).update(
             Text.assemble(
