@@ -9,6 +9,8 @@ purchase, the one that takes most off wins; on a tie, the first listed.
 from __future__ import annotations
 
 import calendar
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -278,15 +280,23 @@ class LoyaltyService:
             query = query.where(Contact.id.not_in(list(exclude)))
         if limit is not None:
             query = query.limit(limit)
-        return self._customer_rows(query, window_counts)
+        return self._customer_rows(query.tuples(), window_counts)
 
-    def count_customers(
-        self, attention_only: bool = False, exclude: frozenset[int] = frozenset()
-    ) -> int:
-        query, _ = self._customer_query("name", False, "", attention_only)
+    def first_customers(
+        self,
+        sort: str,
+        limit: int,
+        attention_only: bool = False,
+        exclude: frozenset[int] = frozenset(),
+    ) -> tuple[list[CustomerRow], int]:
+        """The first `limit` customers, and how many there are, from one aggregate query:
+        counting in a second query would aggregate every purchase twice."""
+        query, window_counts = self._customer_query(sort, True, "", attention_only)
         if exclude:
             query = query.where(Contact.id.not_in(list(exclude)))
-        return query.count()
+        cursor = query.tuples().iterator()
+        first = self._customer_rows(itertools.islice(cursor, limit), window_counts)
+        return first, len(first) + sum(1 for _ in cursor)
 
     def _customer_query(self, sort: str, descending: bool, text: str, attention_only: bool):
         if sort not in CUSTOMER_SORTS:
@@ -343,12 +353,13 @@ class LoyaltyService:
         ask_before = self.clock.now() - timedelta(days=self.settings.ask_referral_after_days)
         return ask_before, months_before(self.clock.today(), self.settings.lapsed_after_months)
 
-    def _customer_rows(self, query, window_counts) -> list[CustomerRow]:
+    def _customer_rows(self, query: Iterable[tuple], window_counts) -> list[CustomerRow]:
+        """CustomerRows from the rows of _customer_query (as tuples)."""
         ask_before, lapsed_before = self._thresholds()
         to_date = Purchase.purchased_on.python_value
         to_time = Contact.asked_referral_at.python_value
         rows = []
-        for values in query.tuples():
+        for values in query:
             contact_id, name, company, asked, purchases, total, first, last, *windows = values
             prior = PriorPurchases(
                 purchases, dict(zip(window_counts, (int(w) for w in windows), strict=True))

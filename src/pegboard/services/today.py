@@ -141,7 +141,7 @@ class TodayService:
                     overdue_days=late,
                 )
             )
-        # Counted without the contact join: from the (archived_at, due_date, stage) index.
+        # Counted without the contact join: from the (due_date, stage, archived_at) index.
         count = Lead.select(Lead.id).where(open_due).count()
         return TriageSection("due", "Follow-ups due", count, rows)
 
@@ -194,7 +194,7 @@ class TodayService:
                 .where(idle_too_long)
                 .order_by(Lead.last_touch_at)
             )
-            # Counted from the (archived_at, stage, last_touch_at, due_date) index alone.
+            # Counted from the (stage, last_touch_at, due_date, archived_at) index alone.
             count = Lead.select(Lead.id).where(idle_too_long).count()
             for lead in stale.limit(limit):
                 idle = (now - lead.last_touch_at).days
@@ -240,14 +240,10 @@ class TodayService:
     def _customers(self, limit: int) -> TriageSection:
         """Customers ripe to ask for a referral, or lapsed with a discount waiting."""
         snoozed = frozenset(self._snoozed_ids("customer"))
-        customers = [
-            row
-            for row in self.loyalty.customers(
-                "lifetime", attention_only=True, limit=limit, exclude=snoozed
-            )
-            if row.ask_for_referral or (row.lapsed and row.next_rule)
-        ]
-        count = self.loyalty.count_customers(attention_only=True, exclude=snoozed)
+        first, count = self.loyalty.first_customers(
+            "lifetime", limit, attention_only=True, exclude=snoozed
+        )
+        customers = [row for row in first if row.ask_for_referral or (row.lapsed and row.next_rule)]
         rows = [
             TriageRow(
                 "customer",

@@ -264,13 +264,17 @@ def add_insight_columns(database: Database) -> None:
     )
 
 
-TODAY_DUE = ("archived_at", "due_date", "stage")
-TODAY_STALE = ("archived_at", "stage", "last_touch_at", "due_date")
+TODAY_DUE = ("due_date", "stage", "archived_at")
+TODAY_STALE = ("stage", "last_touch_at", "due_date", "archived_at")
 
 
 def add_today_indexes(database: Database) -> None:
     """Step 4 -> 5: indexes that let Today count the follow-ups due and the stale leads
-    from the index alone (at 100,000 leads each count read thousands of rows)."""
+    from the index alone (at 100,000 leads each count read thousands of rows).
+
+    archived_at goes last: an index that starts with it would look, to SQLite's
+    planner, like the best one for every query on live leads, and it chose it over
+    the board's covering index for the column counts (a table read per lead)."""
     from playhouse.migrate import SchemaMigrator, migrate
 
     migrator = SchemaMigrator.from_database(database)

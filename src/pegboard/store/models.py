@@ -103,8 +103,8 @@ class Lead(BaseModel):
             # index alone.
             (("stage", "archived_at", "position", "value_cents"), False),
             # Today's counts of follow-ups due and of stale leads, from the index alone.
-            (("archived_at", "due_date", "stage"), False),
-            (("archived_at", "stage", "last_touch_at", "due_date"), False),
+            (("due_date", "stage", "archived_at"), False),
+            (("stage", "last_touch_at", "due_date", "archived_at"), False),
         )
 
 

@@ -320,9 +320,7 @@ class PegboardApp(App[None]):
             name = (
                 name
                 or draft.new_partner
-                or next(
-                    (p.name for p in self.partners.all_partners() if p.id == logged.partner_id), ""
-                )
+                or next((p.name for p in known if p.id == logged.partner_id), "")
             )
             if logged.lead_id is not None:
                 message = f"{draft.person} (from {name}) is on the board, call due today"
@@ -331,9 +329,12 @@ class PegboardApp(App[None]):
             if logged.partner_created:
                 message += f" · new partner {name}"
             self.notify(message, timeout=4)
-            self.reload_screen()
+            # A screen that reloads each time it shows has already done so as the form closed.
+            if getattr(self.screen, "on_screen_resume", None) is None:
+                self.reload_screen()
 
-        self.quick_log.prepare(self.partners.all_partners(), partner, direction)
+        known = self.partners.all_partners()
+        self.quick_log.prepare(known, partner, direction)
         # Saved before the form closes: a refusal (or a full disk) keeps what was typed.
         self.quick_log.saving(self.partners.log_referral)
         self.push_screen(self.quick_log, saved)
