@@ -21,7 +21,7 @@ from pegboard.services.errors import EditConflict, NotFound, ServiceError
 from pegboard.services.leads import LeadDraft, LeadService
 from pegboard.services.writes import write_transaction
 from pegboard.store.fields import UTCDateTimeField
-from pegboard.store.models import Contact, Lead, Partner, Referral
+from pegboard.store.models import Contact, Lead, Partner, Referral, db
 
 DIRECTIONS = ("received", "given")
 OUTCOMES = ("open", "converted", "no_fit")
@@ -282,6 +282,11 @@ class PartnerService:
             .tuples()
         )
         return [PartnerMatch(*row) for row in rows]
+
+    def all_partners_in_thread(self) -> list[PartnerMatch]:
+        """all_partners() on a connection of its own, for a worker thread."""
+        with db.connection_context():
+            return self.all_partners()
 
     def match_partners(self, text: str, limit: int = 6) -> list[PartnerMatch]:
         """Partners whose name (or company) a few typed letters fit, best first."""

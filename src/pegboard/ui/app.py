@@ -320,7 +320,7 @@ class PegboardApp(App[None]):
             name = (
                 name
                 or draft.new_partner
-                or next((p.name for p in known if p.id == logged.partner_id), "")
+                or next((p.name for p in self.quick_log.partners if p.id == logged.partner_id), "")
             )
             if logged.lead_id is not None:
                 message = f"{draft.person} (from {name}) is on the board, call due today"
@@ -333,11 +333,22 @@ class PegboardApp(App[None]):
             if getattr(self.screen, "on_screen_resume", None) is None:
                 self.reload_screen()
 
-        known = self.partners.all_partners()
-        self.quick_log.prepare(known, partner, direction)
+        # After the first time, the form shows at once with the partners it knew, and the
+        # list is read afresh in a worker (2,000 partners take longer than a frame). A
+        # name typed meanwhile is ranked again when it arrives; a partner missing from
+        # the old list for those milliseconds is found by name when saving.
+        known = self.quick_log.partners
+        self.quick_log.prepare(known or self.partners.all_partners(), partner, direction)
         # Saved before the form closes: a refusal (or a full disk) keeps what was typed.
         self.quick_log.saving(self.partners.log_referral)
         self.push_screen(self.quick_log, saved)
+        if known:
+            self._refresh_quick_log_partners()
+
+    @work(thread=True, exclusive=True, group="quick-log-partners")
+    def _refresh_quick_log_partners(self) -> None:
+        partners = self.partners.all_partners_in_thread()
+        self.call_from_thread(self.quick_log.update_partners, partners)
 
     def open_import(self) -> None:
         from pegboard.ui.screens.import_screen import ImportScreen

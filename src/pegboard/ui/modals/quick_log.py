@@ -155,9 +155,18 @@ class QuickLog(FormScreen[ReferralDraft]):
     def matches(self) -> OptionList:
         return self.query_one("#partner-matches", OptionList)
 
+    def update_partners(self, partners: list[PartnerMatch]) -> None:
+        """A fresher list of partners (read in the background as the form opened)."""
+        self.partners = partners
+        if self.is_mounted and self.field("partner").input.value:
+            self._rank_text(self.field("partner").input.value)
+
     @on(Input.Changed, "#partner Input")
     def _rank(self, event: Input.Changed) -> None:
-        text = event.value.strip()
+        self._rank_text(event.value)
+
+    def _rank_text(self, typed: str) -> None:
+        text = typed.strip()
         matches = self.matches
         matches.clear_options()
         if not text or (self.chosen and self.chosen.name == text):
