@@ -1,5 +1,6 @@
 """What the board asks of the database: summaries, windows of cards, filters, ranks."""
 
+from dataclasses import replace
 from datetime import date
 
 from playhouse.test_utils import assert_query_count
@@ -73,6 +74,29 @@ def test_filter_by_text_source_and_partner(make_lead, leads, settings):
     assert names('partner:"dana k" cara') == ["Cara Referred"]
     assert names("nobody") == []
     counts = {s.stage.id: s.count for s in column_summaries(settings, BoardFilter.parse("stone"))}
+    assert counts["new"] == 1
+
+
+def test_filter_follows_edits_and_finds_every_field(make_lead, leads, settings):
+    """On SQLite three letters or more are looked up in the lead_text trigram index (kept
+    by triggers); fewer are scanned. Either way, and on PostgreSQL, the same leads."""
+    ann = make_lead("Ann Lee", company="Bakery Co", email="ann@crumbs.example", title="Cakes")
+    make_lead("Bob Stone", company="Garage", title="Brakes")
+
+    def names(query):
+        board_filter = BoardFilter.parse(query)
+        return sorted(card.name for card in column_cards("new", 0, 10, "referral", board_filter))
+
+    assert names("AKER") == ["Ann Lee"]  # company, any case
+    assert names("crumbs") == ["Ann Lee"]  # email
+    assert names("brake") == ["Bob Stone"]  # title
+    assert names("ee") == ["Ann Lee"] and names("o") == ["Ann Lee", "Bob Stone"]
+    assert names('say "hi"') == []
+    draft = leads.draft_of(ann)
+    leads.update_lead(ann, replace(draft, name="Anna Berg", company="Mill", title="Flour"))
+    assert names("bakery") == [] and names("cakes") == []
+    assert names("berg") == names("mill") == names("flour") == ["Anna Berg"]
+    counts = {s.stage.id: s.count for s in column_summaries(settings, BoardFilter.parse("flour"))}
     assert counts["new"] == 1
 
 

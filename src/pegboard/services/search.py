@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pegboard.services.board import lead_text_matches
 from pegboard.store.models import Contact, Lead, Partner, Purchase, db
 
 MIN_QUERY = 2
@@ -19,7 +20,8 @@ class RecordHit:
 
 
 def search_records(text: str, limit: int = 8) -> list[RecordHit]:
-    """Leads, partners and customers whose name (or company, or lead title) holds `text`.
+    """Leads, partners and customers whose name (or company; for a lead, also its title
+    or email) holds `text`.
 
     Three LIMITed queries, newest leads first; fewer than two letters find nothing.
     """
@@ -43,7 +45,7 @@ def search_records(text: str, limit: int = 8) -> list[RecordHit]:
         RecordHit("lead", lead.id, lead.contact.name, f"lead · {lead.title} · {lead.stage}")
         for lead in Lead.select(Lead.id, Lead.title, Lead.stage, Contact.name)
         .join(Contact)
-        .where(Lead.archived_at.is_null() & (name_matches | Lead.title.contains(term)))
+        .where(Lead.archived_at.is_null() & lead_text_matches(term))
         .order_by(Lead.updated_at.desc())
         .limit(limit)
     ]

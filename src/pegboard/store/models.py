@@ -218,4 +218,19 @@ class Snooze(BaseModel):
         indexes = ((("kind", "ref_id"), False),)
 
 
+class LeadText(BaseModel):
+    """SQLite only: each lead's searchable text (its contact's name, company and email, and
+    its title) in an FTS5 trigram index, kept by triggers (see migrations.add_lead_text),
+    so the board's filter finds a few typed letters without reading every lead."""
+
+    rowid = IntegerField()
+    """The lead's id (FTS5's own rowid column)."""
+    body = TextField()
+
+    class Meta:
+        table_name = "lead_text"
+        primary_key = False
+
+
 ALL_MODELS = (SchemaInfo, Contact, Partner, Lead, StageChange, Touch, Referral, Purchase, Snooze)
+"""The tables every database has (LeadText is SQLite's alone)."""
