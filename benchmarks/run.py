@@ -223,8 +223,13 @@ class Suite:
         stage = [{"key": key, "until": "paint"} for key in "LH" * (moves // 2)]
         reorder = [{"key": key, "until": "paint"} for key in "JK" * (moves // 2)]
         typed = [{"key": "slash", "until": "paint"}, {"key": "a", "until": "filtered"}]
-        cycle = ["n", "n", "backspace", "backspace"]
-        typed += [{"key": key, "until": "filtered"} for key in cycle * (moves // 4)]
+        # "a" -> "an" -> "ann" -> "anne" and back: letters typed and taken back.
+        cycle = ["n", "n", "e", "backspace", "backspace", "backspace"]
+        typed += [{"key": key, "until": "filtered"} for key in cycle * (moves // 6)]
+        lengths, length = [], 1
+        for step in typed[2:]:
+            length += -1 if step["key"] == "backspace" else 1
+            lengths.append(length)
         groups = [
             ("cursor up/down (j/k)", cursor, 17, "p95"),
             ("column left/right (h/l)", columns, 17, "p95"),
@@ -244,8 +249,11 @@ class Suite:
             Figure("keys", "filter keystroke: typed letter shown", run.first_paints[filter_keys])
         )
         self.judge(echo, floor_key, 17, "p95")
-        board = self.add(Figure("keys", "filter keystroke: board filtered", run.steps[filter_keys]))
-        self.judge(board, floor_key, 17, "p95")
+        filtered = run.steps[filter_keys]
+        for name, wanted in (("3 letters or more", True), ("1 or 2 letters", False)):
+            samples = [t for t, n in zip(filtered, lengths, strict=True) if (n >= 3) == wanted]
+            board = self.add(Figure("keys", f"filter keystroke: board filtered, {name}", samples))
+            self.judge(board, floor_key, 17, "p95")
 
     def quick_log(self) -> None:
         self.say(f"quick log at {self.big:,} leads")

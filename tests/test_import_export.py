@@ -110,6 +110,11 @@ def test_hubspot_deals_land_on_the_board_with_stages_sources_and_values(cli, tmp
     # Each has a history that starts where leads start, so Insights can follow them.
     assert StageChange.select().where(StageChange.lead == won.id).count() == 2
     assert Contact.select().where(Contact.name == "Ana Silva").count() == 1
+    # The board's filter finds what came in (on SQLite, indexed in one go after the load),
+    # and an edit after it as ever.
+    assert names_found("payroll") == ["Payroll set-up"]
+    Contact.update(company="Quillfeather").where(Contact.id == won.contact_id).execute()
+    assert names_found("quillf") == ["Year-end accounts"]
 
 
 def test_pipedrive_deals_localised_with_status_and_split_columns(cli, tmp_path, db_target):
@@ -210,6 +215,13 @@ def test_export_then_import_into_an_empty_database_then_export_again_is_identica
         assert cli("export", str(second), "--format", fmt)[0] == 0
         for path in sorted(first.iterdir()):
             assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+
+
+def names_found(text):
+    from pegboard.services.board import BoardFilter
+
+    found = Lead.select(Lead.title).join(Contact).switch(Lead)
+    return sorted(lead.title for lead in BoardFilter.parse(text).apply(found))
 
 
 def _empty(db_target, tmp_path, fmt):

@@ -25,6 +25,7 @@ from pegboard.services.errors import ServiceError
 from pegboard.services.leads import stay_hours
 from pegboard.services.loyalty import PriorPurchases, best_discount
 from pegboard.store.bulk import bulk_insert, bulk_insert_ids
+from pegboard.store.lead_text import indexed_after_bulk_load
 from pegboard.store.models import (
     HISTORY_FIELDS,
     Contact,
@@ -496,7 +497,7 @@ def write_demo(
     if not database_is_empty():
         raise ServiceError("the database already has data; the demo goes into an empty one")
     writer = _DemoWriter(settings, clock, seed)
-    with db.atomic():
+    with db.atomic(), indexed_after_bulk_load():
         summary = writer.write(leads)
     if progress:
         progress(f"{summary.leads} leads")

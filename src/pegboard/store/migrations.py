@@ -284,46 +284,19 @@ def add_today_indexes(database: Database) -> None:
     )
 
 
-LEAD_TEXT = "contact.name || ' ' || contact.company || ' ' || lead.title || ' ' || contact.email"
-"""What a lead is found by: the board's filter looks for the typed letters in these."""
-
-LEAD_TEXT_SQL = (
-    "CREATE VIRTUAL TABLE lead_text USING fts5(body, tokenize='trigram')",
-    f"""CREATE TRIGGER lead_text_insert AFTER INSERT ON lead BEGIN
-        INSERT INTO lead_text(rowid, body)
-        SELECT lead.id, {LEAD_TEXT} FROM lead JOIN contact ON contact.id = lead.contact_id
-        WHERE lead.id = new.id;
-    END""",
-    f"""CREATE TRIGGER lead_text_update AFTER UPDATE OF title, contact_id ON lead BEGIN
-        DELETE FROM lead_text WHERE rowid = old.id;
-        INSERT INTO lead_text(rowid, body)
-        SELECT lead.id, {LEAD_TEXT} FROM lead JOIN contact ON contact.id = lead.contact_id
-        WHERE lead.id = new.id;
-    END""",
-    """CREATE TRIGGER lead_text_delete AFTER DELETE ON lead BEGIN
-        DELETE FROM lead_text WHERE rowid = old.id;
-    END""",
-    f"""CREATE TRIGGER lead_text_contact AFTER UPDATE OF name, company, email ON contact BEGIN
-        DELETE FROM lead_text WHERE rowid IN (SELECT id FROM lead WHERE contact_id = new.id);
-        INSERT INTO lead_text(rowid, body)
-        SELECT lead.id, {LEAD_TEXT} FROM lead JOIN contact ON contact.id = lead.contact_id
-        WHERE lead.contact_id = new.id;
-    END""",
-    f"""INSERT INTO lead_text(rowid, body)
-        SELECT lead.id, {LEAD_TEXT} FROM lead JOIN contact ON contact.id = lead.contact_id""",
-)
-
-
 def add_lead_text(database: Database) -> None:
     """Step 5 -> 6, SQLite only: the trigram index the board's filter searches (a filter
     keystroke at 100,000 leads otherwise reads every lead and contact, half a second).
     PostgreSQL keeps searching with LIKE."""
+    from pegboard.store import lead_text
     from pegboard.store.dialect import is_postgres
 
     if is_postgres(database):
         return
-    for statement in LEAD_TEXT_SQL:
+    database.execute_sql(lead_text.CREATE_TABLE)
+    for statement in lead_text.TRIGGERS.values():
         database.execute_sql(statement)
+    database.execute_sql(lead_text.INDEX_MISSING)
 
 
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
