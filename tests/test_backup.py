@@ -106,3 +106,33 @@ def test_inspect_refuses_a_newer_file(tmp_path, cli):
         connection.execute("UPDATE schema_info SET value = '99'")
     with pytest.raises(StoreError, match="newer pegboard"):
         inspect_file(newer)
+
+
+@pytest.mark.sqlite_only
+async def test_the_app_makes_the_daily_backup_after_its_first_paint(
+    database, db_path, settings, clock
+):
+    """The copy (half a second for a 150 MB book) runs in a worker once the first screen is
+    up; a failure is shown in the app, not printed over the screen."""
+    from pegboard.cli import Context, _daily_backup
+    from pegboard.ui.app import PegboardApp
+
+    context = Context(settings=settings, clock=clock, db_target=str(db_path))
+    painted_first = []
+
+    def backup():
+        painted_first.append(app.screen.is_mounted)
+        return _daily_backup(context)
+
+    app = PegboardApp(settings, clock=clock, after_first_paint=backup)
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert painted_first == [True]
+    assert (db_path.parent / "backups" / f"{db_path.stem}-{clock.today().isoformat()}.db").exists()
+
+    app = PegboardApp(settings, clock=clock, after_first_paint=lambda: "Daily backup failed: full")
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["Daily backup failed: full"]

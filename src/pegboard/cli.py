@@ -272,10 +272,14 @@ def run_app(args: argparse.Namespace) -> int:
     except ConfigError as error:
         raise CommandError(str(error)) from None
     context = open_context(args)
-    _daily_backup(context)
     from pegboard.ui.app import PegboardApp
 
-    PegboardApp(context.settings, clock=context.clock, db_label=context.db_target).run()
+    PegboardApp(
+        context.settings,
+        clock=context.clock,
+        db_label=context.db_target,
+        after_first_paint=lambda: _daily_backup(context),
+    ).run()
     return 0
 
 
@@ -664,8 +668,11 @@ def _sqlite_file(context: Context, what: str):
     return path
 
 
-def _daily_backup(context: Context) -> None:
-    """The first start of a day copies the database into backups/ (the newest 14 kept)."""
+def _daily_backup(context: Context) -> str | None:
+    """The first start of a day copies the database into backups/ (the newest 14 kept).
+
+    Run by the app in a worker once its first screen has painted (a 150 MB file takes
+    about half a second to copy); returns a warning for the app to show, if it failed."""
     from pegboard.store.backup import daily_backup
     from pegboard.store.database import sqlite_path
 
@@ -674,7 +681,8 @@ def _daily_backup(context: Context) -> None:
         try:
             daily_backup(path, context.clock.today())
         except OSError as error:
-            print(f"pegboard: warning: daily backup failed: {error}", file=sys.stderr)
+            return f"Daily backup failed: {error}"
+    return None
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
 
@@ -96,8 +96,12 @@ class PegboardApp(App[None]):
         db_label: str = "",
         config_path=None,
         start_mode: str = "today",
+        after_first_paint: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__()
+        self.after_first_paint = after_first_paint
+        """Work for a thread once the first screen is up (the daily backup); it returns a
+        warning to show, or None."""
         self.config_path = config_path
         self.start_mode = start_mode
         """Where settings changed in the app are written (default: the user config file)."""
@@ -171,11 +175,19 @@ class PegboardApp(App[None]):
         self.apply_keymap()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.switch_mode(self.start_mode)
+        if self.after_first_paint is not None:
+            self.call_after_refresh(self._run_after_first_paint)
         # Built while the owner reads the first screen, so that r opens it at once.
         self.set_timer(0.3, lambda: self.quick_log)
         if not self.is_headless:
             # Tests (headless) ask for it themselves, so that it never runs behind them.
             self.set_timer(INSIGHTS_WARM_UP, self.prepare_insights)
+
+    @work(thread=True, group="after-first-paint")
+    def _run_after_first_paint(self) -> None:
+        warning = self.after_first_paint()
+        if warning:
+            self.call_from_thread(self.notify, warning, severity="warning", timeout=10)
 
     @work(thread=True, exclusive=True, group="insights-warm-up")
     def prepare_insights(self) -> None:

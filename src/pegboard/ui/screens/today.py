@@ -61,7 +61,9 @@ class TodayScreen(Screen):
         """Load the sections in a worker; the list shows them when they arrive."""
         if not self.rows:
             self.query_one("#today-summary", Static).update("Loading today…")
-        self._load()
+        # After the screen has painted: the worker's queries would otherwise hold up the
+        # first frame (the six sections keep both cores busy for a moment at 100k leads).
+        self.call_after_refresh(self._load)
 
     @work(thread=True, exclusive=True, group="today")
     def _load(self) -> None:
