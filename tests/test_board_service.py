@@ -3,6 +3,7 @@
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from playhouse.test_utils import assert_query_count
 
 from pegboard.services.board import BoardFilter, column_cards, column_summaries, rank_of
@@ -152,3 +153,28 @@ def test_cards_know_when_a_lead_has_gone_stale(make_lead, leads):
     leads.log_touch(lead_id, "call", at=FIXED_NOW + timedelta(days=2))
     (card,) = column_cards("new", 0, 5, "referral")
     assert not card.is_stale(FIXED_NOW + timedelta(days=3), 3)
+
+
+@pytest.mark.sqlite_only
+def test_an_sqlite_without_the_trigram_tokenizer_searches_as_before(
+    tmp_path, monkeypatch, settings, clock
+):
+    """SQLite before 3.34 has no trigram tokenizer: the book opens, migrates and finds leads
+    all the same, by reading them."""
+    from pegboard.services.demo import write_demo
+    from pegboard.services.leads import LeadService
+    from pegboard.store import lead_text
+    from pegboard.store.database import close_database, open_database
+
+    monkeypatch.setattr(
+        lead_text, "CREATE_TABLE", "CREATE VIRTUAL TABLE lead_text USING fts5(body, tokenize='no')"
+    )
+    open_database(str(tmp_path / "old-sqlite.db"))
+    try:
+        assert not lead_text.available()
+        write_demo(settings, clock, leads=40, seed=2)
+        LeadService(settings, clock).create_lead(LeadDraft(name="Zelda Quimby", company="Acme"))
+        found = column_cards("new", 0, 10, "referral", BoardFilter.parse("quimb"))
+        assert [card.name for card in found] == ["Zelda Quimby"]
+    finally:
+        close_database()

@@ -14,7 +14,7 @@ from peewee import Expression, fn
 
 from pegboard.config import Settings, Stage
 from pegboard.services.leads import join_contact_and_partner
-from pegboard.store.dialect import is_postgres
+from pegboard.store import lead_text
 from pegboard.store.models import Contact, Lead, LeadText, Partner, db
 
 FILTER_KEYS = ("source", "partner")
@@ -87,7 +87,7 @@ def lead_text_matches(term: str):
     case), for a query that joins Contact. On SQLite, three letters or more are looked up
     in the lead_text trigram index: a few hundred matches instead of reading every lead.
     (A letter or two it cannot look up, and they match most leads: those scan.)"""
-    if len(term) >= TRIGRAM and not is_postgres():
+    if len(term) >= TRIGRAM and lead_text.available():
         phrase = '"' + term.replace('"', '""') + '"'
         found = LeadText.select(LeadText.rowid).where(Expression(LeadText.body, "MATCH", phrase))
         return Lead.id.in_(found)

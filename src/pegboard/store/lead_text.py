@@ -3,6 +3,10 @@
 The text is the lead's contact's name, company and email and the lead's title;
 triggers on lead and contact keep it. The board's filter and the palette look
 three letters or more up in it instead of reading every lead.
+
+The trigram tokenizer came with SQLite 3.34 (2020). Where Python's SQLite is
+older, or built without FTS5, the migration leaves the table out and searches
+read every lead as before (`available()` says which).
 """
 
 from __future__ import annotations
@@ -46,6 +50,31 @@ TRIGGERS = {
 }
 
 
+def available() -> bool:
+    """Whether the open database has lead_text (asked once per database)."""
+    database = db.obj
+    known = getattr(database, "_pegboard_lead_text", None)
+    if known is None:
+        known = not is_postgres() and "lead_text" in database.get_tables()
+        database._pegboard_lead_text = known
+    return known
+
+
+def create(database) -> bool:
+    """Make the table and its triggers and index every lead; False (and nothing made)
+    where this SQLite has no FTS5 or no trigram tokenizer."""
+    from peewee import OperationalError
+
+    try:
+        database.execute_sql(CREATE_TABLE)
+    except OperationalError:
+        return False
+    for statement in TRIGGERS.values():
+        database.execute_sql(statement)
+    database.execute_sql(INDEX_MISSING)
+    return True
+
+
 @contextmanager
 def indexed_after_bulk_load() -> Iterator[None]:
     """For a bulk insert of leads, inside the caller's transaction: the per-row insert
@@ -53,7 +82,7 @@ def indexed_after_bulk_load() -> Iterator[None]:
     statement after (at 100,000 leads: 9 s of triggers against 2.5 s). The other
     triggers stay, so a contact the load fills in is indexed again as ever. If the load
     fails, the rollback brings the trigger back with everything else."""
-    if is_postgres():
+    if not available():
         yield
         return
     db.execute_sql("DROP TRIGGER IF EXISTS lead_text_insert")

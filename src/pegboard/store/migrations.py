@@ -287,16 +287,13 @@ def add_today_indexes(database: Database) -> None:
 def add_lead_text(database: Database) -> None:
     """Step 5 -> 6, SQLite only: the trigram index the board's filter searches (a filter
     keystroke at 100,000 leads otherwise reads every lead and contact, half a second).
-    PostgreSQL keeps searching with LIKE."""
+    PostgreSQL, and an SQLite too old for it, keep searching with LIKE."""
     from pegboard.store import lead_text
     from pegboard.store.dialect import is_postgres
 
-    if is_postgres(database):
-        return
-    database.execute_sql(lead_text.CREATE_TABLE)
-    for statement in lead_text.TRIGGERS.values():
-        database.execute_sql(statement)
-    database.execute_sql(lead_text.INDEX_MISSING)
+    if not is_postgres(database):
+        # An SQLite without the trigram tokenizer (before 3.34) goes on without it.
+        lead_text.create(database)
 
 
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
