@@ -21,7 +21,7 @@ from pegboard.services.leads import LeadService
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerService
 from pegboard.services.writes import write_transaction
-from pegboard.store.models import Contact, Lead, Partner, Referral, Snooze, Touch, db
+from pegboard.store.models import Contact, Lead, Partner, Referral, Snooze, Touch
 from pegboard.store.parallel import in_parallel
 
 SECTION_LIMIT = 50
@@ -91,7 +91,8 @@ class TodayService:
         referral, and a stale lead with a follow-up due only as due.
 
         The sections are independent reads, run side by side on connections of their own
-        (store.parallel): at 100,000 leads that halves the wait on two cores."""
+        (store.parallel): at 100,000 leads that halves the wait on two cores. Since no
+        query runs on the calling thread, a worker thread may call this as it is."""
         jobs = {
             "due": lambda: self._due(limit),
             "new_referral": lambda: self._new_referrals(limit),
@@ -312,12 +313,6 @@ class TodayService:
             )
         count = unthanked.count() + silent.count()
         return TriageSection("loop", "Loops to close", count, rows)
-
-    def sections_in_thread(self, limit: int = SECTION_LIMIT) -> list[TriageSection]:
-        """sections() on a connection of its own, for a worker thread (it is a few hundred
-        ms at 100,000 leads, longer than a screen may wait)."""
-        with db.connection_context():
-            return self.sections(limit)
 
     def summary(self, sections: list[TriageSection]) -> str:
         counts = {section.key: section.count for section in sections}

@@ -67,7 +67,7 @@ class TodayScreen(Screen):
 
     @work(thread=True, exclusive=True, group="today")
     def _load(self) -> None:
-        sections = self.today.sections_in_thread()
+        sections = self.today.sections()  # on reader connections of its own
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_sections, sections)
 
