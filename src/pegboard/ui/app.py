@@ -211,6 +211,13 @@ class PegboardApp(App[None]):
             with contextlib.suppress(NoMatches):
                 reload()
 
+    def reload_after_closing(self) -> None:
+        """After a pushed screen that wrote (the quick log, an import) has closed: a screen
+        that reloads each time it shows has done so already as it came back on top, so
+        only the others are asked."""
+        if getattr(self.screen, "on_screen_resume", None) is None:
+            self.reload_screen()
+
     def apply_keymap(self) -> None:
         """Remap bindings by id from [keymap]; an unknown id is reported and skipped."""
         if not self.settings.keymap:
@@ -341,9 +348,7 @@ class PegboardApp(App[None]):
             if logged.partner_created:
                 message += f" · new partner {name}"
             self.notify(message, timeout=4)
-            # A screen that reloads each time it shows has already done so as the form closed.
-            if getattr(self.screen, "on_screen_resume", None) is None:
-                self.reload_screen()
+            self.reload_after_closing()
 
         # After the first time, the form shows at once with the partners it knew, and the
         # list is read afresh in a worker (2,000 partners take longer than a frame). A
@@ -367,7 +372,7 @@ class PegboardApp(App[None]):
 
         self.push_screen(
             ImportScreen(self.settings, self.clock, self.backup_before_import),
-            lambda _: self.reload_screen(),
+            lambda _: self.reload_after_closing(),
         )
 
     def backup_before_import(self) -> None:
