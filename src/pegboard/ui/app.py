@@ -103,8 +103,8 @@ class PegboardApp(App[None]):
         """Work for a thread once the first screen is up (the daily backup); it returns a
         warning to show, or None."""
         self.config_path = config_path
-        self.start_mode = start_mode
         """Where settings changed in the app are written (default: the user config file)."""
+        self.start_mode = start_mode
         self.settings = settings
         self.clock = clock or Clock()
         self.db_label = db_label
