@@ -25,6 +25,10 @@ The time of a key is Textual's own `Key.time` (when the driver parsed it), so th
 figure includes any wait in the app's queue, as a user would feel it.
 
     python probe_child.py STEPS_JSON REPORT_FD (--db FILE [--start board] | --floor)
+
+With PEGBOARD_PROBE_PROFILE=FILE in its environment the child runs under cProfile and
+writes the stats to FILE (read them with `python -m pstats FILE`): the way to find where
+a figure's time goes, in the same setting that measures it.
 """
 
 from __future__ import annotations
@@ -57,6 +61,9 @@ class Probe:
         self.flags: set[str] = set()
         self.fresh: set[int] = set()
         """ids of the objects worked out since the key (Insights' reports)."""
+        self.profiled: tuple | None = None
+        """(cProfile.Profile, file) to write once the last step is done: before the last
+        report line, since the parent stops this process as soon as it reads that."""
 
     @property
     def until(self) -> str:
@@ -95,6 +102,10 @@ class Probe:
             self.report.write(f"{self.index} {self.first_paint:.6f} {now - self.key_time:.6f}\n")
             self.key_time = None
             if self.index + 1 == len(self.steps):
+                if self.profiled is not None:
+                    profiler, profile_to = self.profiled
+                    profiler.disable()
+                    profiler.dump_stats(profile_to)
                 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                 self.report.write(f"rss {peak}\n")
 
@@ -214,6 +225,14 @@ def main() -> int:
     parser.add_argument("--floor", action="store_true")
     args = parser.parse_args()
     probe = Probe(json.load(args.steps), args.report_fd)
+    profile_to = os.environ.get("PEGBOARD_PROBE_PROFILE")
+    profiler = None
+    if profile_to:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        probe.profiled = (profiler, profile_to)
     if args.floor:
         run_floor(probe)
     else:

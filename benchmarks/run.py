@@ -2,12 +2,15 @@
 reference it is judged against, measured in the same run on the same machine.
 
     python benchmarks/run.py [--quick] [--json] [--results FILE]
+                             [--only GROUP,...] [--reuse DIR]
 
 It builds its own databases with `pegboard demo` in a temporary directory (empty,
 10,000 and 100,000 leads; --quick: empty, 2,000 and 10,000 with fewer repeats),
 runs the app in a real pseudo-terminal of 120x40 the way a user runs it, and
 prints for each figure the median, p95 and n of its runs, its ratio to the
 reference, and the target. --results writes the same as Markdown (RESULTS.md).
+While working on one figure, --only runs some groups (cold, keys, quick_log, palette,
+screens, cli, bulk, kanban) and --reuse keeps the demo databases in DIR between runs.
 
 Keys are timed inside the app, from Textual's key event to the end of the paint
 it caused (see probe_child.py); cold starts from process start to the text
@@ -111,6 +114,9 @@ class Suite:
         # no .pyc until one run writes them, and the warm-up runs below do).
         self.env.pop("PYTHONDONTWRITEBYTECODE", None)
         self.databases: dict[int, Path] = {}
+        self.rss: list[float] = []
+        """Peak RSS (MB) of each in-app run at the biggest size."""
+        self.floor_rss: Figure | None = None
 
     def say(self, text: str) -> None:
         if not self.quiet:
@@ -145,15 +151,17 @@ class Suite:
 
     # -- data ------------------------------------------------------------------
 
-    def build_databases(self) -> None:
+    def build_databases(self, reuse: Path | None = None) -> None:
         for leads in self.sizes:
-            path = self.folder / f"demo-{leads}.db"
+            path = (reuse or self.folder) / f"demo-{leads}.db"
+            self.databases[leads] = path
+            if reuse is not None and path.exists():
+                continue
             argv = [sys.executable, "-m", "pegboard", "--db", str(path), "demo"]
             argv += ["--leads", str(leads)]
             started = time.perf_counter()
             subprocess.run(argv, env=self.env, check=True, capture_output=True)
             took = time.perf_counter() - started
-            self.databases[leads] = path
             self.say(f"demo --leads {leads}: {took:.1f} s")
             if leads == self.big:
                 figure = self.add(Figure("data", f"pegboard demo --leads {leads:,}", [took], "s"))
@@ -238,7 +246,7 @@ class Suite:
         ]
         steps = [step for _, group, _, _ in groups for step in group] + typed
         run = self.probe(steps)
-        self.rss = [run.rss_kb / 1024]
+        self.rss.append(run.rss_kb / 1024)
         at = 0
         for name, group, limit, kind in groups:
             figure = self.add(Figure("keys", name, run.steps[at : at + len(group)]))
@@ -335,10 +343,11 @@ class Suite:
             )
         )
         self.judge(switched, None, 300, "ms")
-        rss = self.add(
-            Figure("memory", f"pegboard peak RSS at {self.big:,} leads", [max(self.rss)], "MB")
-        )
-        self.judge(rss, self.floor_rss, 40, "+MB")
+        if self.floor_rss is not None:  # measured with the keys (not with --only screens)
+            rss = self.add(
+                Figure("memory", f"pegboard peak RSS at {self.big:,} leads", [max(self.rss)], "MB")
+            )
+            self.judge(rss, self.floor_rss, 40, "+MB")
 
     # -- 7. command line ---------------------------------------------------------
 
@@ -423,6 +432,19 @@ class Suite:
         )
 
 
+GROUPS = {
+    "cold": "cold_start",
+    "keys": "keys_on_board",
+    "quick_log": "quick_log",
+    "palette": "palette",
+    "screens": "screens",
+    "cli": "command_line",
+    "bulk": "bulk",
+    "kanban": "kanban_tui",
+}
+"""The suite's groups, in the order they run, and the Suite method that runs each."""
+
+
 def machine() -> dict:
     cpu = platform.processor() or platform.machine()
     try:
@@ -468,19 +490,26 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="smaller databases, fewer runs")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--results", type=Path, help="also write the figures as Markdown here")
+    parser.add_argument(
+        "--only", help=f"run only these groups, comma-separated: {','.join(GROUPS)}"
+    )
+    parser.add_argument(
+        "--reuse", type=Path, help="keep the demo databases in this folder and reuse them"
+    )
     args = parser.parse_args()
+    only = GROUPS if args.only is None else args.only.split(",")
+    unknown = set(only) - set(GROUPS)
+    if unknown:
+        parser.error(f"no such group: {', '.join(sorted(unknown))}")
+    if args.reuse:
+        args.reuse.mkdir(parents=True, exist_ok=True)
     started = datetime.datetime.now(datetime.UTC)
     with tempfile.TemporaryDirectory(prefix="pegboard-bench-") as tmp:
         suite = Suite(args.quick, Path(tmp), quiet=False)
-        suite.build_databases()
-        suite.cold_start()
-        suite.keys_on_board()
-        suite.quick_log()
-        suite.palette()
-        suite.screens()
-        suite.command_line()
-        suite.bulk()
-        suite.kanban_tui()
+        suite.build_databases(args.reuse)
+        for group, run in GROUPS.items():
+            if group in only:
+                getattr(suite, run)()
     command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
     report = {
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
