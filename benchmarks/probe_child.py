@@ -155,6 +155,37 @@ def flag_after(cls: type, method: str, probe: Probe, name: str) -> None:
     setattr(cls, method, wrapped)
 
 
+def flag_unless_reloading(cls: type, reload: str, show: str, probe: Probe, name: str) -> None:
+    """Set the flag `name` when the screen comes back showing current data: it resumed
+    with no load of its data under way (`reload` called and `show` not yet since),
+    because nothing was written since it last loaded."""
+    loading: set[int] = set()
+    original_reload, original_show = getattr(cls, reload), getattr(cls, show)
+
+    def reloading(self, *args, **kwargs):
+        loading.add(id(self))
+        return original_reload(self, *args, **kwargs)
+
+    def showing(self, *args, **kwargs):
+        loading.discard(id(self))
+        return original_show(self, *args, **kwargs)
+
+    original_resume = cls.on_screen_resume
+
+    def resumed(self) -> None:
+        original_resume(self)
+        if id(self) not in loading:
+            probe.flag(name)
+            if probe.first_paint is not None:
+                # The switch painted before this handler ran, and the screen has nothing
+                # new to draw: the step ended with that paint; count it ending now.
+                probe.on_paint()
+
+    setattr(cls, reload, reloading)
+    setattr(cls, show, showing)
+    cls.on_screen_resume = resumed
+
+
 def run_floor(probe: Probe) -> None:
     from textual.app import App
     from textual.binding import Binding
@@ -188,6 +219,7 @@ def run_pegboard(probe: Probe, start_mode: str) -> None:
     flag_after(BoardScreen, "refresh_board", probe, "board")
     flag_after(BoardScreen, "_show_filtered", probe, "filtered")
     flag_after(TodayScreen, "show_sections", probe, "today")
+    flag_unless_reloading(TodayScreen, "reload_data", "show_sections", probe, "today")
     from pegboard.services.insights import InsightsService
 
     work_out = InsightsService.report
@@ -206,6 +238,7 @@ def run_pegboard(probe: Probe, start_mode: str) -> None:
 
     InsightsService.report = report
     InsightsScreen.show_report = show_report
+    flag_unless_reloading(InsightsScreen, "_load", "show_report", probe, "insights")
     flag_after(QuickLog, "_start", probe, "quick_log")
     flag_after(PartnerService, "log_referral", probe, "saved")
     from textual.command import CommandPalette

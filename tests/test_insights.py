@@ -494,7 +494,8 @@ async def test_opening_a_screen_works_its_figures_out_once(book, goal_settings, 
 
 async def test_insights_opens_on_the_report_worked_out_after_start(book, goal_settings, clock):
     """The app works the default report out in the background after it starts; Insights
-    then shows those figures the moment it opens, and says it is refreshing them."""
+    then shows those figures the moment it opens. After a write it says it is
+    refreshing them, and replaces them with fresh ones."""
     import threading
 
     from pegboard.ui.app import PegboardApp
@@ -506,9 +507,10 @@ async def test_insights_opens_on_the_report_worked_out_after_start(book, goal_se
         await app.workers.wait_for_complete()
         prepared = app.insights.latest["365d"]
         assert prepared == book.report("365d")
+        app.partners.create_partner(PartnerDraft("Quinn"))  # a write: figures may change
         release = threading.Event()
         fresh = app.insights.report
-        app.insights.report = lambda period: release.wait(10) and fresh(period)
+        app.insights.report = lambda period, stamp: release.wait(10) and fresh(period, stamp)
         await pilot.press("5")
         await pilot.pause()
         screen = app.screen
@@ -521,6 +523,38 @@ async def test_insights_opens_on_the_report_worked_out_after_start(book, goal_se
         await pilot.pause()
         assert screen.report is not prepared and screen.report == prepared
         assert "working out" not in str(screen.query_one("#insights-title").content)
+
+
+@pytest.mark.sqlite_only  # PostgreSQL cannot tell that nothing was written: it refreshes
+async def test_insights_reuses_its_figures_while_nothing_is_written(book, goal_settings, clock):
+    """Coming back to Insights with nothing written since its figures were worked out
+    shows them as they are, with no report worked out again."""
+    from pegboard.ui.app import PegboardApp
+
+    app = PegboardApp(goal_settings, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        app.prepare_insights()
+        await app.workers.wait_for_complete()
+        prepared = app.insights.latest["365d"]
+        worked_out = []
+        work_out = app.insights.report
+        app.insights.report = lambda *args: worked_out.append(args) or work_out(*args)
+        for key in ("5", "2", "5"):
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        screen = app.screen
+        assert screen.report is prepared
+        assert "working out" not in str(screen.query_one("#insights-title").content)
+        assert worked_out == []
+        await pilot.press("2")
+        app.leads.create_lead(LeadDraft("Zed", title="New lead"))
+        await pilot.press("5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(worked_out) == 1
+        assert screen.report is not prepared
 
 
 def test_the_funnel_follows_settings_swapped_in_later(database, settings, clock):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pegboard.store.database import data_version
+from collections.abc import Hashable
+from datetime import date
+
+from pegboard.config import Settings
+from pegboard.store.database import data_version, write_generation
 
 
 class ChangeWatcher:
@@ -17,3 +21,12 @@ class ChangeWatcher:
             return False
         self.seen = now
         return True
+
+
+def data_stamp(settings: Settings, today: date) -> Hashable | None:
+    """What every screen's data depends on: the writes made, here or elsewhere, the
+    settings, and the day (due, overdue and stale move with it). A screen that keeps the
+    stamp it loaded at can skip reloading while the stamp stays the same. None when
+    writes cannot be told apart (PostgreSQL): then reload."""
+    generation = write_generation()
+    return None if generation is None else (generation, settings, today)

@@ -210,6 +210,19 @@ def data_version() -> int | None:
     return int(row[0])
 
 
+def write_generation() -> tuple[int, int] | None:
+    """A value that changes whenever a write has been made, by this connection or any
+    other: SQLite's data_version (commits by other connections, this process's worker
+    threads included) with total_changes() (rows this connection changed). None on
+    PostgreSQL, whose statistics trail a commit: there a caller must assume a change."""
+    if isinstance(db.obj, SqliteDatabase):
+        row = db.execute_sql(
+            "SELECT total_changes(), data_version FROM pragma_data_version()"
+        ).fetchone()
+        return tuple(row)
+    return None
+
+
 def open_sqlite_file() -> Path | None:
     """The file behind the open database when it is SQLite; None for a server."""
     if isinstance(db.obj, SqliteDatabase):

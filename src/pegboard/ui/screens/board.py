@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from textual import on, work
@@ -10,8 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 from textual.worker import get_current_worker
 
 from pegboard.clock import Clock
@@ -35,8 +35,10 @@ from pegboard.ui.modals.lead_form import LeadForm
 from pegboard.ui.modals.qualify_form import QualifyForm
 from pegboard.ui.modals.touch_form import TouchDraft, touch_form_for
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
+from pegboard.ui.screens.mode_screen import ModeScreen
 from pegboard.ui.widgets.board_column import BoardColumn, cards_that_fit
 from pegboard.ui.widgets.filter_bar import FilterBar
+from pegboard.ui.widgets.key_footer import KeyFooter
 
 BOARD_CHROME_ROWS = 2
 """Screen rows that are not the board: header and footer."""
@@ -50,7 +52,7 @@ class ColumnCursor:
     top: int = 0
 
 
-class BoardScreen(Screen):
+class BoardScreen(ModeScreen):
     """Leads as cards in stage columns."""
 
     BINDINGS = [
@@ -91,6 +93,8 @@ class BoardScreen(Screen):
         self.cursors = {stage.id: ColumnCursor() for stage in settings.stages}
         self.summaries: dict[str, ColumnSummary] = {}
         self.capacity = 1
+        self.loaded_at: Hashable | None = None
+        """The data stamp the columns were last loaded at (see `PegboardApp.data_stamp`)."""
 
     # -- layout --------------------------------------------------------------
 
@@ -101,14 +105,15 @@ class BoardScreen(Screen):
             for stage in self.settings.stages:
                 yield BoardColumn(stage.id, self.capacity)
         yield FilterBar("text, source:referral, partner:name — enter keeps, esc clears")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Board"
         self.refresh_board()
 
     def on_screen_resume(self) -> None:
-        if self.summaries:
+        """Coming back to the board: reload only if something was written meanwhile."""
+        if self.summaries and self.app.data_changed_since(self.loaded_at):
             self.refresh_board()
 
     def reload_data(self) -> None:
@@ -139,17 +144,24 @@ class BoardScreen(Screen):
     def column(self, stage_id: str) -> BoardColumn:
         return self.query_one(f"#column-{stage_id}", BoardColumn)
 
-    def refresh_board(self, stage_ids: set[str] | None = None) -> None:
+    def refresh_board(self, stage_ids: set[str] | None = None, *, recount: bool = True) -> None:
         """Reload the columns' counts and values (one query) and their visible cards: every
         column, or only `stage_ids` when a write is known to touch only those (a move, a
-        reorder), since counting the long closed columns is most of a reload at scale.
-        The other columns are redrawn from what they hold, for the cursor's highlight."""
+        reorder), since counting the long closed columns is most of a reload at scale;
+        `recount=False` when the write cannot change their counts (a reorder).
+        Of the other columns only the one that gained or lost the cursor is redrawn."""
+        self.loaded_at = self.app.data_stamp()
         if stage_ids is None or not self.summaries:
             stage_ids = set(self.settings.stage_ids)
-        for summary in column_summaries(self.settings, self.board_filter, stage_ids):
-            self.summaries[summary.stage.id] = summary
+            recount = True
+        if recount:
+            for summary in column_summaries(self.settings, self.board_filter, stage_ids):
+                self.summaries[summary.stage.id] = summary
         for stage in self.settings.stages:
-            self.draw_column(stage.id, fetch=stage.id in stage_ids)
+            if stage.id in stage_ids:
+                self.draw_column(stage.id, fetch=True)
+            elif self.column(stage.id).active != (stage.id == self.stage.id):
+                self.draw_column(stage.id)
 
     def draw_column(
         self, stage_id: str, cards: list[Card] | None = None, *, fetch: bool = False
@@ -196,15 +208,24 @@ class BoardScreen(Screen):
         index = position.cursor - position.top
         return column.cards[index] if 0 <= index < len(column.cards) else None
 
-    def follow(self, lead_id: int, stage_ids: set[str] | None = None) -> None:
+    def follow(
+        self,
+        lead_id: int,
+        stage_ids: set[str] | None = None,
+        *,
+        place: tuple[str, int] | None = None,
+        recount: bool = True,
+    ) -> None:
         """Put the cursor on the lead wherever it now is, and redraw (`stage_ids`: only
-        these columns changed)."""
-        place = rank_of(lead_id, self.board_filter)
+        these columns changed). `place` is the lead's (stage, index) when the caller
+        knows it, which spares looking it up; `recount` as for `refresh_board`."""
+        if place is None:
+            place = rank_of(lead_id, self.board_filter)
         if place is not None:
             stage_id, index = place
             self.active = self.settings.stage_ids.index(stage_id)
             self.cursors[stage_id].cursor = index
-        self.refresh_board(stage_ids)
+        self.refresh_board(stage_ids, recount=recount)
 
     # -- cursor --------------------------------------------------------------
 
@@ -233,7 +254,11 @@ class BoardScreen(Screen):
         return card
 
     def _attempt(
-        self, action, lead_id: int | None = None, stage_ids: set[str] | None = None
+        self,
+        action,
+        lead_id: int | None = None,
+        stage_ids: set[str] | None = None,
+        place: tuple[str, int] | None = None,
     ) -> bool:
         """Run a service call; show a refusal as a notice instead of crashing."""
         try:
@@ -242,7 +267,7 @@ class BoardScreen(Screen):
             self.notify(str(error), severity="error", timeout=5)
             return False
         if lead_id is not None:
-            self.follow(lead_id, stage_ids)
+            self.follow(lead_id, stage_ids, place=place)
         return True
 
     def action_move(self, step: int) -> None:
@@ -273,8 +298,13 @@ class BoardScreen(Screen):
         moved = {self.stage.id, target.id}
 
         def move(**details) -> None:
+            # A moved lead goes to the top of its new column, where it was shown before
+            # (a filter picks leads, not stages).
             self._attempt(
-                lambda: self.leads.move_lead(card.id, target.id, **details), card.id, moved
+                lambda: self.leads.move_lead(card.id, target.id, **details),
+                card.id,
+                moved,
+                place=(target.id, 0),
             )
 
         if target.closes == "won":
@@ -302,7 +332,10 @@ class BoardScreen(Screen):
             return
         among = None if self.board_filter.is_empty else self.board_filter
         if self.leads.reorder(card.id, step, among):
-            self.follow(card.id, {self.stage.id})
+            # Swapped with the neighbour shown next to it: one place up or down, and the
+            # column holds the same leads.
+            place = (self.stage.id, self.cursors[self.stage.id].cursor + step)
+            self.follow(card.id, {self.stage.id}, place=place, recount=False)
 
     def action_new_lead(self) -> None:
         form = LeadForm(self.settings, self.clock.today()).saving(self.leads.create_lead)

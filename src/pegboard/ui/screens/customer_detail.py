@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
@@ -18,6 +18,7 @@ from pegboard.services.errors import ServiceError
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.purchase_form import PurchaseDraft, PurchaseForm
+from pegboard.ui.widgets.key_footer import KeyFooter
 
 
 def record_purchase_for(
@@ -114,7 +115,7 @@ class CustomerDetailScreen(Screen[None]):
         yield Header()
         yield Static(id="customer-info")
         yield DataTable(id="purchases", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

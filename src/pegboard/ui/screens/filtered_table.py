@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from textual import on
-from textual.screen import Screen
 from textual.widgets import DataTable, Input
 
+from pegboard.ui.screens.mode_screen import ModeScreen
 
-class FilteredTableScreen(Screen):
+
+class FilteredTableScreen(ModeScreen):
     """A screen with one DataTable and a FilterBar; subclasses give `table` and `reload_data`.
 
     `text` holds the filter; each keystroke reloads the table through SQL.

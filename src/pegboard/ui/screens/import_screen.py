@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+from textual.widgets import DataTable, Header, Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from pegboard.clock import Clock
@@ -26,6 +26,7 @@ from pegboard.services.importer import (
     preview_file,
 )
 from pegboard.store.models import db
+from pegboard.ui.widgets.key_footer import KeyFooter
 
 
 class ImportScreen(Screen[None]):
@@ -69,7 +70,7 @@ class ImportScreen(Screen[None]):
             yield DataTable(id="import-preview", show_cursor=False)
             yield Static(id="import-plan")
             yield ProgressBar(id="import-progress", show_eta=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Import"

@@ -3,6 +3,8 @@ plan to the revenue goal. The figures come from one report, worked out in a work
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -10,8 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from pegboard.config import Settings
@@ -33,7 +34,9 @@ from pegboard.services.insights import (
     InsightsService,
     Report,
 )
+from pegboard.ui.screens.mode_screen import ModeScreen
 from pegboard.ui.widgets.charts import bar, progress
+from pegboard.ui.widgets.key_footer import KeyFooter
 
 BAR_WIDTH = 14
 
@@ -64,7 +67,7 @@ SOURCE_COLUMNS = (
 """The CLI's columns, shorter, with a bar after revenue."""
 
 
-class InsightsScreen(Screen):
+class InsightsScreen(ModeScreen):
     """Sources, referral vs other, the funnel, the goal, and the best customers and partners."""
 
     BINDINGS = [
@@ -95,7 +98,7 @@ class InsightsScreen(Screen):
             with Horizontal(classes="row"):
                 yield Static(id="customers", classes="panel")
                 yield Static(id="partners", classes="panel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Insights"
@@ -114,11 +117,16 @@ class InsightsScreen(Screen):
         self.reload_data()
 
     def reload_data(self) -> None:
-        """Work the report out in a worker; the figures last worked out for the period
-        (by this screen, or by the app after it started) show until the new arrive."""
+        """Show the figures last worked out for the period (by this screen, or by the app
+        after it started); unless nothing was written since, work them out afresh in a
+        worker, and show the new when they arrive."""
         last = self.insights.latest.get(self.period)
         if last is not None and (self.report is None or self.report.period != self.period):
             self.show_report(last)
+        if last is not None and not self.app.data_changed_since(
+            self.insights.latest_stamps.get(self.period)
+        ):
+            return
         self.query_one("#insights-body").loading = self.report is None
         self.query_one("#insights-title", Static).update(
             Text.assemble(
@@ -126,11 +134,11 @@ class InsightsScreen(Screen):
                 f" · {PERIOD_LABELS[self.period]} · working out the figures…",
             )
         )
-        self._load(self.period)
+        self._load(self.period, self.app.data_stamp())
 
     @work(thread=True, exclusive=True, group="insights")
-    def _load(self, period: str) -> None:
-        report = self.insights.report(period)  # its queries open their own connections
+    def _load(self, period: str, stamp: Hashable | None) -> None:
+        report = self.insights.report(period, stamp)  # its queries open their own connections
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_report, report)
 

@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
 from pegboard.money import format_cents
 from pegboard.services.leads import LeadDetail
+from pegboard.ui.widgets.key_footer import KeyFooter
 
 
 def _when(moment) -> str:
@@ -59,7 +60,7 @@ class LeadDetailScreen(Screen[None]):
             yield Static(self._history(), id="lead-history")
             yield Static(f"Touches ({len(detail.touches)})", classes="section-title")
             yield Static(self._touches(), id="lead-touches")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"Lead · {self.detail.name}"

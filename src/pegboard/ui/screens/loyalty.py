@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
@@ -15,6 +15,7 @@ from pegboard.services.loyalty import CUSTOMER_SORTS, CustomerRow, LoyaltyServic
 from pegboard.ui.screens.customer_detail import CustomerDetailScreen, record_purchase_for
 from pegboard.ui.screens.filtered_table import FilteredTableScreen
 from pegboard.ui.widgets.filter_bar import FilterBar
+from pegboard.ui.widgets.key_footer import KeyFooter
 
 COLUMNS = (
     ("name", "Customer"),
@@ -60,7 +61,7 @@ class LoyaltyScreen(FilteredTableScreen):
         yield Header()
         yield DataTable(id="customers", cursor_type="row", zebra_stripes=True)
         yield FilterBar("name or company — enter keeps, esc clears")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Loyalty"

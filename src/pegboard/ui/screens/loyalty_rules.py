@@ -7,10 +7,11 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pegboard.config import LoyaltyRule
 from pegboard.ui.modals.rule_form import RuleForm
+from pegboard.ui.widgets.key_footer import KeyFooter
 
 SaveRules = Callable[[tuple[LoyaltyRule, ...]], None]
 
@@ -48,7 +49,7 @@ class LoyaltyRulesScreen(Screen[None]):
             id="rules-help",
         )
         yield DataTable(id="rules", cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Loyalty rules"

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
@@ -25,6 +25,7 @@ from pegboard.services.partners import (
 )
 from pegboard.ui.modals.close_forms import WonForm
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
+from pegboard.ui.widgets.key_footer import KeyFooter
 
 
 class PartnerDetailScreen(Screen[None]):
@@ -61,7 +62,7 @@ class PartnerDetailScreen(Screen[None]):
         yield Header()
         yield Static(id="partner-info")
         yield DataTable(id="exchanges", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
@@ -23,6 +23,7 @@ from pegboard.ui.modals.partner_form import PartnerForm
 from pegboard.ui.screens.filtered_table import FilteredTableScreen
 from pegboard.ui.screens.partner_detail import PartnerDetailScreen
 from pegboard.ui.widgets.filter_bar import FilterBar
+from pegboard.ui.widgets.key_footer import KeyFooter
 
 COLUMNS = (
     ("name", "Partner"),
@@ -67,7 +68,7 @@ class PartnersScreen(FilteredTableScreen):
         yield Header()
         yield DataTable(id="partners-table", cursor_type="row", zebra_stripes=True)
         yield FilterBar("name, company or category — enter keeps, esc clears")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Partners"

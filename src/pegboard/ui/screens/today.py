@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -15,9 +16,11 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.today import TodayService, TriageRow, TriageSection
 from pegboard.ui.modals.touch_form import TouchDraft, touch_form_for
+from pegboard.ui.screens.mode_screen import ModeScreen
+from pegboard.ui.widgets.key_footer import KeyFooter
 
 
-class TodayScreen(Screen):
+class TodayScreen(ModeScreen):
     """Sections with counts (empty ones hidden), one cursor through every row."""
 
     DEFAULT_CSS = """
@@ -42,23 +45,28 @@ class TodayScreen(Screen):
         self.settings = settings
         self.clock = clock
         self.rows: dict[str, TriageRow] = {}
+        self.loaded_at: Hashable | None = None
+        """The data stamp the sections were last loaded at (see `PegboardApp.data_stamp`)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="today-summary")
         yield OptionList(id="today-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Today"
         self.query_one(OptionList).focus()
 
     def on_screen_resume(self) -> None:
-        """Each time the screen shows, the first time too (Textual resumes it after mount)."""
-        self.reload_data()
+        """Each time the screen shows (the first time too: Textual resumes it after mount),
+        unless nothing was written since the sections were loaded."""
+        if self.app.data_changed_since(self.loaded_at):
+            self.reload_data()
 
     def reload_data(self) -> None:
         """Load the sections in a worker; the list shows them when they arrive."""
+        self.loaded_at = self.app.data_stamp()
         if not self.rows:
             self.query_one("#today-summary", Static).update("Loading today…")
         # After the screen has painted: the worker's queries would otherwise hold up the

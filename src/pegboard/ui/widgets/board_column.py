@@ -132,21 +132,29 @@ class BoardColumn(Vertical):
         """The cards now shown, top first."""
         self.top = -1
         """The index in the column of the first card shown (-1: none shown yet)."""
+        self.active = False
+        """Whether the column was last drawn with the board's cursor in it."""
+        self.shown_edges: tuple | None = None
+        """What the header and footer were last drawn from: the same is not drawn again."""
+        self.slots = [LeadCard() for _ in range(capacity)]
+        """The pool of card widgets, top first."""
 
     def compose(self) -> ComposeResult:
         yield Static(classes="column-header")
         with Vertical(classes="column-cards"):
-            for _ in range(self.capacity):
-                yield LeadCard()
+            yield from self.slots
         yield Static(classes="column-footer")
 
     async def resize_pool(self, capacity: int) -> None:
         """Grow or shrink the pool of card slots to `capacity`."""
         holder = self.query_one(".column-cards", Vertical)
-        slots = list(holder.query(LeadCard))
+        slots = self.slots
         if capacity > len(slots):
-            await holder.mount_all([LeadCard() for _ in range(capacity - len(slots))])
+            added = [LeadCard() for _ in range(capacity - len(slots))]
+            await holder.mount_all(added)
+            self.slots = slots + added
         elif capacity < len(slots):
+            self.slots = slots[:capacity]
             await holder.remove_children(slots[capacity:])
         self.capacity = capacity
 
@@ -164,15 +172,12 @@ class BoardColumn(Vertical):
     ) -> None:
         self.cards = cards
         self.top = top
-        heading = self.query_one(".column-header", Static)
-        # On the header, not the column: a class on the column restyles every card in it.
-        heading.set_class(active, "-active")
-        header = Content.assemble(
-            (f"{summary.stage.label.upper()} · {summary.count:,}", "bold"),
-            f"\n{format_compact(summary.total_cents, currency)}",
-        )
-        heading.update(header, layout=False)
-        for index, slot in enumerate(self.query(LeadCard)):
+        self.active = active
+        edges = (summary, top, len(cards), active, currency)
+        if edges != self.shown_edges:
+            self.shown_edges = edges
+            self._show_edges(summary, top, len(cards), active, currency)
+        for index, slot in enumerate(self.slots):
             if index < len(cards):
                 slot.display = True
                 slot.show_card(
@@ -186,8 +191,21 @@ class BoardColumn(Vertical):
                 )
             else:
                 slot.display = False
+
+    def _show_edges(
+        self, summary: ColumnSummary, top: int, shown: int, active: bool, currency: str
+    ) -> None:
+        """The header (stage, count and value) and the footer (what is above and below)."""
+        heading = self.query_one(".column-header", Static)
+        # On the header, not the column: a class on the column restyles every card in it.
+        heading.set_class(active, "-active")
+        header = Content.assemble(
+            (f"{summary.stage.label.upper()} · {summary.count:,}", "bold"),
+            f"\n{format_compact(summary.total_cents, currency)}",
+        )
+        heading.update(header, layout=False)
         above = top
-        below = max(0, summary.count - top - len(cards))
+        below = max(0, summary.count - top - shown)
         footer = []
         if above:
             footer.append(f"▲ {above:,}")

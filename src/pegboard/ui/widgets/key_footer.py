@@ -1,0 +1,57 @@
+"""The footer every screen shows: Textual's Footer, made cheap to show again."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+
+class KeyFooter(Footer):
+    """Textual's `Footer`, recomposed only when the keys it shows have changed.
+
+    Textual's footer rebuilds all its keys (about 70 widgets on the board) each time its
+    screen's bindings are announced: on every screen switch, every modal closed and every
+    focus change, even when the keys are the very ones it shows. At 100,000 leads that
+    rebuild was most of going back to the board. This footer keeps what it last drew and
+    skips the rebuild when nothing in it would change.
+
+    Each key is also created in the footer's own style: Textual creates a `FooterKey`
+    compact and then binds it to the footer's `compact`, so every key restyled itself
+    twice as it mounted.
+    """
+
+    _shown: tuple | None = None
+    """The keys drawn by the last compose, as `_keys_to_show` describes them."""
+
+    def _keys_to_show(self) -> tuple:
+        """What compose would draw now, as a value to compare."""
+        return (
+            self.show_command_palette,
+            tuple(
+                (binding.key, binding.action, binding.description, enabled, tooltip, binding.group)
+                for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+                if binding.show
+            ),
+        )
+
+    def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._shown = self._keys_to_show()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if self.is_attached and self._keys_to_show() != self._shown:
+            await self.recompose()
