@@ -34,6 +34,7 @@ a figure's time goes, in the same setting that measures it.
 from __future__ import annotations
 
 import argparse
+import functools
 import inspect
 import json
 import os
@@ -155,10 +156,12 @@ def flag_after(cls: type, method: str, probe: Probe, name: str) -> None:
     setattr(cls, method, wrapped)
 
 
-def flag_unless_reloading(cls: type, reload: str, show: str, probe: Probe, name: str) -> None:
-    """Set the flag `name` when the screen comes back showing current data: it resumed
-    with no load of its data under way (`reload` called and `show` not yet since),
-    because nothing was written since it last loaded."""
+def flag_unless_reloading(
+    cls: type, reload: str, show: str, probe: Probe, name: str, entries=("on_screen_resume",)
+) -> None:
+    """Set the flag `name` when the screen shows current data at once: it came back (or
+    ran another of `entries`) with no load of its data under way (`reload` called and
+    `show` not yet since), because nothing was written since it last loaded."""
     loading: set[int] = set()
     original_reload, original_show = getattr(cls, reload), getattr(cls, show)
 
@@ -170,20 +173,24 @@ def flag_unless_reloading(cls: type, reload: str, show: str, probe: Probe, name:
         loading.discard(id(self))
         return original_show(self, *args, **kwargs)
 
-    original_resume = cls.on_screen_resume
+    def flagging(entry):
+        # With the entry's signature: Textual passes an event only to handlers that take it.
+        @functools.wraps(entry)
+        def entered(self, *args, **kwargs) -> None:
+            entry(self, *args, **kwargs)
+            if id(self) not in loading:
+                probe.flag(name)
+                if probe.first_paint is not None:
+                    # The screen painted before this ran, and has nothing new to draw:
+                    # the step ended with that paint; count it ending now.
+                    probe.on_paint()
 
-    def resumed(self) -> None:
-        original_resume(self)
-        if id(self) not in loading:
-            probe.flag(name)
-            if probe.first_paint is not None:
-                # The switch painted before this handler ran, and the screen has nothing
-                # new to draw: the step ended with that paint; count it ending now.
-                probe.on_paint()
+        return entered
 
     setattr(cls, reload, reloading)
     setattr(cls, show, showing)
-    cls.on_screen_resume = resumed
+    for entry in entries:
+        setattr(cls, entry, flagging(getattr(cls, entry)))
 
 
 def run_floor(probe: Probe) -> None:
@@ -238,7 +245,14 @@ def run_pegboard(probe: Probe, start_mode: str) -> None:
 
     InsightsService.report = report
     InsightsScreen.show_report = show_report
-    flag_unless_reloading(InsightsScreen, "_load", "show_report", probe, "insights")
+    flag_unless_reloading(
+        InsightsScreen,
+        "_load",
+        "show_report",
+        probe,
+        "insights",
+        entries=("on_screen_resume", "action_period"),
+    )
     flag_after(QuickLog, "_start", probe, "quick_log")
     flag_after(PartnerService, "log_referral", probe, "saved")
     from textual.command import CommandPalette
