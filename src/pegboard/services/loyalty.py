@@ -9,14 +9,13 @@ purchase, the one that takes most off wins; on a tie, the first listed.
 from __future__ import annotations
 
 import calendar
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
 from pegboard.clock import Clock
 from pegboard.config import LoyaltyRule, Settings
@@ -290,32 +289,51 @@ class LoyaltyService:
         exclude: frozenset[int] = frozenset(),
     ) -> tuple[list[CustomerRow], int]:
         """The first `limit` customers, and how many there are, from one aggregate query:
-        counting in a second query would aggregate every purchase twice."""
+        counting in a second query would aggregate every purchase twice, and counting
+        the rows in Python cost more than the query (7,000 customers at 100,000 leads).
+        The count comes as a window over all the rows, on each of the first."""
         query, window_counts = self._customer_query(sort, True, "", attention_only)
         if exclude:
             query = query.where(Contact.id.not_in(list(exclude)))
-        cursor = query.tuples().iterator()
-        first = self._customer_rows(itertools.islice(cursor, limit), window_counts)
-        return first, len(first) + sum(1 for _ in cursor)
+        rows = list(query.select_extend(fn.COUNT(SQL("*")).over()).limit(limit).tuples())
+        total = rows[0][-1] if rows else 0
+        return self._customer_rows([row[:-1] for row in rows], window_counts), total
 
     def _customer_query(self, sort: str, descending: bool, text: str, attention_only: bool):
+        """Each live customer's purchases summed up, as one query.
+
+        The purchases are aggregated on their own, straight from the (contact, ...)
+        covering index, and only then joined to their contacts by key: joined first,
+        SQLite walked all 100,000 contacts to find the customers among them (100 ms)."""
         if sort not in CUSTOMER_SORTS:
             raise ServiceError(f"sort by one of {', '.join(CUSTOMER_SORTS)}")
         today = self.clock.today()
-        live = Purchase.archived_at.is_null()
-        count = fn.COUNT(Purchase.id)
-        lifetime = fn.SUM(Purchase.amount_cents)
-        window_counts = {
-            months: fn.SUM(
-                Case(None, [(Purchase.purchased_on >= months_before(today, months), 1)], 0)
+        window_names = {months: f"in_{months}_months" for months in sorted(self.windows)}
+        bought = (
+            Purchase.select(
+                Purchase.contact.alias("customer_id"),
+                fn.COUNT(Purchase.id).alias("purchases"),
+                fn.SUM(Purchase.amount_cents).alias("lifetime"),
+                fn.MIN(Purchase.purchased_on).alias("first_on"),
+                fn.MAX(Purchase.purchased_on).alias("last_on"),
+                *(
+                    fn.SUM(
+                        Case(None, [(Purchase.purchased_on >= months_before(today, months), 1)], 0)
+                    ).alias(name)
+                    for months, name in window_names.items()
+                ),
             )
-            for months in sorted(self.windows)
-        }
+            .where(Purchase.archived_at.is_null())
+            .group_by(Purchase.contact)
+            .alias("bought")
+        )
+        count = bought.c.purchases
+        window_counts = {months: getattr(bought.c, name) for months, name in window_names.items()}
         keys = {
             "name": fn.LOWER(Contact.name),
             "purchases": count,
-            "lifetime": lifetime,
-            "last": fn.MAX(Purchase.purchased_on),
+            "lifetime": bought.c.lifetime,
+            "last": bought.c.last_on,
         }
         order = keys[sort].desc() if descending else keys[sort].asc()
         query = (
@@ -325,14 +343,13 @@ class LoyaltyService:
                 Contact.company,
                 Contact.asked_referral_at,
                 count,
-                lifetime,
-                fn.MIN(Purchase.purchased_on),
-                fn.MAX(Purchase.purchased_on),
+                bought.c.lifetime,
+                bought.c.first_on,
+                bought.c.last_on,
                 *window_counts.values(),
             )
-            .join(Purchase, on=(Purchase.contact == Contact.id) & live)
+            .join(bought, on=bought.c.customer_id == Contact.id)
             .where(Contact.archived_at.is_null())
-            .group_by(Contact.id, Contact.name, Contact.company, Contact.asked_referral_at)
             .order_by(order, fn.LOWER(Contact.name))
         )
         if text.strip():
@@ -342,9 +359,9 @@ class LoyaltyService:
         if attention_only:
             ask_before, lapsed_before = self._thresholds()
             asked = Contact.asked_referral_at
-            query = query.having(
+            query = query.where(
                 ((count >= 2) & (asked.is_null() | (asked < ask_before)))
-                | (fn.MAX(Purchase.purchased_on) < lapsed_before)
+                | (bought.c.last_on < lapsed_before)
             )
         return query, window_counts
 

@@ -21,6 +21,7 @@ from pegboard.services.leads import LeadService
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerService
 from pegboard.services.writes import write_transaction
+from pegboard.store.dialect import without_index
 from pegboard.store.models import Contact, Lead, Partner, Referral, Snooze, Touch
 from pegboard.store.parallel import in_parallel
 
@@ -108,7 +109,9 @@ class TodayService:
         """A received referral whose open lead has had no touch since it came in."""
         untouched = ~fn.EXISTS(Touch.select(Touch.id).where(Touch.lead == Lead.id))
         return (
-            (Referral.direction == "received")
+            # Not through the loops' index, which starts with direction: all received
+            # referrals (two in three) would be read to find the few new ones.
+            (without_index(Referral.direction) == "received")
             & Referral.archived_at.is_null()
             & self._open_leads()
             & untouched
@@ -122,10 +125,19 @@ class TodayService:
             Referral.select(Referral.id).where((Referral.lead == Lead.id) & self._new_referral())
         )
         open_due = self._open_leads() & (Lead.due_date <= today) & ~is_new_referral
+        # The first rows by due date come from the due-date index, which stops at the
+        # limit; through the stage index SQLite read and sorted every open lead (50 ms
+        # at 100,000 leads).
+        first_due = (
+            Lead.archived_at.is_null()
+            & without_index(Lead.stage).in_([stage.id for stage in self.settings.open_stages])
+            & (Lead.due_date <= today)
+            & ~is_new_referral
+        )
         due = (
             Lead.select(Lead.id, Contact.name, Lead.next_action, Lead.due_date)
             .join(Contact)
-            .where(open_due)
+            .where(first_due)
             .order_by(Lead.due_date, Lead.id)
         )
         rows = []
@@ -264,29 +276,31 @@ class TodayService:
         now = self.clock.now()
         partner_names = self._partner_names()
         person = Contact.alias("person")
+        unthanked_loop = (
+            (Referral.direction == "received")
+            & (Referral.outcome == "converted")
+            & Referral.thanked_at.is_null()
+            & Referral.archived_at.is_null()
+            & self._not_snoozed("thank", Referral.id)
+        )
         unthanked = (
             Referral.select(Referral.id, Referral.partner, Referral.value_cents, person.name)
             .join(person, on=Referral.contact == person.id)
-            .where(
-                (Referral.direction == "received")
-                & (Referral.outcome == "converted")
-                & Referral.thanked_at.is_null()
-                & Referral.archived_at.is_null()
-                & self._not_snoozed("thank", Referral.id)
-            )
+            .where(unthanked_loop)
             .order_by(Referral.at)
         )
         asked_before = now - timedelta(days=self.settings.ask_given_after_days)
+        silent_loop = (
+            (Referral.direction == "given")
+            & (Referral.outcome == "open")
+            & (Referral.at < asked_before)
+            & Referral.archived_at.is_null()
+            & self._not_snoozed("ask_given", Referral.id)
+        )
         silent = (
             Referral.select(Referral.id, Referral.partner, Referral.at, person.name)
             .join(person, on=Referral.contact == person.id)
-            .where(
-                (Referral.direction == "given")
-                & (Referral.outcome == "open")
-                & (Referral.at < asked_before)
-                & Referral.archived_at.is_null()
-                & self._not_snoozed("ask_given", Referral.id)
-            )
+            .where(silent_loop)
             .order_by(Referral.at)
         )
         rows = []
@@ -311,7 +325,12 @@ class TodayService:
                     partner_id=referral.partner_id,
                 )
             )
-        count = unthanked.count() + silent.count()
+        # Counted from the loop index alone: a referral with a person (the rows' join)
+        # is one whose contact is set, since the foreign key keeps it pointing at one.
+        count = sum(
+            Referral.select(Referral.id).where(loop & Referral.contact.is_null(False)).count()
+            for loop in (unthanked_loop, silent_loop)
+        )
         return TriageSection("loop", "Loops to close", count, rows)
 
     def summary(self, sections: list[TriageSection]) -> str:
@@ -327,7 +346,10 @@ class TodayService:
         return ", ".join(bits)
 
     def _partner_names(self) -> dict[int, str]:
-        return dict(Partner.select(Partner.id, Contact.name).join(Contact).tuples())
+        # Each partner's name looked up by key: as a join, SQLite read all 100,000
+        # contacts' names to find the 2,000 partners' (10 ms).
+        name = Contact.select(Contact.name).where(Contact.id == Partner.contact)
+        return dict(Partner.select(Partner.id, name).tuples())
 
     def _snoozed_ids(self, kind: str) -> set[int]:
         today = self.clock.today()

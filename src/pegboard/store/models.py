@@ -186,6 +186,8 @@ class Referral(BaseModel):
                 ),
                 False,
             ),
+            # Today's loops to close: the first in date order, and their counts.
+            (("direction", "outcome", "archived_at", "thanked_at", "at", "contact"), False),
         )
 
 
@@ -203,6 +205,12 @@ class Purchase(BaseModel):
     rule = CharField(default="")
     created_at = UTCDateTimeField()
     archived_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            # Each customer's purchases counted, summed and dated from the index alone.
+            (("contact", "archived_at", "purchased_on", "amount_cents"), False),
+        )
 
 
 class Snooze(BaseModel):
