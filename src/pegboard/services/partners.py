@@ -8,11 +8,12 @@ query however many partners and referrals there are.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
@@ -420,6 +421,26 @@ class PartnerService:
         self, sort: str = "balance", descending: bool = True, text: str = ""
     ) -> list[PartnerRow]:
         """The partners table in one aggregate query, sorted and filtered in SQL."""
+        query, _ = self._partner_query(sort, descending, text)
+        return self._partner_rows(query.tuples())
+
+    def first_owed_partners(
+        self, limit: int, exclude: frozenset[int] = frozenset()
+    ) -> tuple[list[PartnerRow], int]:
+        """The first `limit` partners I owe (by balance), and how many I owe, from one
+        aggregate query: the count comes as a window on the first rows, so that only
+        those are read into Python (at 2,000 partners that was half the cost)."""
+        query, owed = self._partner_query("balance", True, "")
+        query = query.having(owed)
+        if exclude:
+            query = query.where(Partner.id.not_in(list(exclude)))
+        rows = list(query.select_extend(fn.COUNT(SQL("*")).over()).limit(limit).tuples())
+        total = rows[0][-1] if rows else 0
+        return self._partner_rows(row[:-1] for row in rows), total
+
+    def _partner_query(self, sort: str, descending: bool, text: str):
+        """The partners with their tallies, and the condition that I owe one (for HAVING):
+        more received than given by over the threshold, or business not yet thanked."""
         if sort not in PARTNER_SORTS:
             raise ServiceError(f"sort by one of {', '.join(PARTNER_SORTS)}")
         received_q = Referral.direction == "received"
@@ -471,10 +492,15 @@ class PartnerService:
                 | Contact.company.contains(term)
                 | Partner.category.contains(term)
             )
+        owed = ((received - given) > self.settings.owe_when_balance_over) | (unthanked > 0)
+        return query, owed
+
+    def _partner_rows(self, tuples: Iterable[tuple]) -> list[PartnerRow]:
+        """PartnerRows from the rows of _partner_query (as tuples)."""
         to_time = UTCDateTimeField().python_value
         threshold = self.settings.owe_when_balance_over
         rows = []
-        for pid, name, company, category, got, gave, value, latest, open_thanks in query.tuples():
+        for pid, name, company, category, got, gave, value, latest, open_thanks in tuples:
             rows.append(
                 PartnerRow(
                     id=pid,

@@ -225,12 +225,8 @@ class TodayService:
 
     def _owed_partners(self, limit: int) -> TriageSection:
         """Partners I owe: more received than given, or business not yet thanked."""
-        snoozed = self._snoozed_ids("owed_partner")
-        owed = [
-            row
-            for row in self.partners.partner_rows("balance")
-            if row.owed and row.id not in snoozed
-        ]
+        snoozed = frozenset(self._snoozed_ids("owed_partner"))
+        owed, count = self.partners.first_owed_partners(limit, exclude=snoozed)
         rows = [
             TriageRow(
                 "owed_partner",
@@ -246,9 +242,9 @@ class TodayService:
                 ),
                 partner_id=row.id,
             )
-            for row in owed[:limit]
+            for row in owed
         ]
-        return TriageSection("owed_partner", "Partners I owe", len(owed), rows)
+        return TriageSection("owed_partner", "Partners I owe", count, rows)
 
     def _customers(self, limit: int) -> TriageSection:
         """Customers ripe to ask for a referral, or lapsed with a discount waiting."""
