@@ -1,6 +1,7 @@
 """Command palette search, theme persistence across restarts, and the [keymap] table."""
 
 import pytest
+from textual.command import CommandList
 
 from pegboard.config import Settings, load_settings
 from pegboard.services.demo import write_demo
@@ -8,6 +9,7 @@ from pegboard.services.partners import PartnerDraft
 from pegboard.services.search import search_records
 from pegboard.store.models import Lead
 from pegboard.ui.app import PegboardApp
+from pegboard.ui.palette import PromptPalette
 from pegboard.ui.screens.board import BoardScreen
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.screens.partner_detail import PartnerDetailScreen
@@ -33,8 +35,13 @@ async def test_palette_jumps_to_a_lead_and_a_partner(database, settings, clock, 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
+        assert isinstance(app.screen, PromptPalette)
         await pilot.press(*"quarterm")
-        await pilot.pause(0.5)
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        listed = app.screen.query_one(CommandList)
+        prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert any("Zebulon Quartermaine" in prompt for prompt in prompts)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LeadDetailScreen)

@@ -60,6 +60,9 @@ def search_records(text: str, limit: int = 8) -> list[RecordHit]:
 
 
 def search_records_in_thread(text: str, limit: int = 8) -> list[RecordHit]:
-    """search_records on a connection of its own, for a worker thread."""
+    """search_records on a connection of its own, for a worker thread (none is opened
+    for a text too short to search)."""
+    if len(text.strip()) < MIN_QUERY:
+        return []
     with db.connection_context():
         return search_records(text, limit)

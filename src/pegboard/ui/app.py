@@ -345,6 +345,15 @@ class PegboardApp(App[None]):
         if self._hold_paint_on_switch:
             super().delay_update(delay)
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, quicker to settle on each keystroke (see PromptPalette)."""
+        from textual.command import CommandPalette
+
+        from pegboard.ui.palette import PromptPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(PromptPalette(id="--command-palette"))
+
     async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
         """Every key's action, with one safety net: a write the database refused (a full
         disk, a read-only file, a lost server) is told to the user, and the app goes on
