@@ -8,7 +8,10 @@ import pytest
 from textual.widgets._footer import FooterKey
 
 from pegboard.services.leads import LeadDraft
+from pegboard.services.partners import PartnerDraft
+from pegboard.store.database import open_sqlite_file
 from pegboard.ui.app import PegboardApp
+from pegboard.ui.modals.quick_log import QuickLog
 from pegboard.ui.screens.board import BoardScreen
 from pegboard.ui.screens.today import TodayScreen
 from pegboard.ui.widgets.key_footer import KeyFooter
@@ -116,3 +119,30 @@ async def test_a_screen_built_already_is_painted_without_a_hold(app):
         assert app._batch_count == 0
         app.switch_mode("board")
         assert app._batch_count == 0
+
+
+async def test_a_referral_logged_over_the_board_redraws_only_its_column(app, make_lead):
+    """The quick log's new lead shows on the board below it at once; the board then has
+    nothing to reload as it shows again (on PostgreSQL it reloads: no stamp there)."""
+    make_lead("Ann Early")
+    app.partners.create_partner(PartnerDraft("Dana Keller"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = app.screen
+        loads = []
+        original = board.refresh_board
+        board.refresh_board = lambda *args, **kwargs: (
+            loads.append(args) or original(*args, **kwargs)
+        )
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickLog)
+        await pilot.press(*"dana", "tab", *"Gina Ruiz", "tab", *"555 0199", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is board
+        assert loads[0] == ({"new"},)
+        if open_sqlite_file():
+            assert loads == [({"new"},)]
+        assert [card.name for card in board.column("new").cards] == ["Gina Ruiz", "Ann Early"]
+        assert board.summaries["new"].count == 2

@@ -20,7 +20,12 @@ from pegboard.services.changes import ChangeWatcher, data_stamp
 from pegboard.services.errors import StorageError
 from pegboard.services.leads import LeadService
 from pegboard.services.loyalty import LoyaltyService
-from pegboard.services.partners import PartnerMatch, PartnerService, ReferralDraft
+from pegboard.services.partners import (
+    LoggedReferral,
+    PartnerMatch,
+    PartnerService,
+    ReferralDraft,
+)
 from pegboard.services.today import TodayService
 from pegboard.ui.palette import RecordsProvider
 
@@ -400,10 +405,21 @@ class PegboardApp(App[None]):
         known = self.quick_log.partners
         self.quick_log.prepare(known or self.partners.all_partners(), partner, direction)
         # Saved before the form closes: a refusal (or a full disk) keeps what was typed.
-        self.quick_log.saving(self.partners.log_referral)
+        self.quick_log.saving(self._log_referral)
         self.push_screen(self.quick_log, saved)
         if known:
             self._refresh_quick_log_partners()
+
+    def _log_referral(self, draft: ReferralDraft) -> LoggedReferral:
+        """Log the call's referral; a board under the quick log shows its new lead at
+        once, in the one column it went to, and so has nothing to reload as it shows
+        again (a reload of every column is 30 ms at 100,000 leads)."""
+        logged = self.partners.log_referral(draft)
+        below = self.screen_stack[-2] if len(self.screen_stack) > 1 else None
+        show_new_lead = getattr(below, "show_new_lead", None)
+        if logged.lead_id is not None and show_new_lead is not None:
+            show_new_lead(self.settings.first_stage.id)
+        return logged
 
     @work(thread=True, exclusive=True, group="quick-log-partners")
     def _refresh_quick_log_partners(self) -> None:

@@ -22,6 +22,7 @@ from pegboard.services.partners import (
 )
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.form_screen import FormScreen
+from pegboard.ui.screens.kept_screen import RestyleOnlyIfStale
 from pegboard.ui.widgets.direction_toggle import DirectionToggle
 from pegboard.ui.widgets.form_field import FormField
 
@@ -39,7 +40,7 @@ def warmth_problem(text: str) -> str | None:
 """Option id of the 'create this partner' line."""
 
 
-class QuickLog(FormScreen[ReferralDraft]):
+class QuickLog(RestyleOnlyIfStale, FormScreen[ReferralDraft]):
     DEFAULT_CSS = """
     QuickLog {
         & #partner-matches {

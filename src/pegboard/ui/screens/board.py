@@ -34,8 +34,8 @@ from pegboard.ui.modals.form_screen import guarded_edit
 from pegboard.ui.modals.lead_form import LeadForm
 from pegboard.ui.modals.qualify_form import QualifyForm
 from pegboard.ui.modals.touch_form import TouchDraft, touch_form_for
+from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
-from pegboard.ui.screens.mode_screen import ModeScreen
 from pegboard.ui.widgets.board_column import BoardColumn, cards_that_fit
 from pegboard.ui.widgets.filter_bar import FilterBar
 from pegboard.ui.widgets.key_footer import KeyFooter
@@ -118,6 +118,11 @@ class BoardScreen(ModeScreen):
 
     def reload_data(self) -> None:
         self.refresh_board()
+
+    def show_new_lead(self, stage_id: str) -> None:
+        """A lead was added to `stage_id` from over the board (the quick log): redraw
+        that column alone, so that the board has nothing to reload as it shows again."""
+        self.refresh_board({stage_id})
 
     async def on_resize(self, event: Resize) -> None:
         await self.fit_cards()

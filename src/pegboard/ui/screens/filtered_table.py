@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import on
 from textual.widgets import DataTable, Input
 
-from pegboard.ui.screens.mode_screen import ModeScreen
+from pegboard.ui.screens.kept_screen import ModeScreen
 
 
 class FilteredTableScreen(ModeScreen):

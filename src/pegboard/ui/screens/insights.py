@@ -34,7 +34,7 @@ from pegboard.services.insights import (
     InsightsService,
     Report,
 )
-from pegboard.ui.screens.mode_screen import ModeScreen
+from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.widgets.charts import bar, progress
 from pegboard.ui.widgets.key_footer import KeyFooter
 

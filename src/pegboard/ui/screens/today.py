@@ -16,7 +16,7 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.today import TodayService, TriageRow, TriageSection
 from pegboard.ui.modals.touch_form import TouchDraft, touch_form_for
-from pegboard.ui.screens.mode_screen import ModeScreen
+from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.widgets.key_footer import KeyFooter
 
 
