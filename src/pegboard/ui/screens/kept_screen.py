@@ -3,6 +3,9 @@ quick log the app keeps for the next call."""
 
 from __future__ import annotations
 
+import contextlib
+
+from textual._context import NoActiveAppError
 from textual.events import ScreenResume
 from textual.screen import Screen
 
@@ -32,3 +35,12 @@ class RestyleOnlyIfStale:
 
 class ModeScreen(RestyleOnlyIfStale, Screen):
     """A screen of its own mode (Today, Board, Partners, Loyalty, Insights)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Textual marks a new screen's styles as out of date, and as it first switches
+        # to the screen it re-parses the whole stylesheet, twice (about 30 ms of the
+        # start, and of each screen's first showing). A new screen is styled as it
+        # mounts, from the stylesheet as it is then: it is up to date.
+        with contextlib.suppress(NoActiveAppError):
+            self._css_update_count = self.app._css_update_count
