@@ -492,6 +492,15 @@ async def test_opening_a_screen_works_its_figures_out_once(book, goal_settings, 
         assert calls == ["today", "report"]
 
 
+async def worked_out_after_start(app):
+    """The default report, as the app works it out after it starts (tests ask for it:
+    headless, the app does not)."""
+    await app.workers.wait_for_complete()
+    app.prepare_insights()
+    await app.workers.wait_for_complete()
+    return app.insights.latest["365d"]
+
+
 async def test_insights_opens_on_the_report_worked_out_after_start(book, goal_settings, clock):
     """The app works the default report out in the background after it starts; Insights
     then shows those figures the moment it opens. After a write it says it is
@@ -502,10 +511,7 @@ async def test_insights_opens_on_the_report_worked_out_after_start(book, goal_se
 
     app = PegboardApp(goal_settings, clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        app.prepare_insights()
-        await app.workers.wait_for_complete()
-        prepared = app.insights.latest["365d"]
+        prepared = await worked_out_after_start(app)
         assert prepared == book.report("365d")
         app.partners.create_partner(PartnerDraft("Quinn"))  # a write: figures may change
         release = threading.Event()
@@ -533,10 +539,7 @@ async def test_insights_reuses_its_figures_while_nothing_is_written(book, goal_s
 
     app = PegboardApp(goal_settings, clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        app.prepare_insights()
-        await app.workers.wait_for_complete()
-        prepared = app.insights.latest["365d"]
+        prepared = await worked_out_after_start(app)
         worked_out = []
         work_out = app.insights.report
         app.insights.report = lambda *args: worked_out.append(args) or work_out(*args)
