@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from datetime import date
 
 from pegboard.config import Settings
@@ -23,7 +22,12 @@ class ChangeWatcher:
         return True
 
 
-def data_stamp(settings: Settings, today: date) -> Hashable | None:
+DataStamp = tuple
+"""(write generation, settings, day): what a screen's data was loaded at. Compared with
+`!=`, never hashed (the settings hold a dict)."""
+
+
+def data_stamp(settings: Settings, today: date) -> DataStamp | None:
     """What every screen's data depends on: the writes made, here or elsewhere, the
     settings, and the day (due, overdue and stale move with it). A screen that keeps the
     stamp it loaded at can skip reloading while the stamp stays the same. None when

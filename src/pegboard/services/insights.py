@@ -24,7 +24,7 @@ Archived leads, purchases and referrals count nowhere.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -32,6 +32,7 @@ from peewee import JOIN, SQL, Case, fn
 
 from pegboard.clock import Clock, to_utc
 from pegboard.config import Settings
+from pegboard.services.changes import DataStamp
 from pegboard.store.dialect import days_between
 from pegboard.store.models import Contact, Lead, Partner, Purchase, Referral, StageChange, Touch
 from pegboard.store.parallel import in_parallel
@@ -220,7 +221,7 @@ class InsightsService:
         self.latest: dict[str, Report] = {}
         """The last report worked out for each period: shown at once while a fresh one is
         made (at 100,000 leads a report takes about half a second)."""
-        self.latest_stamps: dict[str, Hashable | None] = {}
+        self.latest_stamps: dict[str, DataStamp | None] = {}
         """The caller's data stamp (`services.changes.data_stamp`) for each of `latest`,
         taken before it was worked out: while the stamp holds, the report is current."""
 
@@ -243,7 +244,7 @@ class InsightsService:
         """The open stages, then the (first) won stage."""
         return [*self.open_stages, self.settings.closing_stage("won").id]
 
-    def report(self, period: str = DEFAULT_PERIOD, stamp: Hashable | None = None) -> Report:
+    def report(self, period: str = DEFAULT_PERIOD, stamp: DataStamp | None = None) -> Report:
         """The figures for `period`, worked out now; kept as the period's latest, with
         `stamp`. Figures that run up to now (time in stage, a period's first day) are
         taken to the minute; a caller reusing a report while its stamp holds (the same

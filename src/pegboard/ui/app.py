@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
 
@@ -16,7 +16,7 @@ from textual.widget import AwaitMount
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
-from pegboard.services.changes import ChangeWatcher, data_stamp
+from pegboard.services.changes import ChangeWatcher, DataStamp, data_stamp
 from pegboard.services.errors import StorageError
 from pegboard.services.leads import LeadService
 from pegboard.services.loyalty import LoyaltyService
@@ -204,7 +204,7 @@ class PegboardApp(App[None]):
         self._work_out_insights(DEFAULT_PERIOD, self.data_stamp())
 
     @work(thread=True, exclusive=True, group="insights-warm-up")
-    def _work_out_insights(self, period: str, stamp: Hashable | None) -> None:
+    def _work_out_insights(self, period: str, stamp: DataStamp | None) -> None:
         self.insights.report(period, stamp)
 
     def _refresh_if_changed_elsewhere(self) -> None:
@@ -221,11 +221,11 @@ class PegboardApp(App[None]):
             with contextlib.suppress(NoMatches):
                 reload()
 
-    def data_stamp(self) -> Hashable | None:
+    def data_stamp(self) -> DataStamp | None:
         """The stamp of what a screen would load now (see `services.changes.data_stamp`)."""
         return data_stamp(self.settings, self.clock.today())
 
-    def data_changed_since(self, stamp: Hashable | None) -> bool:
+    def data_changed_since(self, stamp: DataStamp | None) -> bool:
         """Whether a screen that loaded its data at `stamp` might now show other data:
         coming back to a screen, only then is it worth reloading (at 100,000 leads the
         board takes 60 ms, Today and Insights half a second)."""

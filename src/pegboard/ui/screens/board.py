@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable
 from dataclasses import dataclass
 
 from textual import on, work
@@ -27,6 +26,7 @@ from pegboard.services.board import (
     first_page_in_thread,
     rank_of,
 )
+from pegboard.services.changes import DataStamp
 from pegboard.services.errors import ServiceError
 from pegboard.services.leads import LeadDraft, LeadService, lead_detail
 from pegboard.ui.modals.close_forms import LostForm, WonForm
@@ -93,7 +93,7 @@ class BoardScreen(ModeScreen):
         self.cursors = {stage.id: ColumnCursor() for stage in settings.stages}
         self.summaries: dict[str, ColumnSummary] = {}
         self.capacity = 1
-        self.loaded_at: Hashable | None = None
+        self.loaded_at: DataStamp | None = None
         """The data stamp the columns were last loaded at (see `PegboardApp.data_stamp`)."""
 
     # -- layout --------------------------------------------------------------

@@ -3,8 +3,6 @@ plan to the revenue goal. The figures come from one report, worked out in a work
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -27,6 +25,7 @@ from pegboard.report_text import (
     period_title,
     source_cells,
 )
+from pegboard.services.changes import DataStamp
 from pegboard.services.insights import (
     DEFAULT_PERIOD,
     PERIOD_LABELS,
@@ -137,7 +136,7 @@ class InsightsScreen(ModeScreen):
         self._load(self.period, self.app.data_stamp())
 
     @work(thread=True, exclusive=True, group="insights")
-    def _load(self, period: str, stamp: Hashable | None) -> None:
+    def _load(self, period: str, stamp: DataStamp | None) -> None:
         report = self.insights.report(period, stamp)  # its queries open their own connections
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_report, report)

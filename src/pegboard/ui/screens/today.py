@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -14,6 +12,7 @@ from textual.worker import get_current_worker
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
+from pegboard.services.changes import DataStamp
 from pegboard.services.today import TodayService, TriageRow, TriageSection
 from pegboard.ui.modals.touch_form import TouchDraft, touch_form_for
 from pegboard.ui.screens.kept_screen import ModeScreen
@@ -45,7 +44,7 @@ class TodayScreen(ModeScreen):
         self.settings = settings
         self.clock = clock
         self.rows: dict[str, TriageRow] = {}
-        self.loaded_at: Hashable | None = None
+        self.loaded_at: DataStamp | None = None
         """The data stamp the sections were last loaded at (see `PegboardApp.data_stamp`)."""
 
     def compose(self) -> ComposeResult:
