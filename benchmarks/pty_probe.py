@@ -30,6 +30,7 @@ KEY_BYTES = {
     "backspace": b"\x7f",
     "ctrl+p": b"\x10",
     "slash": b"/",
+    "escape": b"\x1b",
 }
 KEY_GAP = 0.05
 """Seconds between a step's paint and the next key: 20 keys a second, quicker than anyone

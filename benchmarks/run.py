@@ -262,6 +262,23 @@ class Suite:
             samples = [t for t, n in zip(filtered, lengths, strict=True) if (n >= 3) == wanted]
             board = self.add(Figure("keys", f"filter keystroke: board filtered, {name}", samples))
             self.judge(board, floor_key, 17, "p95")
+        # As a user types: a word at 8 keys a second, each letter's read still under way
+        # as the next key comes; timed from the last key to the board filtered for it.
+        word = []
+        for _ in range(4 if self.quick else 12):
+            word.append({"key": "slash", "until": "paint"})
+            word += [{"key": letter, "until": "echo", "gap": 0.125} for letter in "ann"]
+            word.append({"key": "e", "until": "filtered"})
+            word.append({"key": "escape", "until": "paint", "gap": 1.5})
+        typed_run = self.probe(word)
+        self.rss.append(typed_run.rss_kb / 1024)
+        last = [t for t, step in zip(typed_run.steps, word, strict=True) if step["key"] == "e"]
+        figure = self.add(
+            Figure(
+                "keys", "filter: 'anne' typed at 8 keys a second, last key to board filtered", last
+            )
+        )
+        self.judge(figure, floor_key, 17, "p95")
 
     def quick_log(self) -> None:
         self.say(f"quick log at {self.big:,} leads")

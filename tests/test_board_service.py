@@ -178,3 +178,47 @@ def test_an_sqlite_without_the_trigram_tokenizer_searches_as_before(
         assert [card.name for card in found] == ["Zelda Quimby"]
     finally:
         close_database()
+
+
+@pytest.mark.sqlite_only  # stopping a read in flight is SQLite's interrupt
+def test_a_newer_filter_read_stops_the_one_still_running(
+    make_lead, settings, database, monkeypatch
+):
+    """The read for an earlier keystroke is stopped mid-query by the next one's, instead
+    of holding it up: here the first read's count would never end on its own."""
+    import threading
+
+    from pegboard.services import board as board_service
+
+    make_lead("Ann Lee")
+    reads = board_service.PageReads()
+    started, results = threading.Event(), {}
+    endless = (
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n"
+    )
+    counts = board_service.column_summaries
+
+    def counts_that_never_end_in_the_first_read(*args, **kwargs):
+        if threading.current_thread().name == "first":
+            started.set()
+            board_service.db.execute_sql(endless).fetchone()
+        return counts(*args, **kwargs)
+
+    monkeypatch.setattr(board_service, "column_summaries", counts_that_never_end_in_the_first_read)
+
+    def read(name: str, text: str) -> threading.Thread:
+        def run() -> None:
+            results[name] = reads.first_page(settings, BoardFilter.parse(text), 5)
+
+        thread = threading.Thread(target=run, name=name)
+        thread.start()
+        return thread
+
+    first = read("first", "an")
+    assert started.wait(10)
+    newer = read("newer", "ann")
+    first.join(10)
+    newer.join(10)
+    assert not first.is_alive() and not newer.is_alive()
+    assert results["first"] is None
+    assert [card.name for card in results["newer"].cards["new"]] == ["Ann Lee"]

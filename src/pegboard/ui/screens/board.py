@@ -21,9 +21,9 @@ from pegboard.services.board import (
     BoardPage,
     Card,
     ColumnSummary,
+    PageReads,
     column_cards,
     column_summaries,
-    first_page_in_thread,
     rank_of,
 )
 from pegboard.services.changes import DataStamp
@@ -93,6 +93,8 @@ class BoardScreen(ModeScreen):
         self.cursors = {stage.id: ColumnCursor() for stage in settings.stages}
         self.summaries: dict[str, ColumnSummary] = {}
         self.capacity = 1
+        self.page_reads = PageReads()
+        """The filter's reads: a keystroke's read stops the previous one's."""
         self.loaded_at: DataStamp | None = None
         """The data stamp the columns were last loaded at (see `PegboardApp.data_stamp`)."""
 
@@ -432,8 +434,8 @@ class BoardScreen(ModeScreen):
 
     @work(thread=True, exclusive=True, group="board-filter")
     def _load_filtered(self, board_filter: BoardFilter, limit: int) -> None:
-        page = first_page_in_thread(self.settings, board_filter, limit)
-        if not get_current_worker().is_cancelled:
+        page = self.page_reads.first_page(self.settings, board_filter, limit)
+        if page is not None and not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_filtered, board_filter, page)
 
     def _show_filtered(self, board_filter: BoardFilter, page: BoardPage) -> None:
