@@ -247,7 +247,7 @@ def run_pegboard(probe: Probe, start_mode: str) -> None:
     InsightsScreen.show_report = show_report
     flag_unless_reloading(
         InsightsScreen,
-        "_load",
+        "_start_load",
         "show_report",
         probe,
         "insights",

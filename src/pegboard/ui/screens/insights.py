@@ -133,7 +133,12 @@ class InsightsScreen(ModeScreen):
                 f" · {PERIOD_LABELS[self.period]} · working out the figures…",
             )
         )
-        self._load(self.period, self.app.data_stamp())
+        self._start_load()
+
+    def _start_load(self) -> None:
+        """Work the figures out in a worker once the screen has painted, as Today does:
+        started before, the report's queries held up the frame with the last figures."""
+        self.call_after_refresh(self._load, self.period, self.app.data_stamp())
 
     @work(thread=True, exclusive=True, group="insights")
     def _load(self, period: str, stamp: DataStamp | None) -> None:
