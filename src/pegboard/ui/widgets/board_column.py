@@ -127,7 +127,6 @@ class BoardColumn(Vertical):
     def __init__(self, stage_id: str, capacity: int) -> None:
         super().__init__(id=f"column-{stage_id}")
         self.stage_id = stage_id
-        self.capacity = capacity
         self.cards: list[Card] = []
         """The cards now shown, top first."""
         self.top = -1
@@ -156,7 +155,6 @@ class BoardColumn(Vertical):
         elif capacity < len(slots):
             self.slots = slots[:capacity]
             await holder.remove_children(slots[capacity:])
-        self.capacity = capacity
 
     def show(
         self,
