@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from peewee import JOIN, SQL, Case, fn
+from peewee import JOIN, Case, fn
 
 from pegboard.clock import Clock
 from pegboard.config import LoyaltyRule, Settings
@@ -23,6 +23,7 @@ from pegboard.services.contacts import find_or_create_contact
 from pegboard.services.errors import NotFound, ServiceError
 from pegboard.services.writes import write_transaction
 from pegboard.store.models import Contact, Lead, Partner, Purchase
+from pegboard.store.paging import first_rows_and_count
 
 
 def months_before(day: date, months: int) -> date:
@@ -290,14 +291,12 @@ class LoyaltyService:
     ) -> tuple[list[CustomerRow], int]:
         """The first `limit` customers, and how many there are, from one aggregate query:
         counting in a second query would aggregate every purchase twice, and counting
-        the rows in Python cost more than the query (7,000 customers at 100,000 leads).
-        The count comes as a window over all the rows, on each of the first."""
+        the rows in Python cost more than the query (7,000 customers at 100,000 leads)."""
         query, window_counts = self._customer_query(sort, True, "", attention_only)
         if exclude:
             query = query.where(Contact.id.not_in(list(exclude)))
-        rows = list(query.select_extend(fn.COUNT(SQL("*")).over()).limit(limit).tuples())
-        total = rows[0][-1] if rows else 0
-        return self._customer_rows([row[:-1] for row in rows], window_counts), total
+        rows, total = first_rows_and_count(query, limit)
+        return self._customer_rows(rows, window_counts), total
 
     def _customer_query(self, sort: str, descending: bool, text: str, attention_only: bool):
         """Each live customer's purchases summed up, as one query.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from peewee import JOIN, SQL, Case, fn
+from peewee import JOIN, Case, fn
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
@@ -23,6 +23,7 @@ from pegboard.services.leads import LeadDraft, LeadService
 from pegboard.services.writes import write_transaction
 from pegboard.store.fields import UTCDateTimeField
 from pegboard.store.models import Contact, Lead, Partner, Referral, db
+from pegboard.store.paging import first_rows_and_count
 
 DIRECTIONS = ("received", "given")
 OUTCOMES = ("open", "converted", "no_fit")
@@ -428,15 +429,14 @@ class PartnerService:
         self, limit: int, exclude: frozenset[int] = frozenset()
     ) -> tuple[list[PartnerRow], int]:
         """The first `limit` partners I owe (by balance), and how many I owe, from one
-        aggregate query: the count comes as a window on the first rows, so that only
-        those are read into Python (at 2,000 partners that was half the cost)."""
+        aggregate query, of which only those rows are read into Python (building all
+        2,000 partners' rows was half the cost)."""
         query, owed = self._partner_query("balance", True, "")
         query = query.having(owed)
         if exclude:
             query = query.where(Partner.id.not_in(list(exclude)))
-        rows = list(query.select_extend(fn.COUNT(SQL("*")).over()).limit(limit).tuples())
-        total = rows[0][-1] if rows else 0
-        return self._partner_rows(row[:-1] for row in rows), total
+        rows, total = first_rows_and_count(query, limit)
+        return self._partner_rows(rows), total
 
     def _partner_query(self, sort: str, descending: bool, text: str):
         """The partners with their tallies, and the condition that I owe one (for HAVING):
