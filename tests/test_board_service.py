@@ -123,13 +123,14 @@ def test_rank_tells_where_a_lead_is_shown(make_lead, leads):
 def test_first_page_loads_in_another_thread_on_its_own_connection(make_lead, settings, database):
     import threading
 
-    from pegboard.services.board import first_page_in_thread
+    from pegboard.services.board import PageReads
 
     make_lead("Ann Lee")
     make_lead("Bob Stone", stage="won")
     pages = []
+    reads = PageReads()
     worker = threading.Thread(
-        target=lambda: pages.append(first_page_in_thread(settings, BoardFilter.parse("lee"), 5))
+        target=lambda: pages.append(reads.first_page(settings, BoardFilter.parse("lee"), 5))
     )
     worker.start()
     worker.join()

@@ -263,16 +263,6 @@ class BoardPage:
     cards: dict[str, list[Card]]
 
 
-def first_page_in_thread(settings: Settings, board_filter: BoardFilter, limit: int) -> BoardPage:
-    """The board's first page, on a connection of its own that is closed after.
-
-    For worker threads: a filter at 100,000 leads takes longer than a keystroke,
-    so the UI runs this off its thread and keeps taking keys.
-    """
-    with db.connection_context():
-        return _first_page(settings, board_filter, limit)
-
-
 def _first_page(settings: Settings, board_filter: BoardFilter, limit: int) -> BoardPage:
     summaries = column_summaries(settings, board_filter)
     cards = {
@@ -299,27 +289,29 @@ class PageReads:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._running: list[bool] | None = None
+        self._running: threading.Event | None = None
         """The stop flag of the read under way."""
 
     def first_page(
         self, settings: Settings, board_filter: BoardFilter, limit: int
     ) -> BoardPage | None:
-        """As `first_page_in_thread`; None when a newer read stopped this one."""
-        stopped = [False]
+        """The board's first page on a connection of its own, closed after (for worker
+        threads: the UI keeps taking keys meanwhile); None when a newer read stopped
+        this one."""
+        stopped = threading.Event()
         with self._lock:
             if self._running is not None:
-                self._running[0] = True
+                self._running.set()
             self._running = stopped
         with db.connection_context():
             connection = db.connection()
             watch = getattr(connection, "set_progress_handler", None)
             if watch is not None:
-                watch(lambda: stopped[0], self.PROGRESS_STEPS)
+                watch(stopped.is_set, self.PROGRESS_STEPS)
             try:
                 return _first_page(settings, board_filter, limit)
             except OperationalError:
-                if stopped[0]:
+                if stopped.is_set():
                     return None
                 raise
             finally:
