@@ -96,3 +96,17 @@ def test_a_partner_edited_meanwhile_is_not_overwritten(database, settings, clock
             dana, PartnerDraft("Dana", category="accountant"), expected_version=version
         )
     assert partners.draft_of(dana).name == "Dana K"
+
+
+async def test_a_write_noticed_as_the_app_closes_is_ignored(
+    database, settings, clock, make_lead, db_target
+):
+    """The poll for other writers can fire after the app has taken its screens down (CI
+    once failed on this with ScreenStackError): it must then do nothing."""
+    app = PegboardApp(settings, clock=clock, start_mode="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+    assert app.screen_stack == []
+    other_process(db_target, "lead", "add", "From A Script")
+    app._refresh_if_changed_elsewhere()
+    assert not app.watcher.changed(), "the poll saw the write (and so tried to reload)"

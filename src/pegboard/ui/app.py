@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import partial
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
@@ -214,9 +214,14 @@ class PegboardApp(App[None]):
 
     def reload_screen(self) -> None:
         """Show the current screen's data afresh, if it shows data (after a write)."""
-        reload = getattr(self.screen, "reload_data", None)
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            # The app is closing and its screens are gone; a poll can still fire then.
+            return
+        reload = getattr(screen, "reload_data", None)
         # A screen still mounting loads its data when it first shows anyway.
-        if reload is not None and self.screen.is_mounted:
+        if reload is not None and screen.is_mounted:
             # NoMatches: the screen's widgets are being taken down, the app is closing.
             with contextlib.suppress(NoMatches):
                 reload()
