@@ -23,6 +23,25 @@ NO_POSTGRES = (
 )
 
 
+def type_in_a_burst(app, *keys: str) -> None:
+    """Send keys all at once, as a paste or a fast typist does; Pilot's `press` waits for
+    each key to be handled. Keys are named as for `press`."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    for key in keys:
+        # As Textual's App._press_keys names them, minus its waits.
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            character = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            character = key if len(key) == 1 else None
+        app._driver.send_message(events.Key(key, character))
+
+
 def pytest_report_header(config):
     return f"postgresql: {POSTGRES_URL or 'NOT AVAILABLE - its tests will be skipped'}"
 

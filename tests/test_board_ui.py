@@ -16,6 +16,7 @@ from pegboard.ui.screens.board import BoardScreen
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.widgets.board_column import LeadCard
 from pegboard.ui.widgets.form_field import FormField
+from tests.conftest import type_in_a_burst
 
 SIZE = (120, 40)
 
@@ -337,6 +338,27 @@ async def test_filter_narrows_and_escape_clears(app, make_lead):
         await pilot.pause()
         assert "NEW · 2\n" in header_text(app, "new")
         assert not board(app).query_one("#filter-bar").display
+
+
+async def test_keys_typed_in_a_burst_after_slash_go_to_the_filter(app, make_lead):
+    """A fast typist (or a paste) sends "/anne" before the app has drawn a frame: the
+    letters are the filter's, not the board's keys (a archives, n adds a lead)."""
+    make_lead("Anne Fox")
+    make_lead("Bob Stone")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        type_in_a_burst(app, "slash", *"anne")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert board(app).query_one("#filter-input").value == "anne"
+        assert Lead.select().where(Lead.archived_at.is_null(False)).count() == 0
+        assert "NEW · 1\n" in header_text(app, "new")
+        assert selected(app) == "Anne Fox"
+        type_in_a_burst(app, "slash", *"fox")
+        await pilot.pause()
+        assert board(app).query_one("#filter-input").value == "anne/fox", "/ is text there"
 
 
 async def test_empty_board_keys_do_not_crash(app):

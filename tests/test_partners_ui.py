@@ -12,6 +12,7 @@ from pegboard.ui.screens.partner_detail import PartnerDetailScreen
 from pegboard.ui.screens.partners import PartnersScreen
 from pegboard.ui.widgets.direction_toggle import DirectionToggle
 from pegboard.ui.widgets.form_field import FormField
+from tests.conftest import type_in_a_burst
 
 SIZE = (120, 40)
 
@@ -159,6 +160,17 @@ async def test_partners_filter_and_archive_undo(app, seeded):
         await pilot.press("escape", "u")
         assert "Raj Patel" in table_names(screen)
         assert Partner.get_by_id(seeded["raj"]).archived_at is None
+
+
+async def test_a_burst_after_slash_filters_the_partners(app, seeded):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        type_in_a_burst(app, "slash", *"real")
+        await pilot.pause()
+        assert app.screen.query_one("#filter-input").value == "real"
+        assert table_names(app.screen) == ["Raj Patel"]
+        assert Partner.select().where(Partner.archived_at.is_null(False)).count() == 0
 
 
 async def test_new_partner_from_the_table(app, seeded):

@@ -37,7 +37,7 @@ from pegboard.ui.modals.touch_form import TouchDraft, touch_form_for
 from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.widgets.board_column import BoardColumn, cards_that_fit
-from pegboard.ui.widgets.filter_bar import FilterBar
+from pegboard.ui.widgets.filter_bar import FilterBar, OpensFilterBar
 from pegboard.ui.widgets.key_footer import KeyFooter
 
 BOARD_CHROME_ROWS = 2
@@ -52,7 +52,7 @@ class ColumnCursor:
     top: int = 0
 
 
-class BoardScreen(ModeScreen):
+class BoardScreen(OpensFilterBar, ModeScreen):
     """Leads as cards in stage columns."""
 
     BINDINGS = [
@@ -78,7 +78,7 @@ class BoardScreen(ModeScreen):
         Binding("a", "archive", "Archive", id="board.archive"),
         Binding("u", "undo", "Undo", id="board.undo"),
         Binding("enter", "open_lead", "Open", id="board.open-lead"),
-        Binding("slash", "filter", "Filter", id="board.filter"),
+        Binding("slash", "filter", "Filter", priority=True, id="board.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear-filter"),
     ]
 
@@ -411,8 +411,7 @@ class BoardScreen(ModeScreen):
     # -- filter --------------------------------------------------------------
 
     async def action_filter(self) -> None:
-        self.query_one("#filter-bar").display = True
-        self.query_one("#filter-input", Input).focus()
+        self.query_one(FilterBar).open()
         await self.fit_cards()
 
     async def _hide_filter_bar(self) -> None:

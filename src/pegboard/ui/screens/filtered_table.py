@@ -7,9 +7,10 @@ from textual import on
 from textual.widgets import DataTable, Input
 
 from pegboard.ui.screens.kept_screen import ModeScreen
+from pegboard.ui.widgets.filter_bar import FilterBar, OpensFilterBar
 
 
-class FilteredTableScreen(ModeScreen):
+class FilteredTableScreen(OpensFilterBar, ModeScreen):
     """A screen with one DataTable and a FilterBar; subclasses give `table` and `reload_data`.
 
     `text` holds the filter; each keystroke reloads the table through SQL.
@@ -43,8 +44,7 @@ class FilteredTableScreen(ModeScreen):
         self.reload_data()
 
     def action_filter(self) -> None:
-        self.query_one("#filter-bar").display = True
-        self.query_one("#filter-input", Input).focus()
+        self.query_one(FilterBar).open()
 
     def action_clear_filter(self) -> None:
         if not self.text and not self.query_one("#filter-bar").display:

@@ -39,7 +39,7 @@ class LoyaltyScreen(FilteredTableScreen):
         Binding("s", "sort", "Sort", id="loyalty.sort"),
         Binding("S", "reverse", "Reverse", show=False, id="loyalty.reverse"),
         Binding("R", "rules", "Rules", id="loyalty.rules"),
-        Binding("slash", "filter", "Filter", id="loyalty.filter"),
+        Binding("slash", "filter", "Filter", priority=True, id="loyalty.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="loyalty.clear-filter"),
     ]
 

@@ -50,7 +50,7 @@ class PartnersScreen(FilteredTableScreen):
         Binding("S", "reverse", "Reverse", show=False, id="partners.reverse"),
         Binding("a", "archive", "Archive", id="partners.archive"),
         Binding("u", "undo", "Undo", id="partners.undo"),
-        Binding("slash", "filter", "Filter", id="partners.filter"),
+        Binding("slash", "filter", "Filter", priority=True, id="partners.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="partners.clear-filter"),
     ]
 
