@@ -31,6 +31,10 @@ KEY_BYTES = {
     "ctrl+p": b"\x10",
     "slash": b"/",
     "escape": b"\x1b",
+    "up": b"\x1b[A",
+    "down": b"\x1b[B",
+    "pageup": b"\x1b[5~",
+    "pagedown": b"\x1b[6~",
 }
 KEY_GAP = 0.05
 """Seconds between a step's paint and the next key: 20 keys a second, quicker than anyone

@@ -312,6 +312,37 @@ class Suite:
         figure = self.add(Figure("palette", "keystroke to hits listed", run.steps[2:]))
         self.judge(figure, None, 30, "p95")
 
+    def tables(self, rounds: int) -> None:
+        """The partners and loyalty tables (2,000 partners and 20,000 customers at 100,000
+        leads). The issue sets them no target; Today's 100 ms is the one they are held to.
+        They read a page of rows as they show, so their data is there at the first paint."""
+        steps: list[dict] = []
+        picked: dict[tuple[str, str], list[int]] = {}
+        for key in ("3", "4"):
+            picked[key, "first"] = [len(steps)]
+            steps += [{"key": key, "until": "paint", "gap": 0.3}, {"key": "2", "until": "paint"}]
+            for index in range(rounds):
+                steps.append({"key": "L" if index % 2 == 0 else "H", "until": "paint"})
+                picked.setdefault((key, "after a write"), []).append(len(steps))
+                steps += [{"key": key, "until": "paint"}]
+                picked.setdefault((key, "scroll"), []).append(len(steps))
+                steps += [{"key": "pagedown", "until": "paint"}, {"key": "2", "until": "paint"}]
+                picked.setdefault((key, "nothing written since"), []).append(len(steps))
+                steps += [{"key": key, "until": "paint"}, {"key": "2", "until": "paint"}]
+        run = self.probe(steps)
+        self.rss.append(run.rss_kb / 1024)
+        for key, name in (("3", "Partners"), ("4", "Loyalty")):
+            for case, label, target, kind in (
+                ("first", "first open, key to table shown", 100, "ms"),
+                ("after a write", "key to current table shown, after a write", 100, "ms"),
+                ("nothing written since", "key to table shown, nothing written since", 17, "p95"),
+                ("scroll", "pagedown to rows shown", 17, "p95"),
+            ):
+                figure = self.add(
+                    Figure("screens", f"{name}: {label}", [run.steps[i] for i in picked[key, case]])
+                )
+                self.judge(figure, None, target, kind)
+
     def screens(self) -> None:
         self.say(f"Today and Insights at {self.big:,} leads")
         rounds = 4 if self.quick else 10
@@ -363,6 +394,7 @@ class Suite:
                     )
                 )
                 self.judge(shown, None, target, "ms")
+        self.tables(rounds)
         periods = [i for i, step in enumerate(steps) if step["key"] == "p"]
         switched = self.add(
             Figure(

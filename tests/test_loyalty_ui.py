@@ -10,6 +10,7 @@ from pegboard.ui.app import PegboardApp
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.purchase_form import PurchaseForm
 from pegboard.ui.screens.customer_detail import CustomerDetailScreen
+from pegboard.ui.screens.filtered_table import PAGE_ROWS
 from pegboard.ui.screens.loyalty import LoyaltyScreen
 from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
 from tests.conftest import FIXED_NOW
@@ -45,6 +46,42 @@ async def test_loyalty_lists_customers_with_next_discount_and_flags(app, custome
         assert screen.sort == "name"
         await pilot.press("slash", *"bob", "enter")
         assert [row.name for row in screen.rows] == ["Bob Stone"]
+
+
+async def test_a_long_customer_list_is_read_a_page_at_a_time(app, clock):
+    """At 100,000 leads there are 20,000 customers: the table reads (and draws) a page,
+    and the next one as the cursor nears the last row read; an action far down keeps
+    the cursor on its customer."""
+    names = [f"Customer {n:03d}" for n in range(PAGE_ROWS * 2 + 30)]
+    Contact.insert_many(
+        [(name, FIXED_NOW, FIXED_NOW) for name in names],
+        fields=[Contact.name, Contact.created_at, Contact.updated_at],
+    ).execute()
+    for contact in Contact.select():
+        app.loyalty.record_purchase(contact.id, 1000, on=clock.today())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "s")  # last -> name
+        await pilot.pause()
+        screen = app.screen
+        assert screen.sort == "name"
+        assert screen.table.row_count == PAGE_ROWS
+        assert screen.sub_title == f"Loyalty · {len(names)}"
+        await pilot.press(*["pagedown"] * 3)
+        await pilot.pause()
+        # The next page (on PostgreSQL, where every poll for other writers reloads the
+        # table as far as the cursor and a page past it, maybe more).
+        assert screen.table.row_count > PAGE_ROWS
+        assert [row.name for row in screen.rows] == names[: screen.table.row_count]
+        while screen.table.cursor_row < PAGE_ROWS + 20:
+            await pilot.press("down")
+        chosen = screen.selected()
+        await pilot.press("A")  # asked for a referral: the table is read again
+        await pilot.pause()
+        assert screen.selected().id == chosen.id
+        assert Contact.get_by_id(chosen.id).asked_referral_at is not None
+        await pilot.press("end")
+        await pilot.pause()
+        assert screen.table.row_count == len(names)
 
 
 async def test_purchase_form_shows_before_and_after_while_typing(app, customers):

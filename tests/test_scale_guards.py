@@ -16,6 +16,7 @@ from pegboard.services.partners import PartnerService, ReferralDraft
 from pegboard.services.today import TodayService
 from pegboard.store.bulk import bulk_insert, bulk_insert_ids
 from pegboard.store.models import Contact, Lead, db
+from pegboard.ui.screens.filtered_table import PAGE_ROWS
 from pegboard.ui.widgets.board_column import LeadCard
 
 
@@ -29,8 +30,8 @@ def queries_per_screen(settings, clock, leads) -> dict[str, int]:
             column_summaries(settings),
             *(column_cards(stage.id, 0, 7, settings.referral_source) for stage in settings.stages),
         ],
-        "partners": partners.partner_rows,
-        "loyalty": loyalty.customers,
+        "partners": lambda: partners.partner_page("balance", True, "", 0, PAGE_ROWS),
+        "loyalty": lambda: loyalty.customer_page("last", True, "", 0, PAGE_ROWS),
         "today": today.sections,
     }
     counts = {}

@@ -23,7 +23,7 @@ from pegboard.services.contacts import find_or_create_contact
 from pegboard.services.errors import NotFound, ServiceError
 from pegboard.services.writes import write_transaction
 from pegboard.store.models import Contact, Lead, Partner, Purchase
-from pegboard.store.paging import first_rows_and_count
+from pegboard.store.paging import rows_and_count
 
 
 def months_before(day: date, months: int) -> date:
@@ -282,6 +282,16 @@ class LoyaltyService:
             query = query.limit(limit)
         return self._customer_rows(query.tuples(), window_counts)
 
+    def customer_page(
+        self, sort: str, descending: bool, text: str, offset: int, limit: int
+    ) -> tuple[list[CustomerRow], int]:
+        """`limit` customers from `offset`, in the order and under the filter of
+        `customers`, and how many there are: the loyalty table reads a page at a time
+        (20,000 customers at 100,000 leads took 6 s to read and draw at once)."""
+        query, window_counts = self._customer_query(sort, descending, text, False)
+        rows, total = rows_and_count(query, limit, offset)
+        return self._customer_rows(rows, window_counts), total
+
     def first_customers(
         self,
         sort: str,
@@ -295,7 +305,7 @@ class LoyaltyService:
         query, window_counts = self._customer_query(sort, True, "", attention_only)
         if exclude:
             query = query.where(Contact.id.not_in(list(exclude)))
-        rows, total = first_rows_and_count(query, limit)
+        rows, total = rows_and_count(query, limit)
         return self._customer_rows(rows, window_counts), total
 
     def _customer_query(self, sort: str, descending: bool, text: str, attention_only: bool):

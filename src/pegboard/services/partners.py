@@ -23,7 +23,7 @@ from pegboard.services.leads import LeadDraft, LeadService
 from pegboard.services.writes import write_transaction
 from pegboard.store.fields import UTCDateTimeField
 from pegboard.store.models import Contact, Lead, Partner, Referral, db
-from pegboard.store.paging import first_rows_and_count
+from pegboard.store.paging import rows_and_count
 
 DIRECTIONS = ("received", "given")
 OUTCOMES = ("open", "converted", "no_fit")
@@ -425,6 +425,15 @@ class PartnerService:
         query, _ = self._partner_query(sort, descending, text)
         return self._partner_rows(query.tuples())
 
+    def partner_page(
+        self, sort: str, descending: bool, text: str, offset: int, limit: int
+    ) -> tuple[list[PartnerRow], int]:
+        """`limit` rows of the partners table from `offset`, and how many there are: the
+        table reads a page at a time (2,000 partners took most of a second to draw)."""
+        query, _ = self._partner_query(sort, descending, text)
+        rows, total = rows_and_count(query, limit, offset)
+        return self._partner_rows(rows), total
+
     def first_owed_partners(
         self, limit: int, exclude: frozenset[int] = frozenset()
     ) -> tuple[list[PartnerRow], int]:
@@ -435,7 +444,7 @@ class PartnerService:
         query = query.having(owed)
         if exclude:
             query = query.where(Partner.id.not_in(list(exclude)))
-        rows, total = first_rows_and_count(query, limit)
+        rows, total = rows_and_count(query, limit)
         return self._partner_rows(rows), total
 
     def _partner_query(self, sort: str, descending: bool, text: str):

@@ -69,42 +69,36 @@ class LoyaltyScreen(FilteredTableScreen):
             self.table.add_column(label, key=key)
         self.table.focus()
 
-    def on_screen_resume(self) -> None:
-        """Each time the screen shows, the first time too (Textual resumes it after mount)."""
-        self.reload_data()
-
     @property
     def table(self) -> DataTable:
         return self.query_one("#customers", DataTable)
 
-    def reload_data(self, keep: int | None = None) -> None:
-        current = keep if keep is not None else self.selected_id()
-        self.rows = self.loyalty.customers(self.sort, self.descending, self.text)
-        table = self.table
-        table.clear()
+    def read_page(self, offset: int, limit: int) -> tuple[list[CustomerRow], int]:
+        return self.loyalty.customer_page(self.sort, self.descending, self.text, offset, limit)
+
+    def add_table_row(self, row: CustomerRow) -> None:
+        flags = []
+        if row.ask_for_referral:
+            flags.append("ask for a referral")
+        if row.lapsed:
+            flags.append("lapsed")
         currency = self.loyalty.settings.currency
-        for row in self.rows:
-            flags = []
-            if row.ask_for_referral:
-                flags.append("ask for a referral")
-            if row.lapsed:
-                flags.append("lapsed")
-            table.add_row(
-                row.name,
-                Text(str(row.purchases), justify="right"),
-                Text(format_cents(row.lifetime_cents, currency, whole=True), justify="right"),
-                row.first_purchase.isoformat() if row.first_purchase else "—",
-                row.last_purchase.isoformat() if row.last_purchase else "—",
-                row.next_rule.name if row.next_rule else "—",
-                ", ".join(flags),
-                key=str(row.id),
-            )
+        self.table.add_row(
+            row.name,
+            Text(str(row.purchases), justify="right"),
+            Text(format_cents(row.lifetime_cents, currency, whole=True), justify="right"),
+            row.first_purchase.isoformat() if row.first_purchase else "—",
+            row.last_purchase.isoformat() if row.last_purchase else "—",
+            row.next_rule.name if row.next_rule else "—",
+            ", ".join(flags),
+            key=str(row.id),
+        )
+
+    def label_columns(self) -> None:
         arrow = " ▼" if self.descending else " ▲"
         for key, label in COLUMNS:
-            table.columns[key].label = label + (arrow if key == self.sort else "")
-        ids = [row.id for row in self.rows]
-        if current in ids:
-            table.move_cursor(row=ids.index(current))
+            self.table.columns[key].label = label + (arrow if key == self.sort else "")
+        self.sub_title = f"Loyalty · {self.total:,}"
 
     def selected(self) -> CustomerRow | None:
         row = self.current_row()
@@ -115,7 +109,7 @@ class LoyaltyScreen(FilteredTableScreen):
     def action_sort(self) -> None:
         self.sort = CUSTOMER_SORTS[(CUSTOMER_SORTS.index(self.sort) + 1) % len(CUSTOMER_SORTS)]
         self.descending = self.sort != "name"
-        self.reload_data()
+        self.start_over()
 
     @on(DataTable.RowSelected)
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

@@ -77,50 +77,42 @@ class PartnersScreen(FilteredTableScreen):
             table.add_column(label, key=key)
         table.focus()
 
-    def on_screen_resume(self) -> None:
-        """Each time the screen shows, the first time too (Textual resumes it after mount)."""
-        self.reload_data()
-
     @property
     def table(self) -> DataTable:
         return self.query_one("#partners-table", DataTable)
 
-    def reload_data(self, keep: int | None = None) -> None:
-        """Reload the table (one query), keeping the cursor on the same partner."""
-        table = self.table
-        current = keep if keep is not None else self.selected_id()
-        self.rows = self.partners.partner_rows(self.sort, self.descending, self.text)
-        table.clear()
-        currency = self.settings.currency
-        for row in self.rows:
-            last = to_local(row.last_exchange).strftime("%Y-%m-%d") if row.last_exchange else "—"
-            owed = []
-            if row.balance > self.settings.owe_when_balance_over:
-                owed.append("send some back")
-            if row.unthanked:
-                owed.append(f"thank for {row.unthanked}")
-            table.add_row(
-                row.name,
-                row.category or "—",
-                Text(str(row.received), justify="right"),
-                Text(str(row.given), justify="right"),
-                Text(f"{row.balance:+d}", justify="right"),
-                Text(format_cents(row.closed_value_cents, currency, whole=True), justify="right"),
-                last,
-                "● " + ", ".join(owed) if owed else "",
-                key=str(row.id),
-            )
-        self._label_columns()
-        ids = [row.id for row in self.rows]
-        if current in ids:
-            table.move_cursor(row=ids.index(current))
+    def read_page(self, offset: int, limit: int) -> tuple[list[PartnerRow], int]:
+        return self.partners.partner_page(self.sort, self.descending, self.text, offset, limit)
 
-    def _label_columns(self) -> None:
+    def add_table_row(self, row: PartnerRow) -> None:
+        last = to_local(row.last_exchange).strftime("%Y-%m-%d") if row.last_exchange else "—"
+        owed = []
+        if row.balance > self.settings.owe_when_balance_over:
+            owed.append("send some back")
+        if row.unthanked:
+            owed.append(f"thank for {row.unthanked}")
+        self.table.add_row(
+            row.name,
+            row.category or "—",
+            Text(str(row.received), justify="right"),
+            Text(str(row.given), justify="right"),
+            Text(f"{row.balance:+d}", justify="right"),
+            Text(
+                format_cents(row.closed_value_cents, self.settings.currency, whole=True),
+                justify="right",
+            ),
+            last,
+            "● " + ", ".join(owed) if owed else "",
+            key=str(row.id),
+        )
+
+    def label_columns(self) -> None:
         arrow = " ▼" if self.descending else " ▲"
         for key, label in COLUMNS:
             column = self.table.columns[key]
             column.label = label + (arrow if key == self.sort else "")
         self.table.refresh()
+        self.sub_title = f"Partners · {self.total:,}"
 
     def selected(self) -> PartnerRow | None:
         return self.current_row()
@@ -137,7 +129,7 @@ class PartnersScreen(FilteredTableScreen):
         index = (PARTNER_SORTS.index(self.sort) + 1) % len(PARTNER_SORTS)
         self.sort = PARTNER_SORTS[index]
         self.descending = self.sort not in ("name", "category")
-        self.reload_data()
+        self.start_over()
 
     @on(DataTable.RowSelected)
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
