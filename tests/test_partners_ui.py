@@ -64,6 +64,29 @@ async def test_quick_log_with_the_exact_phone_call_keystrokes(app, seeded):
         assert app.screen.column("new").cards[0].name == "Gina Ruiz"
 
 
+async def test_a_name_typed_at_once_after_r_lands_in_the_quick_log(app, seeded):
+    """On the phone, r and the partner's name come in one burst: the letters are the
+    form's, not the board's keys (a would archive the lead under the cursor)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.5)  # the quick log is built just after the first paint
+        type_in_a_burst(app, "r", *"dana")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickLog)
+        assert app.screen.query_one("#partner", FormField).value == "dana"
+        assert Lead.select().where(Lead.archived_at.is_null(False)).count() == 0
+        await pilot.press("escape", "y")  # discard what was typed
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        # On the partners table r logs a referral from the partner under the cursor.
+        partner = app.screen.selected()
+        type_in_a_burst(app, "r", *"Ann")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickLog)
+        assert app.screen.query_one("#partner", FormField).value == partner.name
+        assert app.screen.query_one("#person", FormField).value == "Ann"
+
+
 async def test_quick_log_arrow_keys_pick_another_match(app, seeded):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r", *"a", "down", "tab")

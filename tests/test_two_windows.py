@@ -109,4 +109,6 @@ async def test_a_write_noticed_as_the_app_closes_is_ignored(
     assert app.screen_stack == []
     other_process(db_target, "lead", "add", "From A Script")
     app._refresh_if_changed_elsewhere()
-    assert not app.watcher.changed(), "the poll saw the write (and so tried to reload)"
+    # What the poll calls once it sees the write (PostgreSQL's statistics, which the
+    # watcher reads, may show it only a second later).
+    app.reload_screen()

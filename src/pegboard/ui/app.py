@@ -90,7 +90,11 @@ class PegboardApp(App[None]):
         Binding("3", "switch_mode('partners')", "Partners", id="app.partners"),
         Binding("4", "switch_mode('loyalty')", "Loyalty", id="app.loyalty"),
         Binding("5", "switch_mode('insights')", "Insights", id="app.insights"),
-        Binding("r", "quick_log", "Log referral", id="app.quick-log"),
+        # A priority binding runs as the key arrives, before Textual forwards the keys
+        # typed after it, which then reach the form's first field: "r" and a name typed
+        # at once (or pasted) lose nothing. (Keys an Input takes drop it, as for any
+        # binding, so r is text in a field.)
+        Binding("r", "quick_log", "Log referral", priority=True, id="app.quick-log"),
         Binding("question_mark", "help", "Help", id="app.help"),
     ]
 
@@ -374,10 +378,16 @@ class PegboardApp(App[None]):
             self.notify(str(error), severity="error", timeout=10)
             return True
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quick_log":
+            # Over a dialog r is the dialog's key (the binding is a priority one).
+            return not isinstance(self.screen, ModalScreen)
+        return True
+
     def action_quick_log(self) -> None:
-        if isinstance(self.screen, ModalScreen):
-            return
-        self.open_quick_log()
+        """The quick log, from the partner the screen is about if it is about one."""
+        partner_here = getattr(self.screen, "quick_log_partner", None)
+        self.open_quick_log(partner=partner_here() if partner_here else None)
 
     def open_quick_log(
         self, direction: str = "received", partner: PartnerMatch | None = None

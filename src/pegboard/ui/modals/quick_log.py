@@ -124,6 +124,9 @@ class QuickLog(RestyleOnlyIfStale, FormScreen[ReferralDraft]):
         self.chosen = partner
         self.direction = direction
         self._fresh = True
+        if self.is_mounted:
+            # Now, before it shows: keys typed right after r go to the first field.
+            self._start()
 
     _fresh = True
     """Set by prepare(): the next showing starts blank (not a return from the discard question)."""
@@ -147,7 +150,7 @@ class QuickLog(RestyleOnlyIfStale, FormScreen[ReferralDraft]):
         self.matches.clear_options()
         self.matches.display = False
         target = self.field("person") if self.chosen else self.field("partner")
-        target.input.focus()
+        self.set_focus(target.input)
         self._fresh = False
 
     # -- partner matching ----------------------------------------------------

@@ -38,7 +38,6 @@ class PartnerDetailScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape,q", "close", "Back", id="partner-detail.close"),
-        Binding("r", "log('received')", "Got referral", id="partner-detail.log-received"),
         Binding("g", "log('given')", "Gave referral", id="partner-detail.log-given"),
         Binding("o", "outcome", "Outcome", id="partner-detail.outcome"),
         Binding("v", "value", "Value", id="partner-detail.value"),
@@ -205,10 +204,13 @@ class PartnerDetailScreen(Screen[None]):
             LeadDetailScreen(lead_detail(exchange.lead_id), self.settings, self.clock)
         )
 
-    def action_log(self, direction: str) -> None:
+    def quick_log_partner(self) -> PartnerMatch:
+        """The partner a referral logged here (r, the app's key) is from: this one."""
         detail = self.detail
-        partner = PartnerMatch(detail.id, detail.name, detail.company, detail.category)
-        self.app.open_quick_log(direction=direction, partner=partner)
+        return PartnerMatch(detail.id, detail.name, detail.company, detail.category)
+
+    def action_log(self, direction: str) -> None:
+        self.app.open_quick_log(direction=direction, partner=self.quick_log_partner())
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -42,7 +42,6 @@ class PartnersScreen(FilteredTableScreen):
 
     BINDINGS = [
         Binding("enter", "open_partner", "Open", id="partners.open"),
-        Binding("r", "log('received')", "Got referral", id="partners.log-received"),
         Binding("g", "log('given')", "Gave referral", id="partners.log-given"),
         Binding("n", "new_partner", "New", id="partners.new"),
         Binding("e", "edit_partner", "Edit", id="partners.edit"),
@@ -143,10 +142,13 @@ class PartnersScreen(FilteredTableScreen):
                 PartnerDetailScreen(row.id, self.partners, self.settings, self.clock)
             )
 
-    def action_log(self, direction: str) -> None:
+    def quick_log_partner(self) -> PartnerMatch | None:
+        """The partner a referral logged here (r, the app's key) is from: the cursor's."""
         row = self.selected()
-        partner = PartnerMatch(row.id, row.name, row.company, row.category) if row else None
-        self.app.open_quick_log(direction=direction, partner=partner)
+        return PartnerMatch(row.id, row.name, row.company, row.category) if row else None
+
+    def action_log(self, direction: str) -> None:
+        self.app.open_quick_log(direction=direction, partner=self.quick_log_partner())
 
     def action_new_partner(self) -> None:
         form = PartnerForm().saving(self.partners.create_partner)
