@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from pegboard.services.leads import LeadDraft
 from pegboard.store.database import (
     SchemaTooNew,
     StoreError,
@@ -157,3 +158,34 @@ def test_referral_tally_index_is_there(database):
         "thanked_at",
         "at",
     ) in indexed
+
+
+@pytest.mark.sqlite_only
+def test_table_counters_move_with_each_write_and_once_for_a_bulk_load(
+    database, settings, clock, leads
+):
+    from pegboard.services.demo import write_demo
+    from pegboard.store.table_generations import TABLES, generations
+
+    def generation_triggers() -> int:
+        return database.execute_sql(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_generation'"
+        ).fetchone()[0]
+
+    start = generations()
+    assert set(start) == set(TABLES)
+    assert generation_triggers() == 3 * len(TABLES)
+    write_demo(settings, clock, leads=50, seed=1)
+    loaded = generations()
+    assert all(loaded[table] == start[table] + 1 for table in TABLES), "bumped once"
+    assert generation_triggers() == 3 * len(TABLES), "the triggers are back after the load"
+    lead_id = leads.create_lead(LeadDraft(name="Ann"))
+    created = generations()
+    # A lead, its contact and its first stage change went in; nothing else moved.
+    assert {table for table in TABLES if created[table] != loaded[table]} == {
+        "lead",
+        "contact",
+        "stage_change",
+    }
+    assert Lead.select().where(Lead.id == lead_id).count() == 1
+    assert generations() == created, "reads leave the counters alone"

@@ -168,3 +168,56 @@ def test_snoozed_customer_leaves_the_count_too(world, clock):
     today.snooze(customers.rows[0], 7)
     after = section(today, "customer")
     assert after.count == 1 and len(after.rows) == 1
+
+
+def sections_by_key(today):
+    return {s.key: s for s in today.sections()}
+
+
+@pytest.mark.sqlite_only
+def test_sections_are_kept_until_a_table_they_read_is_written(world, leads, make_lead, db_target):
+    """At 100,000 leads the customers and partners sections are most of Today's time: a
+    stage move (leads only) works out again only the sections that read leads. Writes by
+    another process count too (the counters are the database's)."""
+    import subprocess
+    import sys
+
+    today, partners, loyalty = world
+    dana = partners.create_partner(PartnerDraft("Dana"))
+    partners.log_referral(ReferralDraft("received", "Ann", partner_id=dana))
+    lead_id = make_lead("Bo", due_date=date(2026, 11, 20))
+    customer = Contact.create(name="Cy", created_at=FIXED_NOW, updated_at=FIXED_NOW).id
+    before = sections_by_key(today)
+    leads.move_lead(lead_id, "contacted")
+    after_move = sections_by_key(today)
+    for key in ("owed_partner", "customer", "loop"):
+        assert after_move[key] is before[key], key
+    for key in ("due", "new_referral", "stale"):
+        assert after_move[key] is not before[key], key
+    assert after_move == sections_by_key(
+        TodayService(today.settings, today.clock, leads, partners, loyalty)
+    )
+    # A purchase (in another process) is seen by the customers section.
+    loyalty.record_purchase(customer, 5000, "Books", on=date(2025, 1, 2))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pegboard",
+            "--db",
+            str(db_target),
+            "lead",
+            "move",
+            str(lead_id),
+            "proposal",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    again = sections_by_key(today)
+    assert again["customer"] is not after_move["customer"]
+    assert [row.title for row in again["customer"].rows] == ["Cy"]
+    assert again["owed_partner"] is after_move["owed_partner"]
+    assert again == sections_by_key(
+        TodayService(today.settings, today.clock, leads, partners, loyalty)
+    )

@@ -24,8 +24,7 @@ from pegboard.config import Settings
 from pegboard.services.errors import ServiceError
 from pegboard.services.leads import stay_hours
 from pegboard.services.loyalty import PriorPurchases, best_discount
-from pegboard.store.bulk import bulk_insert, bulk_insert_ids
-from pegboard.store.lead_text import indexed_after_bulk_load
+from pegboard.store.bulk import bulk_insert, bulk_insert_ids, bulk_load
 from pegboard.store.models import (
     HISTORY_FIELDS,
     Contact,
@@ -497,7 +496,7 @@ def write_demo(
     if not database_is_empty():
         raise ServiceError("the database already has data; the demo goes into an empty one")
     writer = _DemoWriter(settings, clock, seed)
-    with db.atomic(), indexed_after_bulk_load():
+    with db.atomic(), bulk_load():
         summary = writer.write(leads)
     if progress:
         progress(f"{summary.leads} leads")

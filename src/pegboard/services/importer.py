@@ -31,9 +31,8 @@ from pegboard.services.errors import ServiceError
 from pegboard.services.export import BOOK_TABLES, columns_of, plain_cell
 from pegboard.services.leads import stay_hours
 from pegboard.services.writes import write_transaction
-from pegboard.store.bulk import bulk_insert, bulk_insert_ids
+from pegboard.store.bulk import bulk_insert, bulk_insert_ids, bulk_load
 from pegboard.store.dialect import is_postgres
-from pegboard.store.lead_text import indexed_after_bulk_load
 from pegboard.store.models import (
     HISTORY_FIELDS,
     Contact,
@@ -294,7 +293,7 @@ def import_book(
         return counts
     if before_write is not None:
         before_write()
-    with write_transaction(), indexed_after_bulk_load():
+    with write_transaction(), bulk_load():
         for name, model in BOOK_TABLES:
             fields = model._meta.sorted_fields
             rows = (
@@ -812,7 +811,7 @@ class CsvImport:
             keys.close()
 
     def _write_rows(self, keys: _ContactKeys, now: datetime) -> None:
-        with write_transaction(), indexed_after_bulk_load():
+        with write_transaction(), bulk_load():
             position = Lead.select(fn.MAX(Lead.position)).scalar() or 0
             new_contacts: list[list] = []
             leads: list[tuple[int, dict]] = []

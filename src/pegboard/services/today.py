@@ -23,7 +23,9 @@ from pegboard.services.partners import PartnerService
 from pegboard.services.writes import write_transaction
 from pegboard.store.dialect import without_index
 from pegboard.store.models import Contact, Lead, Partner, Referral, Snooze, Touch
+from pegboard.store.paging import rows_and_count
 from pegboard.store.parallel import in_parallel
+from pegboard.store.table_generations import generations
 
 SECTION_LIMIT = 50
 """Rows shown per section (the heading still counts them all)."""
@@ -36,6 +38,17 @@ SECTIONS = (
     ("customer", "Customers to ask or invite back"),
     ("loop", "Loops to close"),
 )
+
+SECTION_TABLES = {
+    "due": ("lead", "contact", "referral", "touch", "snooze"),
+    "new_referral": ("referral", "lead", "contact", "touch", "snooze", "partner"),
+    "stale": ("lead", "contact", "snooze"),
+    "owed_partner": ("partner", "contact", "referral", "snooze"),
+    "customer": ("purchase", "contact", "snooze"),
+    "loop": ("referral", "contact", "partner", "snooze"),
+}
+"""The tables each section reads: it is kept until one of them is written to (or the
+day, the settings or the row limit change)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,8 @@ class TodayService:
         self.partners = partners
         self.loyalty = loyalty
         self._undo: list[Callable[[], None]] = []
+        self._kept: dict[str, tuple[tuple | None, TriageSection]] = {}
+        """Each section last worked out, with its basis (see `_basis`)."""
 
     # -- reading -------------------------------------------------------------
 
@@ -94,8 +109,30 @@ class TodayService:
 
         The sections are independent reads, run side by side on connections of their own
         (store.parallel): at 100,000 leads that halves the wait on two cores. Since no
-        query runs on the calling thread, a worker thread may call this as it is."""
-        jobs = {
+        query runs on the calling thread, a worker thread may call this as it is.
+
+        A section is kept with what it was worked out from, and worked out again only
+        when one of its tables was written to since (store.table_generations), by this
+        process or another: after a stage move, the three sections that read leads are
+        (on PostgreSQL, which keeps no counters, every section is)."""
+        counters = in_parallel({"now": generations})["now"]
+        sections = {}
+        jobs = {}
+        for key, work in self._section_jobs(limit).items():
+            basis = self._basis(key, counters, limit)
+            kept = self._kept.get(key)
+            if basis is not None and kept is not None and kept[0] == basis:
+                sections[key] = kept[1]
+            else:
+                jobs[key] = (basis, work)
+        done = in_parallel({key: work for key, (_, work) in jobs.items()})
+        for key, (basis, _) in jobs.items():
+            sections[key] = done[key]
+            self._kept[key] = (basis, done[key])
+        return [sections[key] for key, _ in SECTIONS]
+
+    def _section_jobs(self, limit: int) -> dict[str, Callable[[], TriageSection]]:
+        return {
             "due": lambda: self._due(limit),
             "new_referral": lambda: self._new_referrals(limit),
             "stale": lambda: self._stale(limit),
@@ -103,8 +140,15 @@ class TodayService:
             "customer": lambda: self._customers(limit),
             "loop": lambda: self._loops(limit),
         }
-        done = in_parallel(jobs)
-        return [done[key] for key, _ in SECTIONS]
+
+    def _basis(self, key: str, counters: dict[str, int] | None, limit: int) -> tuple | None:
+        """What section `key` depends on beside its rows: its tables' counters, the day
+        (due, overdue, stale and snoozes move with it), the settings and the row limit.
+        None where the database keeps no counters: then nothing is kept."""
+        if counters is None:
+            return None
+        tables = tuple(counters[table] for table in SECTION_TABLES[key])
+        return (tables, self.clock.today(), self.settings, limit)
 
     def _new_referral(self):
         """A received referral whose open lead has had no touch since it came in."""
@@ -158,26 +202,26 @@ class TodayService:
     def _new_referrals(self, limit: int) -> TriageSection:
         """Received referrals whose lead has had no touch since it came in."""
         new = (
-            Referral.select(Referral.id, Referral.partner, Referral.at, Lead.id, Contact.name)
+            Referral.select(Referral.id, Referral.partner, Lead.id, Contact.name)
             .join(Lead, on=Referral.lead == Lead.id)
             .join(Contact, on=Lead.contact == Contact.id)
             .where(self._new_referral())
             .order_by(Referral.at)
         )
         partner_names = self._partner_names()
-        rows = []
-        for referral in new.limit(limit):
-            partner = partner_names.get(referral.partner_id, "a partner")
-            rows.append(
-                TriageRow(
-                    "new_referral",
-                    referral.id,
-                    referral.lead.contact.name,
-                    f"from {partner} · not contacted yet",
-                    lead_id=referral.lead.id,
-                )
+        # With their count in the same read: counting apart walked every open lead again.
+        first, count = rows_and_count(new, limit)
+        rows = [
+            TriageRow(
+                "new_referral",
+                referral_id,
+                person,
+                f"from {partner_names.get(partner_id, 'a partner')} · not contacted yet",
+                lead_id=lead_id,
             )
-        return TriageSection("new_referral", "New referrals to contact", new.count(), rows)
+            for referral_id, partner_id, lead_id, person in first
+        ]
+        return TriageSection("new_referral", "New referrals to contact", count, rows)
 
     def _stale(self, limit: int) -> TriageSection:
         """Open leads with no touch for longer than their stage allows."""

@@ -8,13 +8,25 @@ value passed through its field's db_value as peewee itself would.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from peewee import DateField, DateTimeField, Field, Model, fn
 
 from pegboard.store.dialect import is_postgres
+from pegboard.store.lead_text import indexed_after_bulk_load
+from pegboard.store.table_generations import counted_after_bulk_load
 
 CHUNK_ROWS = 5000
+
+
+@contextmanager
+def bulk_load() -> Iterator[None]:
+    """Around a bulk load, inside the caller's transaction: the per-row triggers (the
+    search index's insert trigger, the table counters) are off while the rows go in,
+    and their work is done once after."""
+    with indexed_after_bulk_load(), counted_after_bulk_load():
+        yield
 
 
 def bulk_insert(model: type[Model], fields: Sequence[Field], rows: Iterable[Sequence]) -> int:

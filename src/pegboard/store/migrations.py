@@ -317,6 +317,17 @@ def add_loop_and_customer_indexes(database: Database) -> None:
     )
 
 
+def add_table_generations(database: Database) -> None:
+    """Step 7 -> 8, SQLite only: a counter per table that triggers bump on every row
+    written, so that Today works out again only the sections whose tables changed
+    (see store.table_generations). PostgreSQL goes without."""
+    from pegboard.store import table_generations
+    from pegboard.store.dialect import is_postgres
+
+    if not is_postgres(database):
+        table_generations.create(database)
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: create_v1,
     2: add_last_touch_and_board_index,
@@ -325,6 +336,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     5: add_today_indexes,
     6: add_lead_text,
     7: add_loop_and_customer_indexes,
+    8: add_table_generations,
 }
 """Target version -> the step that reaches it from the version before."""
 
