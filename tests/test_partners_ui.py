@@ -136,6 +136,9 @@ async def test_escape_asks_before_discarding_typed_text(app, seeded):
         await pilot.press("r", *"dan", "tab", *"Gina", "escape")
         await pilot.pause()
         assert isinstance(app.screen, Confirm)
+        await pilot.press("r")  # the app's r opens no second quick log over a dialog
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, QuickLog)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from functools import partial
 
 from textual import work
+from textual.actions import SkipAction
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
@@ -378,14 +379,13 @@ class PegboardApp(App[None]):
             self.notify(str(error), severity="error", timeout=10)
             return True
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "quick_log":
-            # Over a dialog r is the dialog's key (the binding is a priority one).
-            return not isinstance(self.screen, ModalScreen)
-        return True
-
     def action_quick_log(self) -> None:
         """The quick log, from the partner the screen is about if it is about one."""
+        if isinstance(self.screen, ModalScreen):
+            # Over a dialog r is the dialog's key (the binding is a priority one). Not
+            # check_action: that would also take r out of the footer of the screen under
+            # the dialog, which would then be rebuilt as each dialog opens and closes.
+            raise SkipAction()
         partner_here = getattr(self.screen, "quick_log_partner", None)
         self.open_quick_log(partner=partner_here() if partner_here else None)
 
