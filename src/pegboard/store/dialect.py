@@ -15,6 +15,17 @@ def is_postgres(database: Database | None = None) -> bool:
     return isinstance(database or db.obj, PostgresqlDatabase)
 
 
+def has_sqlite_table(name: str) -> bool:
+    """Whether the open database is SQLite and has the table `name`: for the tables some
+    SQLite files have and PostgreSQL never does (lead_text, table_generation). Asked of
+    the database once per table, then remembered on it."""
+    database = db.obj
+    known = database.__dict__.setdefault("_pegboard_sqlite_tables", {})
+    if name not in known:
+        known[name] = not is_postgres() and name in database.get_tables()
+    return known[name]
+
+
 def days_between(start: Node, end: Node, database: Database | None = None) -> Node:
     """`end - start` in days, with fractions, for two timestamps or two dates."""
     if is_postgres(database):

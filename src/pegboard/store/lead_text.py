@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from pegboard.store.dialect import is_postgres
+from pegboard.store.dialect import has_sqlite_table
 from pegboard.store.models import db
 
 BODY = "contact.name || ' ' || contact.company || ' ' || lead.title || ' ' || contact.email"
@@ -51,13 +51,8 @@ TRIGGERS = {
 
 
 def available() -> bool:
-    """Whether the open database has lead_text (asked once per database)."""
-    database = db.obj
-    known = getattr(database, "_pegboard_lead_text", None)
-    if known is None:
-        known = not is_postgres() and "lead_text" in database.get_tables()
-        database._pegboard_lead_text = known
-    return known
+    """Whether the open database has lead_text."""
+    return has_sqlite_table("lead_text")
 
 
 def create(database) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from pegboard.store.dialect import is_postgres
+from pegboard.store.dialect import has_sqlite_table
 from pegboard.store.models import db
 
 TABLES = ("contact", "partner", "lead", "stage_change", "touch", "referral", "purchase", "snooze")
@@ -66,13 +66,8 @@ def counted_after_bulk_load() -> Iterator[None]:
 
 
 def available() -> bool:
-    """Whether the open database keeps the counters (asked once per database)."""
-    database = db.obj
-    known = getattr(database, "_pegboard_table_generations", None)
-    if known is None:
-        known = not is_postgres() and "table_generation" in database.get_tables()
-        database._pegboard_table_generations = known
-    return known
+    """Whether the open database keeps the counters."""
+    return has_sqlite_table("table_generation")
 
 
 def generations() -> dict[str, int] | None:
