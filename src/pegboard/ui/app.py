@@ -12,6 +12,7 @@ from textual.actions import SkipAction
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widget import AwaitMount
 
@@ -378,6 +379,27 @@ class PegboardApp(App[None]):
         except StorageError as error:
             self.notify(str(error), severity="error", timeout=10)
             return True
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Messages here carry names and notes as the owner typed them, so none is read
+        as markup (Textual reads them so by default, and screens' `notify` asks it to):
+        archiving a partner named "Ann [/]" stopped the app as the message showed."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        """Textual's hint for a reflexive ctrl+c, written without markup (see notify)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
+                return
 
     def action_quick_log(self) -> None:
         """The quick log, from the partner the screen is about if it is about one."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +18,7 @@ from pegboard.services.loyalty import LoyaltyService
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.purchase_form import PurchaseDraft, PurchaseForm
 from pegboard.ui.widgets.key_footer import KeyFooter
+from pegboard.ui.widgets.plain_table import PlainTable, TextTable
 
 
 def record_purchase_for(
@@ -114,7 +114,7 @@ class CustomerDetailScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="customer-info")
-        yield DataTable(id="purchases", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="purchases", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -133,7 +133,7 @@ class CustomerDetailScreen(Screen[None]):
         def when(moment) -> str:
             return to_local(moment).strftime("%Y-%m-%d") if moment else "—"
 
-        info = Table.grid(padding=(0, 2))
+        info = TextTable.grid(padding=(0, 2))
         info.add_column(style="dim")
         info.add_column()
         info.add_row("Customer", Text(detail.name, style="bold"))

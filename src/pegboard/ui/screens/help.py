@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from pegboard.ui.widgets.plain_table import TextTable
 
 
 class HelpScreen(ModalScreen[None]):
@@ -31,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
+        table = TextTable(box=None, padding=(0, 2), show_header=True, header_style="bold")
         table.add_column("Keys", style="bold yellow", no_wrap=True)
         table.add_column("Does")
         table.add_column("Where", style="dim")

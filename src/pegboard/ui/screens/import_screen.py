@@ -27,6 +27,7 @@ from pegboard.services.importer import (
 )
 from pegboard.store.models import db
 from pegboard.ui.widgets.key_footer import KeyFooter
+from pegboard.ui.widgets.plain_table import PlainTable
 
 
 class ImportScreen(Screen[None]):
@@ -67,7 +68,7 @@ class ImportScreen(Screen[None]):
         )
         with VerticalScroll(id="import-body"):
             yield Static(id="import-mapping")
-            yield DataTable(id="import-preview", show_cursor=False)
+            yield PlainTable(id="import-preview", show_cursor=False)
             yield Static(id="import-plan")
             yield ProgressBar(id="import-progress", show_eta=False)
         yield KeyFooter()

@@ -4,7 +4,6 @@ plan to the revenue goal. The figures come from one report, worked out in a work
 from __future__ import annotations
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -36,14 +35,15 @@ from pegboard.services.insights import (
 from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.widgets.charts import bar, progress
 from pegboard.ui.widgets.key_footer import KeyFooter
+from pegboard.ui.widgets.plain_table import TextTable
 
 BAR_WIDTH = 14
 
 
-def _table(*headers: str) -> Table:
+def _table(*headers: str) -> TextTable:
     """A borderless table: text columns (the first, and those whose header starts with
     a space) left-aligned, figures right-aligned."""
-    table = Table(box=None, header_style="bold", pad_edge=False, expand=False)
+    table = TextTable(box=None, header_style="bold", pad_edge=False, expand=False)
     for index, header in enumerate(headers):
         left = index == 0 or header.startswith(" ")
         table.add_column(header.strip(), justify="left" if left else "right", no_wrap=True)
@@ -177,7 +177,7 @@ class InsightsScreen(ModeScreen):
         self.query_one("#customers", Static).update(self._customers(report, currency))
         self.query_one("#partners", Static).update(self._partners(report, currency))
 
-    def _sources(self, report: Report, currency: str) -> Table:
+    def _sources(self, report: Report, currency: str) -> TextTable:
         table = _table(*SOURCE_COLUMNS)
         top = max((row.revenue_cents for row in report.by_source), default=0)
         referral = self.settings.referral_source
@@ -244,7 +244,7 @@ class InsightsScreen(ModeScreen):
             )
         return Group(table, Text(""), Text(bottleneck_sentence(report), style="italic"))
 
-    def _customers(self, report: Report, currency: str) -> Table | Text:
+    def _customers(self, report: Report, currency: str) -> TextTable | Text:
         if not report.top_customers:
             return Text("No purchases in this period yet.", style="dim")
         table = _table("Customer", "Bought", "Lifetime", " Came from")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +14,7 @@ from pegboard.config import Settings
 from pegboard.money import format_cents
 from pegboard.services.leads import LeadDetail
 from pegboard.ui.widgets.key_footer import KeyFooter
+from pegboard.ui.widgets.plain_table import TextTable
 
 
 def _when(moment) -> str:
@@ -65,9 +65,9 @@ class LeadDetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = f"Lead · {self.detail.name}"
 
-    def _fields(self) -> Table:
+    def _fields(self) -> TextTable:
         detail = self.detail
-        table = Table.grid(padding=(0, 2))
+        table = TextTable.grid(padding=(0, 2))
         table.add_column(style="dim", no_wrap=True)
         table.add_column()
         stage = self._label(detail.stage)
@@ -101,10 +101,10 @@ class LeadDetailScreen(Screen[None]):
             text.append(criterion + "\n")
         return text
 
-    def _history(self) -> Table | Text:
+    def _history(self) -> TextTable | Text:
         if not self.detail.history:
             return Text("No stage changes", style="dim")
-        table = Table(box=None, padding=(0, 2), show_header=True, header_style="dim")
+        table = TextTable(box=None, padding=(0, 2), show_header=True, header_style="dim")
         table.add_column("When")
         table.add_column("From")
         table.add_column("To")
@@ -124,10 +124,10 @@ class LeadDetailScreen(Screen[None]):
             )
         return table
 
-    def _touches(self) -> Table | Text:
+    def _touches(self) -> TextTable | Text:
         if not self.detail.touches:
             return Text("No touches logged yet: press t on the board to log one", style="dim")
-        table = Table(box=None, padding=(0, 2), show_header=True, header_style="dim")
+        table = TextTable(box=None, padding=(0, 2), show_header=True, header_style="dim")
         table.add_column("When")
         table.add_column("Kind")
         table.add_column("Note")

@@ -16,6 +16,7 @@ from pegboard.ui.screens.customer_detail import CustomerDetailScreen, record_pur
 from pegboard.ui.screens.filtered_table import FilteredTableScreen
 from pegboard.ui.widgets.filter_bar import FilterBar
 from pegboard.ui.widgets.key_footer import KeyFooter
+from pegboard.ui.widgets.plain_table import PlainTable
 
 COLUMNS = (
     ("name", "Customer"),
@@ -59,7 +60,7 @@ class LoyaltyScreen(FilteredTableScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="customers", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="customers", cursor_type="row", zebra_stripes=True)
         yield FilterBar("name or company — enter keeps, esc clears")
         yield KeyFooter()
 

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Header, Static
 from pegboard.config import LoyaltyRule
 from pegboard.ui.modals.rule_form import RuleForm
 from pegboard.ui.widgets.key_footer import KeyFooter
+from pegboard.ui.widgets.plain_table import PlainTable
 
 SaveRules = Callable[[tuple[LoyaltyRule, ...]], None]
 
@@ -48,7 +49,7 @@ class LoyaltyRulesScreen(Screen[None]):
             "purchase; purchases already recorded keep their discount.",
             id="rules-help",
         )
-        yield DataTable(id="rules", cursor_type="row")
+        yield PlainTable(id="rules", cursor_type="row")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,6 +25,7 @@ from pegboard.services.partners import (
 from pegboard.ui.modals.close_forms import WonForm
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.widgets.key_footer import KeyFooter
+from pegboard.ui.widgets.plain_table import PlainTable, TextTable
 
 
 class PartnerDetailScreen(Screen[None]):
@@ -60,7 +60,7 @@ class PartnerDetailScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="partner-info")
-        yield DataTable(id="exchanges", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="exchanges", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -87,7 +87,7 @@ class PartnerDetailScreen(Screen[None]):
         detail = self.partners.partner_detail(self.partner_id)
         self.detail = detail
         self.sub_title = f"Partner · {detail.name}"
-        info = Table.grid(padding=(0, 2))
+        info = TextTable.grid(padding=(0, 2))
         info.add_column(style="dim")
         info.add_column()
         received = sum(1 for x in detail.exchanges if x.direction == "received")

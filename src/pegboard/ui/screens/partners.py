@@ -24,6 +24,7 @@ from pegboard.ui.screens.filtered_table import FilteredTableScreen
 from pegboard.ui.screens.partner_detail import PartnerDetailScreen
 from pegboard.ui.widgets.filter_bar import FilterBar
 from pegboard.ui.widgets.key_footer import KeyFooter
+from pegboard.ui.widgets.plain_table import PlainTable
 
 COLUMNS = (
     ("name", "Partner"),
@@ -65,7 +66,7 @@ class PartnersScreen(FilteredTableScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="partners-table", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="partners-table", cursor_type="row", zebra_stripes=True)
         yield FilterBar("name, company or category — enter keeps, esc clears")
         yield KeyFooter()
 

@@ -1,0 +1,63 @@
+"""Names and notes are text as typed, never markup: square brackets in them show as they
+are, on every screen and in every message (Textual reads str cells, Static content and
+notifications as markup, where "[/]" raises and "[b]" vanishes)."""
+
+import pytest
+from textual.content import Content
+
+from pegboard.services.leads import LeadDraft
+from pegboard.services.partners import PartnerDraft, ReferralDraft
+from pegboard.store.models import Contact
+from pegboard.ui.app import PegboardApp
+from tests.conftest import FIXED_NOW
+
+ODD = "Odd [/] [b]name"
+
+
+@pytest.fixture
+def app(database, settings, clock, tmp_path):
+    return PegboardApp(settings, clock=clock, config_path=tmp_path / "config.toml")
+
+
+def screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_brackets_in_names_show_as_typed_everywhere(app, leads, clock):
+    partner = app.partners.create_partner(PartnerDraft(f"Partner {ODD}"))
+    app.partners.log_referral(ReferralDraft("received", f"Person {ODD}", partner_id=partner))
+    leads.create_lead(LeadDraft(name=f"Lead {ODD}", title=f"Job {ODD}"))
+    customer = Contact.create(name=f"Customer {ODD}", created_at=FIXED_NOW, updated_at=FIXED_NOW)
+    app.loyalty.record_purchase(customer.id, 5000, f"Thing {ODD}", on=clock.today())
+    async with app.run_test(size=(160, 50)) as pilot:
+        for key, shown in (
+            ("1", f"Person {ODD}"),
+            ("2", "Lead Odd [/]"),
+            ("3", f"Partner {ODD}"),
+            ("4", f"Customer {ODD}"),
+        ):
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert shown in screen_text(app), key
+        await pilot.press("enter")  # the customer's page
+        await pilot.pause()
+        assert f"Customer {ODD}" in screen_text(app)
+        assert f"Thing {ODD}" in screen_text(app)
+        await pilot.press("escape", "3")
+        await pilot.pause()
+        await pilot.press("enter")  # the partner's page
+        await pilot.pause()
+        assert f"Partner {ODD}" in screen_text(app)
+        await pilot.press("escape", "3", "a")  # archived: the message names the partner
+        await pilot.pause()
+        # Toasts are not drawn in a headless test: the message's own rendering is checked.
+        (message,) = [n for n in app._notifications if ODD in n.message]
+        assert not message.markup
+        assert f"Archived Partner {ODD}" in Content(message.message).plain
+        await pilot.press("5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("2", "enter")  # a lead's page
+        await pilot.pause()
+        assert "Lead Odd [/]" in screen_text(app) or "Person Odd [/]" in screen_text(app)
