@@ -61,3 +61,14 @@ async def test_brackets_in_names_show_as_typed_everywhere(app, leads, clock):
         await pilot.press("2", "enter")  # a lead's page
         await pilot.pause()
         assert "Lead Odd [/]" in screen_text(app) or "Person Odd [/]" in screen_text(app)
+        await pilot.press("escape", "r", *"Odd [/]")  # the quick log's partner matches
+        await pilot.pause()
+        assert '+ new partner "Odd [/]"' in screen_text(app)
+        await pilot.press("escape", "y", "ctrl+p", *"Odd")  # the palette's hits
+        await pilot.pause(0.5)
+        assert f"Person {ODD}" in screen_text(app) or f"Lead {ODD}" in screen_text(app)
+        await pilot.press("escape", "2", "L", "L")  # into qualified: the checklist
+        await pilot.pause()
+        assert "Qualify: Lead Odd [/]" in screen_text(app) or (
+            "Qualify: Person Odd [/]" in screen_text(app)
+        )

@@ -7,6 +7,7 @@ from collections.abc import AsyncGenerator
 from functools import partial
 
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
 from pegboard.services.search import RecordHit, search_records_in_thread
 
@@ -19,11 +20,12 @@ class RecordsProvider(Provider):
         hits: list[RecordHit] = await asyncio.to_thread(search_records_in_thread, query)
         for hit in hits:
             score = matcher.match(hit.label) or 0.05
+            # Escaped: the highlight and the help are read as markup, names are as typed.
             yield Hit(
                 score,
-                matcher.highlight(hit.label),
+                matcher.highlight(escape(hit.label)),
                 partial(self.app.open_record, hit.kind, hit.id),
-                help=hit.detail,
+                help=escape(hit.detail),
             )
 
 

@@ -41,7 +41,7 @@ class QualifyForm(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
-            yield Static(f"Qualify: {self.lead_name}", id="form-title")
+            yield Static(f"Qualify: {self.lead_name}", id="form-title", markup=False)
             yield Static("Qualified means it meets our written definition:", classes="muted")
             yield SelectionList[str](
                 *((item, item, item in self.ticked) for item in self.criteria),

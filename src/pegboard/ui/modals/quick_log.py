@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -176,12 +177,13 @@ class QuickLog(RestyleOnlyIfStale, FormScreen[ReferralDraft]):
         if not text or (self.chosen and self.chosen.name == text):
             matches.display = False
             return
+        # Content, not str: a str prompt is read as markup, and names are as typed.
         options = [
-            Option(f"{m.name}" + (f" · {m.category}" if m.category else ""), id=str(m.id))
+            Option(Content(m.name + (f" · {m.category}" if m.category else "")), id=str(m.id))
             for m in rank_partners(self.partners, text, limit=5)
         ]
         if not any(p.name.lower() == text.lower() for p in self.partners):
-            options.append(Option(f'+ new partner "{text}"', id=NEW_PARTNER))
+            options.append(Option(Content(f'+ new partner "{text}"'), id=NEW_PARTNER))
         matches.add_options(options)
         matches.highlighted = 0
         matches.display = True
