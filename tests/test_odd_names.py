@@ -44,6 +44,11 @@ async def test_brackets_in_names_show_as_typed_everywhere(app, leads, clock):
         await pilot.pause()
         assert f"Customer {ODD}" in screen_text(app)
         assert f"Thing {ODD}" in screen_text(app)
+        await pilot.press("p")  # the purchase form, titled with the name
+        await pilot.pause()
+        assert f"Purchase: Customer {ODD}" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("escape", "3")
         await pilot.pause()
         await pilot.press("enter")  # the partner's page

@@ -31,7 +31,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question)
+            yield Static(self.question, markup=False)
             yield Static("y / enter: yes · n / esc: no", classes="hint")
 
     def action_answer(self, answer: bool) -> None:

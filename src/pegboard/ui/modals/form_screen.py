@@ -62,7 +62,7 @@ class FormScreen(ModalScreen[ResultType | None], Generic[ResultType]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
-            yield Static(self.TITLE_TEXT, id="form-title")
+            yield Static(self.TITLE_TEXT, id="form-title", markup=False)
             yield from self.fields()
             yield Static(self.HINT, id="form-hint")
 

@@ -59,7 +59,7 @@ class PurchaseForm(FormScreen[PurchaseDraft]):
             check=lambda text: problem_of(lambda t: parse_date(t, self.today), text),
             id="date",
         )
-        yield Static(id="price-preview")
+        yield Static(id="price-preview", markup=False)
 
     def on_mount(self) -> None:
         self._preview()

@@ -59,7 +59,7 @@ class RuleForm(FormScreen[LoyaltyRule]):
             placeholder="count only purchases in the last N months",
             id="window",
         )
-        yield Static(id="rule-error", classes="field-error")
+        yield Static(id="rule-error", classes="field-error", markup=False)
 
     def entry(self) -> dict[str, Any]:
         """The fields as a [[loyalty.rules]] table; ValueError for text that is no number."""

@@ -81,7 +81,7 @@ class FormField(Horizontal):
             # Coming back to fix a field must not select (and so wipe) what was typed.
             select_on_focus=False,
         )
-        yield Static("", classes="field-error")
+        yield Static("", classes="field-error", markup=False)
 
     @property
     def input(self) -> Input:
