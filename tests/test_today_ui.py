@@ -105,34 +105,3 @@ async def test_empty_today_says_so(app):
         await settle(app, pilot)
         assert isinstance(app.screen, TodayScreen)
         assert app.screen.rows == {}
-
-
-@pytest.mark.sqlite_only
-async def test_today_worked_out_in_the_background_shows_without_reading_again(
-    database, settings, clock, make_lead, monkeypatch
-):
-    """Started on the board, the app works Today out shortly after (not in headless
-    tests, which call it): the first showing then only checks the table counters."""
-    make_lead("Old Due", due_date=date(2026, 11, 1))
-    app = PegboardApp(settings, clock=clock, start_mode="board")
-    async with app.run_test(size=SIZE) as pilot:
-        app._work_out_today()
-        await settle(app, pilot)
-        assert len(app.today._kept) == 6
-
-        def read_again(limit):
-            raise AssertionError("a section was read again though nothing was written")
-
-        for section in (
-            "_due",
-            "_new_referrals",
-            "_stale",
-            "_owed_partners",
-            "_customers",
-            "_loops",
-        ):
-            monkeypatch.setattr(app.today, section, read_again)
-        await pilot.press("1")
-        await settle(app, pilot)
-        assert isinstance(app.screen, TodayScreen)
-        assert "Old Due" in str(app.screen.query_one("#today-list").get_option_at_index(1).prompt)

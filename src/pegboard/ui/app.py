@@ -71,10 +71,6 @@ def screen_classes() -> tuple[type[Screen], ...]:
 INSIGHTS_WARM_UP = 2.0
 """Seconds after start before Insights' report is worked out in the background."""
 
-TODAY_WARM_UP = 1.0
-"""Seconds after a start on another screen before Today's sections are worked out in the
-background, so that its first showing has only to check them (see TodayService)."""
-
 OTHER_WRITERS_POLL = 1.0
 """Seconds between checks for writes by another process (one cheap PRAGMA)."""
 
@@ -198,8 +194,6 @@ class PegboardApp(App[None]):
         if not self.is_headless:
             # Tests (headless) ask for it themselves, so that it never runs behind them.
             self.set_timer(INSIGHTS_WARM_UP, self.prepare_insights)
-            if self.start_mode != "today":
-                self.set_timer(TODAY_WARM_UP, self._work_out_today)
 
     @work(thread=True, group="after-first-paint")
     def _run_after_first_paint(self) -> None:
@@ -214,10 +208,6 @@ class PegboardApp(App[None]):
 
         # The stamp is the UI thread's: a worker's connection counts its changes apart.
         self._work_out_insights(DEFAULT_PERIOD, self.data_stamp())
-
-    @work(thread=True, exclusive=True, group="today-warm-up")
-    def _work_out_today(self) -> None:
-        self.today.sections()
 
     @work(thread=True, exclusive=True, group="insights-warm-up")
     def _work_out_insights(self, period: str, stamp: DataStamp | None) -> None:
