@@ -207,7 +207,10 @@ class Suite:
 
     def probe(self, steps: list[dict], start: str = "board", floor: bool = False):
         args = ["--floor"] if floor else ["--db", str(self.databases[self.big]), "--start", start]
-        return run_probe(args, steps, self.env)
+        run = run_probe(args, steps, self.env)
+        # Which run sets the peak RSS figure (the largest of them) is worth knowing.
+        self.say(f"  (this run of {len(steps)} steps peaked at {run.rss_kb / 1024:.0f} MB)")
+        return run
 
     def keys_on_board(self) -> None:
         self.say(f"keys at {self.big:,} leads")
