@@ -18,14 +18,20 @@ has 20,000 customers: reading and drawing them all at once took 6 s."""
 
 
 class FilteredTableScreen(OpensFilterBar, ModeScreen):
-    """A screen with one DataTable and a FilterBar; subclasses give `table`, `read_page`,
-    `add_table_row` and `label_columns`.
+    """A screen with one DataTable and a FilterBar; subclasses give `LISTING`, `COLUMNS`,
+    `table`, `read_page` and `add_table_row`.
 
     `text` holds the filter; each keystroke reloads the table through SQL. The table
     holds the rows read so far: the first page, then one more each time the cursor
     comes near the last row read.
     """
 
+    LISTING = ""
+    """What the table lists, for the sub-title."""
+    COLUMNS: tuple[tuple[str, str], ...] = ()
+    """(key, label) of each column, in order."""
+    sort = ""
+    """The key of the column the table is sorted by."""
     text = ""
     rows: list = []
     """The records read so far, in table order; each has an `id`."""
@@ -50,7 +56,11 @@ class FilteredTableScreen(OpensFilterBar, ModeScreen):
 
     def label_columns(self) -> None:
         """Column labels (the sort's arrow) and the sub-title (how many records)."""
-        raise NotImplementedError
+        arrow = " ▼" if self.descending else " ▲"
+        for key, label in self.COLUMNS:
+            self.table.columns[key].label = label + (arrow if key == self.sort else "")
+        self.table.refresh()
+        self.sub_title = f"{self.LISTING} · {self.total:,}"
 
     def on_screen_resume(self) -> None:
         """Each time the screen shows (the first time too): read the rows again if

@@ -32,6 +32,9 @@ COLUMNS = (
 class LoyaltyScreen(FilteredTableScreen):
     """Customers with purchases, lifetime value, the next discount, and who to ask."""
 
+    LISTING = "Loyalty"
+    COLUMNS = COLUMNS
+
     BINDINGS = [
         Binding("enter", "open_customer", "Open", id="loyalty.open"),
         Binding("p", "purchase", "Purchase", id="loyalty.purchase"),
@@ -65,7 +68,7 @@ class LoyaltyScreen(FilteredTableScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Loyalty"
+        self.sub_title = self.LISTING
         for key, label in COLUMNS:
             self.table.add_column(label, key=key)
         self.table.focus()
@@ -94,12 +97,6 @@ class LoyaltyScreen(FilteredTableScreen):
             ", ".join(flags),
             key=str(row.id),
         )
-
-    def label_columns(self) -> None:
-        arrow = " ▼" if self.descending else " ▲"
-        for key, label in COLUMNS:
-            self.table.columns[key].label = label + (arrow if key == self.sort else "")
-        self.sub_title = f"Loyalty · {self.total:,}"
 
     def selected(self) -> CustomerRow | None:
         row = self.current_row()

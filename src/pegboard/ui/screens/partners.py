@@ -41,6 +41,9 @@ COLUMNS = (
 class PartnersScreen(FilteredTableScreen):
     """The partners table: give/get counts, balance, closed business, and an owed marker."""
 
+    LISTING = "Partners"
+    COLUMNS = COLUMNS
+
     BINDINGS = [
         Binding("enter", "open_partner", "Open", id="partners.open"),
         Binding("g", "log('given')", "Gave referral", id="partners.log-given"),
@@ -71,7 +74,7 @@ class PartnersScreen(FilteredTableScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Partners"
+        self.sub_title = self.LISTING
         table = self.table
         for key, label in COLUMNS:
             table.add_column(label, key=key)
@@ -105,14 +108,6 @@ class PartnersScreen(FilteredTableScreen):
             "● " + ", ".join(owed) if owed else "",
             key=str(row.id),
         )
-
-    def label_columns(self) -> None:
-        arrow = " ▼" if self.descending else " ▲"
-        for key, label in COLUMNS:
-            column = self.table.columns[key]
-            column.label = label + (arrow if key == self.sort else "")
-        self.table.refresh()
-        self.sub_title = f"Partners · {self.total:,}"
 
     def selected(self) -> PartnerRow | None:
         return self.current_row()
