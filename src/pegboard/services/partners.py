@@ -20,9 +20,10 @@ from pegboard.config import Settings
 from pegboard.services.contacts import check_email, check_phone, find_or_create_contact
 from pegboard.services.errors import EditConflict, NotFound, ServiceError
 from pegboard.services.leads import LeadDraft, LeadService
+from pegboard.services.threads import on_own_connection
 from pegboard.services.writes import write_transaction
 from pegboard.store.fields import UTCDateTimeField
-from pegboard.store.models import Contact, Lead, Partner, Referral, db
+from pegboard.store.models import Contact, Lead, Partner, Referral
 from pegboard.store.paging import rows_and_count
 
 DIRECTIONS = ("received", "given")
@@ -287,8 +288,7 @@ class PartnerService:
 
     def all_partners_in_thread(self) -> list[PartnerMatch]:
         """all_partners() on a connection of its own, for a worker thread."""
-        with db.connection_context():
-            return self.all_partners()
+        return on_own_connection(self.all_partners)
 
     def match_partners(self, text: str, limit: int = 6) -> list[PartnerMatch]:
         """Partners whose name (or company) a few typed letters fit, best first."""

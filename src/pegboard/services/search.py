@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pegboard.services.board import lead_text_matches
-from pegboard.store.models import Contact, Lead, Partner, Purchase, db
+from pegboard.services.threads import on_own_connection
+from pegboard.store.models import Contact, Lead, Partner, Purchase
 
 MIN_QUERY = 2
 
@@ -64,5 +65,4 @@ def search_records_in_thread(text: str, limit: int = 8) -> list[RecordHit]:
     for a text too short to search)."""
     if len(text.strip()) < MIN_QUERY:
         return []
-    with db.connection_context():
-        return search_records(text, limit)
+    return on_own_connection(lambda: search_records(text, limit))
