@@ -8,6 +8,7 @@ from pegboard.ui.app import PegboardApp
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.quick_log import QuickLog
 from pegboard.ui.screens.board import BoardScreen
+from pegboard.ui.screens.filtered_table import SORT_ARROWS
 from pegboard.ui.screens.partner_detail import PartnerDetailScreen
 from pegboard.ui.screens.partners import PartnersScreen
 from pegboard.ui.widgets.direction_toggle import DirectionToggle
@@ -172,6 +173,27 @@ async def test_partners_table_shows_reciprocity_and_sorts(app, seeded):
         await pilot.press("S")
         assert table_names(screen) == ["Raj Patel", "Lou Lawyer", "Dana Keller"]
         assert "▲" not in str(screen.table.columns["name"].label)
+
+
+async def test_the_sort_arrow_shows_beside_every_column_label(app, seeded):
+    """A column is as wide as its label and cells were when added: the arrow added to
+    the sorted column's label later was cut off ("Balance ▼" drawn as "Balance")."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        screen = app.screen
+        seen = []
+        for _ in screen.COLUMNS:
+            for _ in range(2):
+                header = screen.table.render_line(0).text.replace(" ", "")
+                label = dict(screen.COLUMNS)[screen.sort].replace(" ", "")
+                assert label + SORT_ARROWS[screen.descending].strip() in header, header
+                seen.append(screen.sort)
+                await pilot.press("S")
+                await pilot.pause()
+            await pilot.press("s")
+            await pilot.pause()
+        assert len(set(seen)) > 1
 
 
 async def test_partners_filter_and_archive_undo(app, seeded):

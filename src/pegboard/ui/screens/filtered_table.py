@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.widgets import DataTable, Input
 from textual.worker import get_current_worker
@@ -12,6 +13,8 @@ from pegboard.services.threads import on_own_connection
 from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.widgets.filter_bar import FilterBar, OpensFilterBar
 
+SORT_ARROWS = {True: " ▼", False: " ▲"}
+"""Put after the label of the column the table is sorted by: descending, ascending."""
 PAGE_ROWS = 100
 """Rows read and drawn at a time, a few screenfuls. At 100,000 leads the loyalty table
 has 20,000 customers: reading and drawing them all at once took 6 s."""
@@ -54,11 +57,22 @@ class FilteredTableScreen(OpensFilterBar, ModeScreen):
     def add_table_row(self, row) -> None:
         raise NotImplementedError
 
+    def on_mount(self) -> None:
+        self.sub_title = self.LISTING
+        table = self.table
+        for key, label in self.COLUMNS:
+            table.add_column(label, key=key)
+            # DataTable sizes a column by what it holds when added and by its cells, not
+            # by a label changed later: without room for the sort's arrow, "Balance ▼"
+            # showed as "Balance" and hid which way the table was sorted.
+            table.columns[key].content_width += len(SORT_ARROWS[True])
+        table.focus()
+
     def label_columns(self) -> None:
         """Column labels (the sort's arrow) and the sub-title (how many records)."""
-        arrow = " ▼" if self.descending else " ▲"
+        arrow = SORT_ARROWS[self.descending]
         for key, label in self.COLUMNS:
-            self.table.columns[key].label = label + (arrow if key == self.sort else "")
+            self.table.columns[key].label = Text(label + (arrow if key == self.sort else ""))
         self.table.refresh()
         self.sub_title = f"{self.LISTING} · {self.total:,}"
 

@@ -67,12 +67,6 @@ class LoyaltyScreen(FilteredTableScreen):
         yield FilterBar("name or company — enter keeps, esc clears")
         yield KeyFooter()
 
-    def on_mount(self) -> None:
-        self.sub_title = self.LISTING
-        for key, label in COLUMNS:
-            self.table.add_column(label, key=key)
-        self.table.focus()
-
     @property
     def table(self) -> DataTable:
         return self.query_one("#customers", DataTable)

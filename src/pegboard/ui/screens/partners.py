@@ -73,13 +73,6 @@ class PartnersScreen(FilteredTableScreen):
         yield FilterBar("name, company or category — enter keeps, esc clears")
         yield KeyFooter()
 
-    def on_mount(self) -> None:
-        self.sub_title = self.LISTING
-        table = self.table
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
-        table.focus()
-
     @property
     def table(self) -> DataTable:
         return self.query_one("#partners-table", DataTable)
