@@ -2,10 +2,13 @@
 are, on every screen and in every message (Textual reads str cells, Static content and
 notifications as markup, where "[/]" raises and "[b]" vanishes)."""
 
+from dataclasses import replace
+
 import pytest
 from textual.content import Content
 
-from pegboard.services.leads import LeadDraft
+from pegboard.config import Settings
+from pegboard.services.leads import LeadDraft, LeadService
 from pegboard.services.partners import PartnerDraft, ReferralDraft
 from pegboard.store.models import Contact
 from pegboard.ui.app import PegboardApp
@@ -77,3 +80,25 @@ async def test_brackets_in_names_show_as_typed_everywhere(app, leads, clock):
         assert "Qualify: Lead Odd [/]" in screen_text(app) or (
             "Qualify: Person Odd [/]" in screen_text(app)
         )
+
+
+async def test_brackets_in_stage_labels_show_as_written(database, clock, tmp_path):
+    """Stage labels come from config.toml, the owner's own text too: on the board's
+    column headers, a lead's page and Insights' funnel."""
+    settings = Settings()
+    stages = tuple(replace(stage, label=f"{stage.label} [/][b]") for stage in settings.stages)
+    settings = replace(settings, stages=stages)
+    LeadService(settings, clock).create_lead(LeadDraft(name="Ann Lee"))
+    app = PegboardApp(settings, clock=clock, config_path=tmp_path / "config.toml")
+    first = stages[0].label
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        assert first.upper() in screen_text(app)
+        await pilot.press("enter")  # the lead's page
+        await pilot.pause()
+        assert first in screen_text(app)
+        await pilot.press("escape", "5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert first in screen_text(app)
