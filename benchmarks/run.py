@@ -2,7 +2,7 @@
 reference it is judged against, measured in the same run on the same machine.
 
     python benchmarks/run.py [--quick] [--json] [--results FILE]
-                             [--only GROUP,...] [--reuse DIR]
+                             [--only GROUP,...] [--reuse DIR] [--ktui PATH]
 
 It builds its own databases with `pegboard demo` in a temporary directory (empty,
 10,000 and 100,000 leads; --quick: empty, 2,000 and 10,000 with fewer repeats),
@@ -15,13 +15,18 @@ screens, cli, bulk, kanban) and --reuse keeps the demo databases in DIR between 
 Keys are timed inside the app, from Textual's key event to the end of the paint
 it caused (see probe_child.py); cold starts from process start to the text
 appearing on the terminal (see pty_probe.py).
+
+The kanban group compares with kanban-tui when its `ktui` command is on PATH or given
+with --ktui (install it in a virtualenv of its own: `python -m venv /tmp/ktui &&
+/tmp/ktui/bin/pip install kanban-tui`, then `--ktui /tmp/ktui/bin/ktui`). At 10,000
+tasks it takes minutes to start.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
-import importlib.util
 import json
 import os
 import platform
@@ -91,8 +96,11 @@ class Figure:
 
 
 class Suite:
-    def __init__(self, quick: bool, folder: Path, quiet: bool) -> None:
+    def __init__(self, quick: bool, folder: Path, quiet: bool, ktui: str | None = None) -> None:
         self.quick = quick
+        self.ktui = ktui
+        """kanban-tui's `ktui` command, if not on PATH (it pins its own dependencies, so
+        it is best kept in a virtualenv of its own)."""
         self.folder = folder
         self.quiet = quiet
         self.sizes = [0, 2_000, 10_000] if quick else [0, 10_000, 100_000]
@@ -488,12 +496,92 @@ class Suite:
     # -- 9. kanban-tui ---------------------------------------------------------------
 
     def kanban_tui(self) -> None:
-        if importlib.util.find_spec("kanban_tui") is None and shutil.which("ktui") is None:
-            self.notes.append("kanban-tui is not installed here: its comparison was skipped.")
+        """kanban-tui's cold start with 10,000 tasks in its own database, against ours at
+        10,000 leads, both timed in a pty from process start until their data is drawn."""
+        ktui = self.ktui or shutil.which("ktui")
+        if ktui is None:
+            self.notes.append(
+                "kanban-tui is not installed here (no `ktui` on PATH, no --ktui): "
+                "its comparison was skipped."
+            )
             return
-        self.notes.append(
-            "kanban-tui is installed, but seeding its database is not automated yet: skipped."
+        tasks = KANBAN_TUI_TASKS
+        self.say(f"kanban-tui with {tasks:,} tasks ({ktui})")
+        env = seed_kanban_tui(ktui, self.folder / "kanban-tui", tasks, self.env)
+        runs = 1 if self.quick else 2
+        theirs = self.add(
+            Figure(
+                "kanban-tui",
+                f"kanban-tui {tasks:,} tasks: cold start to its first task drawn",
+                [
+                    time_to_marker([ktui], [KANBAN_TUI_CARD], env, timeout=1800)[0]
+                    for _ in range(runs)
+                ],
+                "s",
+            )
         )
+        # Ours is timed to its first screen with its data in (Today's figures), the
+        # later of the two cold-start marks.
+        argv = [sys.executable, "-m", "pegboard", "--db", str(self.databases[tasks])]
+        time_to_marker(argv, [TODAY_DATA], self.env)
+        ours = self.add(
+            Figure(
+                "kanban-tui",
+                f"pegboard {tasks:,} leads: cold start to Today's data shown",
+                [time_to_marker(argv, [TODAY_DATA], self.env)[0] for _ in range(self.runs)],
+            )
+        )
+        ours.reference = theirs.name
+        ours.ratio = ours.median / theirs.median
+        ours.target = "<= 0.01x (100 times faster)"
+        ours.met = ours.ratio <= 0.01
+        self.notes.append(
+            f"pegboard at {tasks:,} leads starts {theirs.median / ours.median:.0f} times "
+            f"faster than kanban-tui at {tasks:,} tasks."
+        )
+
+
+KANBAN_TUI_TASKS = 10_000
+KANBAN_TUI_CARD = b"Seeded task"
+
+
+def seed_kanban_tui(ktui: str, folder: Path, tasks: int, env: dict[str, str]) -> dict[str, str]:
+    """A kanban-tui whose config and database live in `folder`, with one active board of
+    `tasks` tasks spread over its visible columns. The board is made by kanban-tui's own
+    command; the tasks go straight into its SQLite file (its `task create` commits one
+    task at a time and would take longer than the comparison)."""
+    import sqlite3
+
+    config, data = folder / "config", folder / "data"
+    env = dict(
+        env,
+        XDG_CONFIG_HOME=str(config),
+        XDG_DATA_HOME=str(data),
+        KANBAN_TUI_CONFIG_FILE=str(config / "kanban_tui" / "config.toml"),
+        KANBAN_TUI_DATABASE_FILE=str(data / "kanban_tui" / "kanban_tui.db"),
+    )
+    subprocess.run(
+        [ktui, "board", "create", "bench", "--set-active"], env=env, check=True, capture_output=True
+    )
+    created = datetime.datetime.now().replace(microsecond=0).isoformat()
+    with contextlib.closing(sqlite3.connect(env["KANBAN_TUI_DATABASE_FILE"])) as db, db:
+        columns = [
+            row[0]
+            for row in db.execute("SELECT column_id FROM columns WHERE visible ORDER BY position")
+        ]
+        db.executemany(
+            "INSERT INTO tasks (title, column, description, creation_date) VALUES (?, ?, ?, ?)",
+            [
+                (
+                    f"Seeded task {n}",
+                    columns[n % len(columns)],
+                    f"Task {n} of the benchmark",
+                    created,
+                )
+                for n in range(1, tasks + 1)
+            ],
+        )
+    return env
 
 
 GROUPS = {
@@ -540,7 +628,9 @@ def table(figures: list[Figure]) -> list[str]:
         "|---|---|---:|---:|---:|---:|---|---|",
     ]
     for f in figures:
-        ratio = f"{f.ratio:.2f}x" if f.ratio is not None else ""
+        ratio = (
+            "" if f.ratio is None else f"{f.ratio:.2f}x" if f.ratio >= 0.1 else f"{f.ratio:.2g}x"
+        )
         met = {True: "yes", False: "**no**", None: ""}[f.met]
         rows.append(
             f"| {f.group} | {f.name} | {f.scaled(f.median):.1f} {f.unit} | {f.scaled(f.p95):.1f} {f.unit} "
@@ -560,6 +650,9 @@ def main() -> int:
     parser.add_argument(
         "--reuse", type=Path, help="keep the demo databases in this folder and reuse them"
     )
+    parser.add_argument(
+        "--ktui", help="kanban-tui's ktui command to compare with, if it is not on PATH"
+    )
     args = parser.parse_args()
     only = GROUPS if args.only is None else args.only.split(",")
     unknown = set(only) - set(GROUPS)
@@ -569,7 +662,7 @@ def main() -> int:
         args.reuse.mkdir(parents=True, exist_ok=True)
     started = datetime.datetime.now(datetime.UTC)
     with tempfile.TemporaryDirectory(prefix="pegboard-bench-") as tmp:
-        suite = Suite(args.quick, Path(tmp), quiet=False)
+        suite = Suite(args.quick, Path(tmp), quiet=False, ktui=args.ktui)
         suite.build_databases(args.reuse)
         for group, run in GROUPS.items():
             if group in only:
