@@ -141,6 +141,23 @@ def test_non_ui_commands_never_import_textual(tmp_path):
     assert "clean" in result.stdout
 
 
+def test_a_command_on_a_file_loads_no_server_driver_and_one_on_a_server_does(db_target):
+    """peewee imports every database driver it finds (psycopg2 took 10 ms of each start):
+    for a SQLite file they are skipped; a PostgreSQL URL still gets psycopg2."""
+    script = (
+        "import sys\n"
+        "from pegboard.cli import main\n"
+        f"assert main(['--db', {db_target!r}, 'lead', 'add', 'Ann']) == 0\n"
+        "print(type(sys.modules.get('psycopg2')).__name__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    server = "://" in db_target
+    assert result.stdout.split()[-1] == ("module" if server else "NoneType")
+
+
 def test_python_dash_m_and_version():
     result = subprocess.run(
         [sys.executable, "-m", "pegboard", "--version"], capture_output=True, text=True, check=False
