@@ -105,3 +105,28 @@ async def test_empty_today_says_so(app):
         await settle(app, pilot)
         assert isinstance(app.screen, TodayScreen)
         assert app.screen.rows == {}
+
+
+@pytest.mark.sqlite_only  # PostgreSQL keeps no table counters: every section is read again
+async def test_a_write_redraws_only_the_sections_it_touched(app, make_lead):
+    """After a lead write, the sections that read leads are new and drawn anew; the
+    others are the same sections and keep their options (each new option is measured)."""
+    due = make_lead("Due Lead", due_date=date(2026, 11, 1))
+    dana = app.partners.create_partner(PartnerDraft("Dana"))
+    app.partners.log_referral(ReferralDraft("received", "Sent Here", partner_id=dana))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        before = {key: options for key, (_, options) in screen._section_options.items()}
+        assert {"due", "owed_partner"} <= set(before)
+        Lead.update(next_action="Call back").where(Lead.id == due).execute()
+        await pilot.press("2", "1")
+        await settle(app, pilot)
+        after = {key: options for key, (_, options) in screen._section_options.items()}
+        assert after["owed_partner"] is before["owed_partner"]
+        assert after["due"] is not before["due"]
+        (row,) = [row for row in screen.rows.values() if row.title == "Due Lead"]
+        assert row.detail.startswith("Call back")
+        listing = screen.query_one("#today-list")
+        shown = [listing.get_option_at_index(i) for i in range(listing.option_count)]
+        assert shown[: len(after["due"])] == after["due"]

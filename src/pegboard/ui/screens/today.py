@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -17,6 +17,23 @@ from pegboard.services.today import TodayService, TriageRow, TriageSection
 from pegboard.ui.modals.touch_form import TouchDraft, touch_form_for
 from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.widgets.key_footer import KeyFooter
+
+
+def section_options_for(section: TriageSection) -> list[Option]:
+    """A section's heading, its rows (each with the row's key as id) and what it leaves out."""
+    options = [Option(Content.styled(f"{section.title} ({section.count})", "bold"), disabled=True)]
+    for row in section.rows:
+        # No-break spaces: SVG screenshots collapse plain ones at a style change.
+        label = Content.assemble(
+            "  ",
+            (row.title, "bold red" if row.overdue_days else "bold"),
+            (f"\u00a0\u00a0{row.detail}", "dim"),
+        )
+        options.append(Option(label, id=f"{row.kind}:{row.ref_id}"))
+    if section.count > len(section.rows):
+        more = section.count - len(section.rows)
+        options.append(Option(Content.styled(f"  … {more} more", "dim"), disabled=True))
+    return options
 
 
 class TodayScreen(ModeScreen):
@@ -46,6 +63,11 @@ class TodayScreen(ModeScreen):
         self.rows: dict[str, TriageRow] = {}
         self.loaded_at: DataStamp | None = None
         """The data stamp the sections were last loaded at (see `PegboardApp.data_stamp`)."""
+        self._section_options: dict[str, tuple[TriageSection, list[Option]]] = {}
+        """The options last drawn for each section, with the section they show: the service
+        hands back the same section object while its tables are unwritten, and its options
+        are then reused (OptionList measures each new option: about a third of the list's
+        redraw after a stage move)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -90,24 +112,22 @@ class TodayScreen(ModeScreen):
         listing.clear_options()
         self.rows = {}
         options: list[Option] = []
+        drawn: dict[str, tuple[TriageSection, list[Option]]] = {}
         for section in sections:
             if not section.count:
                 continue
-            heading = Text(f"{section.title} ({section.count})", style="bold")
-            options.append(Option(heading, disabled=True))
-            for row in section.rows:
-                key = f"{row.kind}:{row.ref_id}"
-                self.rows[key] = row
-                label = Text("  ")
-                label.append(row.title, style="bold red" if row.overdue_days else "bold")
-                # No-break spaces: SVG screenshots collapse plain ones at a style change.
-                label.append(f"\u00a0\u00a0{row.detail}", style="dim")
-                options.append(Option(label, id=key))
-            if section.count > len(section.rows):
-                more = section.count - len(section.rows)
-                options.append(Option(Text(f"  … {more} more", style="dim"), disabled=True))
+            kept = self._section_options.get(section.key)
+            section_options = (
+                kept[1] if kept and kept[0] is section else section_options_for(section)
+            )
+            drawn[section.key] = (section, section_options)
+            options += section_options
+            self.rows.update((f"{row.kind}:{row.ref_id}", row) for row in section.rows)
+        self._section_options = drawn
         if not self.rows:
-            options.append(Option(Text("Nothing needs you today.", style="green"), disabled=True))
+            options.append(
+                Option(Content.styled("Nothing needs you today.", "green"), disabled=True)
+            )
         listing.add_options(options)
         selectable = [i for i, option in enumerate(options) if not option.disabled]
         same = [i for i, option in enumerate(options) if keep_id and option.id == keep_id]
