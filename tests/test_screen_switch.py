@@ -122,6 +122,26 @@ async def test_a_screen_built_already_is_painted_without_a_hold(app):
         assert app._batch_count == held  # built already: no hold
 
 
+async def test_the_kept_quick_log_is_restyled_only_when_the_styles_changed(app, monkeypatch):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        restyles = count_calls(monkeypatch, QuickLog, "update_node_styles")
+        for _ in range(3):
+            await pilot.press("r")
+            await pilot.pause()
+            assert isinstance(app.screen, QuickLog)
+            await pilot.press("escape")
+            await pilot.pause()
+        assert len(restyles) == 1  # its first showing
+        dark = app.get_screen("quick-log").styles.background
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert len(restyles) == 2
+        assert app.screen.styles.background.brightness > dark.brightness
+
+
 async def test_a_referral_logged_over_the_board_redraws_only_its_column(app, make_lead):
     """The quick log's new lead shows on the board below it at once; the board then has
     nothing to reload as it shows again (on PostgreSQL it reloads: no stamp there)."""

@@ -28,9 +28,15 @@ class RestyleOnlyIfStale:
     _resumed_before = False
 
     def _on_screen_resume(self, event: ScreenResume) -> None:
-        if self._resumed_before and self._css_update_count == self.app._css_update_count:
+        current = self.app._css_update_count
+        if self._resumed_before and self._css_update_count == current:
             event.refresh_styles = False
         self._resumed_before = True
+        # Styled now, by Screen's handler if it was not: Textual records this only for the
+        # screens in the stack as the stylesheet changes, so a kept screen shown as a
+        # modal (the quick log) stayed "stale" and was restyled at every showing (about
+        # 15 ms of opening it).
+        self._css_update_count = current
 
 
 class ModeScreen(RestyleOnlyIfStale, Screen):
