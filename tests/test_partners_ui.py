@@ -63,6 +63,15 @@ async def test_quick_log_with_the_exact_phone_call_keystrokes(app, seeded):
         assert lead.due_date.isoformat() == "2026-11-23"
         # It is on the board already, on top of the first column.
         assert app.screen.column("new").cards[0].name == "Gina Ruiz"
+        # The next call starts on a blank form, not one that says what is missing.
+        await pilot.press("r")
+        await pilot.pause()
+        fields = list(app.screen.query(FormField))
+        assert [field.input.value for field in fields] == [""] * len(fields)
+        assert [str(field.query_one(".field-error").render()) for field in fields] == [""] * len(
+            fields
+        )
+        assert not any(field.input.has_class("-invalid") for field in fields)
 
 
 async def test_a_name_typed_at_once_after_r_lands_in_the_quick_log(app, seeded):

@@ -140,13 +140,19 @@ class QuickLog(RestyleOnlyIfStale, FormScreen[ReferralDraft]):
             self._start()
 
     def _start(self) -> None:
-        """Blank every field (the partner filled in when given) and put the cursor in place."""
-        for field in self.query(FormField):
-            field.input.value = ""
-            field.query_one(".field-error").update("")
-            field.input.remove_class("-invalid")
-        if self.chosen:
-            self.field("partner").input.value = self.chosen.name
+        """Blank every field (the partner filled in when given) and put the cursor in place.
+
+        The fields' Changed messages are held back: each would check its blank field and
+        show "who sent them?" in red on a form the caller has not typed into yet, and
+        rank the partners for nothing."""
+        with self.prevent(Input.Changed):
+            for field in self.query(FormField):
+                if field.input.value:
+                    field.input.value = ""
+                field.query_one(".field-error").update("")
+                field.input.remove_class("-invalid")
+            if self.chosen:
+                self.field("partner").input.value = self.chosen.name
         self.query_one(DirectionToggle).direction = self.direction
         self.matches.clear_options()
         self.matches.display = False
