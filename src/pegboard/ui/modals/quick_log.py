@@ -147,10 +147,7 @@ class QuickLog(RestyleOnlyIfStale, FormScreen[ReferralDraft]):
         rank the partners for nothing."""
         with self.prevent(Input.Changed):
             for field in self.query(FormField):
-                if field.input.value:
-                    field.input.value = ""
-                field.query_one(".field-error").update("")
-                field.input.remove_class("-invalid")
+                field.clear()
             if self.chosen:
                 self.field("partner").input.value = self.chosen.name
         self.query_one(DirectionToggle).direction = self.direction

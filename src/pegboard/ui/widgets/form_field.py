@@ -97,6 +97,19 @@ class FormField(Horizontal):
         self._show(message)
         return message
 
+    def clear(self) -> None:
+        """Blank the field and what it said was wrong, for a form shown afresh.
+
+        The blank is not checked: that would mark a required field invalid, restyling
+        the input twice for nothing (the quick log clears its fields for every call)."""
+        field = self.input
+        if field.value:
+            checks = field.validate_on
+            field.validate_on = set()
+            field.value = ""
+            field.validate_on = checks
+        self._show(None)
+
     def _show(self, message: str | None) -> None:
         self.query_one(".field-error", Static).update(message or "")
         self.input.set_class(bool(message), "-invalid")
