@@ -101,6 +101,36 @@ def test_filter_follows_edits_and_finds_every_field(make_lead, leads, settings):
     assert counts["new"] == 1
 
 
+@pytest.mark.sqlite_only  # lead_text is SQLite's
+def test_a_letter_or_two_finds_through_lead_text_what_the_four_columns_find(
+    database, settings, clock, monkeypatch
+):
+    """One or two letters are read off each lead's text in lead_text rather than off
+    its four fields: the same leads, counted and listed, as reading the fields."""
+    from pegboard.services.demo import write_demo
+    from pegboard.store import lead_text
+
+    write_demo(settings, clock, leads=300, seed=3)
+
+    def board(term):
+        board_filter = BoardFilter.parse(term)
+        counts = [
+            (s.stage.id, s.count, s.total_cents) for s in column_summaries(settings, board_filter)
+        ]
+        cards = {
+            stage.id: [card.id for card in column_cards(stage.id, 0, 400, "referral", board_filter)]
+            for stage in settings.stages
+        }
+        return counts, cards
+
+    terms = ["a", "E", "an", "co", "@e", "x", "zq"]
+    through_lead_text = {term: board(term) for term in terms}
+    monkeypatch.setattr(lead_text, "available", lambda: False)
+    for term in terms:
+        assert through_lead_text[term] == board(term), term
+    assert any(count for _, count, _ in through_lead_text["an"][0])
+
+
 def test_filter_parsing_keeps_unknown_keys_as_text():
     parsed = BoardFilter.parse('ann source:referral partner:"dana k" url:x')
     assert parsed == BoardFilter(text="ann url:x", source="referral", partner="dana k")
