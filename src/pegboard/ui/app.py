@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from functools import partial
+from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.actions import SkipAction
@@ -20,19 +21,23 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.changes import ChangeWatcher, DataStamp, data_stamp
 from pegboard.services.errors import StorageError
-from pegboard.services.leads import LeadService
-from pegboard.services.loyalty import LoyaltyService
-from pegboard.services.partners import (
-    LoggedReferral,
-    PartnerMatch,
-    PartnerService,
-    ReferralDraft,
-)
-from pegboard.services.today import TodayService
 from pegboard.ui.palette import RecordsProvider
 
+if TYPE_CHECKING:
+    from pegboard.services.leads import LeadService
+    from pegboard.services.loyalty import LoyaltyService
+    from pegboard.services.partners import (
+        LoggedReferral,
+        PartnerMatch,
+        PartnerService,
+        ReferralDraft,
+    )
+    from pegboard.services.today import TodayService
+
 # Screens are imported where they are first shown, not here: a start pays only for the
-# screen it opens (the whole set costs about a tenth of a second to import).
+# screen it opens (the whole set costs about a tenth of a second to import). The services
+# likewise, when first used: Today's first paint needs none of them (their modules took
+# about 20 ms of every start), and its data is read just after.
 
 
 def screen_classes() -> tuple[type[Screen], ...]:
@@ -120,10 +125,6 @@ class PegboardApp(App[None]):
         self.settings = settings
         self.clock = clock or Clock()
         self.db_label = db_label
-        self.leads = LeadService(settings, self.clock)
-        self.partners = PartnerService(settings, self.clock, self.leads)
-        self.loyalty = LoyaltyService(settings, self.clock)
-        self.today = TodayService(settings, self.clock, self.leads, self.partners, self.loyalty)
         self._insights = None
         self._quick_log = None
         self.add_mode("today", self._today_screen)
@@ -131,6 +132,30 @@ class PegboardApp(App[None]):
         self.add_mode("partners", self._partners_screen)
         self.add_mode("loyalty", self._loyalty_screen)
         self.add_mode("insights", self._insights_screen)
+
+    @cached_property
+    def leads(self) -> LeadService:
+        from pegboard.services.leads import LeadService
+
+        return LeadService(self.settings, self.clock)
+
+    @cached_property
+    def partners(self) -> PartnerService:
+        from pegboard.services.partners import PartnerService
+
+        return PartnerService(self.settings, self.clock, self.leads)
+
+    @cached_property
+    def loyalty(self) -> LoyaltyService:
+        from pegboard.services.loyalty import LoyaltyService
+
+        return LoyaltyService(self.settings, self.clock)
+
+    @cached_property
+    def today(self) -> TodayService:
+        from pegboard.services.today import TodayService
+
+        return TodayService(self.settings, self.clock, self.leads, self.partners, self.loyalty)
 
     @property
     def insights(self):
@@ -155,7 +180,7 @@ class PegboardApp(App[None]):
     def _today_screen(self) -> Screen:
         from pegboard.ui.screens.today import TodayScreen
 
-        return TodayScreen(self.today, self.settings, self.clock)
+        return TodayScreen(self.settings, self.clock)
 
     def _board_screen(self) -> Screen:
         from pegboard.ui.screens.board import BoardScreen
@@ -491,7 +516,8 @@ class PegboardApp(App[None]):
 
     def apply_settings(self, settings: Settings) -> None:
         self.settings = settings
-        for service in (self.leads, self.partners, self.loyalty, self.today, self._insights):
+        made = [self.__dict__.get(name) for name in ("leads", "partners", "loyalty", "today")]
+        for service in (*made, self._insights):
             if service is not None:
                 service.settings = settings
 

@@ -9,15 +9,16 @@ from functools import partial
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
-from pegboard.services.search import RecordHit, search_records_in_thread
-
 
 class RecordsProvider(Provider):
     """Searches the database off the UI thread, so each keystroke stays instant."""
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        hits: list[RecordHit] = await asyncio.to_thread(search_records_in_thread, query)
+        # Imported here: the palette's search is not needed to start the app.
+        from pegboard.services.search import search_records_in_thread
+
+        hits = await asyncio.to_thread(search_records_in_thread, query)
         for hit in hits:
             score = matcher.match(hit.label) or 0.05
             # Escaped: the highlight and the help are read as markup, names are as typed.

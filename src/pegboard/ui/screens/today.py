@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,10 +15,12 @@ from textual.worker import get_current_worker
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.changes import DataStamp
-from pegboard.services.today import TodayService, TriageRow, TriageSection
-from pegboard.ui.modals.touch_form import TouchDraft, touch_form_for
 from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from pegboard.services.today import TodayService, TriageRow, TriageSection
+    from pegboard.ui.modals.touch_form import TouchDraft
 
 
 def section_options_for(section: TriageSection) -> list[Option]:
@@ -55,9 +59,8 @@ class TodayScreen(ModeScreen):
         Binding("u", "undo", "Undo", id="today.undo"),
     ]
 
-    def __init__(self, today: TodayService, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock) -> None:
         super().__init__()
-        self.today = today
         self.settings = settings
         self.clock = clock
         self.rows: dict[str, TriageRow] = {}
@@ -74,6 +77,12 @@ class TodayScreen(ModeScreen):
         yield Static(id="today-summary")
         yield OptionList(id="today-list")
         yield KeyFooter()
+
+    @property
+    def today(self) -> TodayService:
+        """The app's Today service, made when first asked for: just after the first paint
+        when the app opens on Today (see reload_data)."""
+        return self.app.today
 
     def on_mount(self) -> None:
         self.sub_title = "Today"
@@ -92,11 +101,13 @@ class TodayScreen(ModeScreen):
             self.query_one("#today-summary", Static).update("Loading today…")
         # After the screen has painted: the worker's queries would otherwise hold up the
         # first frame (the six sections keep both cores busy for a moment at 100k leads).
-        self.call_after_refresh(self._load)
+        # The service is asked for here, on the main thread: it is made (and its modules
+        # imported) the first time, which a start leaves until after its first paint.
+        self.call_after_refresh(lambda: self._load(self.today))
 
     @work(thread=True, exclusive=True, group="today")
-    def _load(self) -> None:
-        sections = self.today.sections()  # on reader connections of its own
+    def _load(self, today: TodayService) -> None:
+        sections = today.sections()  # on reader connections of its own
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_sections, sections)
 
@@ -193,6 +204,8 @@ class TodayScreen(ModeScreen):
         def saved(touch: TouchDraft | None) -> None:
             if touch is not None:
                 self.reload_data()
+
+        from pegboard.ui.modals.touch_form import touch_form_for
 
         form = touch_form_for(self.today.leads, row.lead_id, row.title, self.clock.today())
         self.app.push_screen(form, saved)
