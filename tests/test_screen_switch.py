@@ -5,7 +5,7 @@ the same keys, no full restyle, no 50 ms hold before the paint)."""
 from datetime import date
 
 import pytest
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey, FooterLabel
 
 from pegboard.services.leads import LeadDraft
 from pegboard.services.partners import PartnerDraft
@@ -92,6 +92,22 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(app):
         assert footer_keys(board) != keys
         # Keys are made in the footer's own style, not compact and then restyled.
         assert not any(key.has_class("-compact") for key in footer_keys(board))
+
+
+async def test_the_phone_call_key_leads_every_footer(app):
+    """r comes first on every screen, and the five screen keys take one entry: after
+    the screen's own keys it fell off the end of the footer at 120 columns."""
+    async with app.run_test(size=SIZE) as pilot:
+        for key in "12345":
+            await switch(app, pilot, key)
+            footer = app.screen.query_one(KeyFooter)
+            keys = footer_keys(app.screen)
+            assert (keys[0].key, keys[0].description) == ("r", "Log referral"), key
+            assert [k.key for k in keys].count("r") == 1
+            assert "Screens" in [str(label.render()) for label in footer.query(FooterLabel)]
+            grouped = [k.key for k in keys if k.has_class("-grouped")]
+            assert grouped == list("12345")
+            assert footer.region.right >= keys[0].region.right  # drawn, not cut off
 
 
 async def test_a_theme_picked_elsewhere_shows_on_the_board_when_it_comes_back(app):

@@ -73,6 +73,9 @@ def screen_classes() -> tuple[type[Screen], ...]:
     )
 
 
+SCREENS = Binding.Group("Screens", compact=True)
+"""The footer's one entry for the five screen keys."""
+
 INSIGHTS_WARM_UP = 2.0
 """Seconds after start before Insights' report is worked out in the background."""
 
@@ -92,11 +95,14 @@ class PegboardApp(App[None]):
     """Keys go to the screen itself (the board has no focusable cards); forms set their own."""
 
     BINDINGS = [
-        Binding("1", "switch_mode('today')", "Today", id="app.today"),
-        Binding("2", "switch_mode('board')", "Board", id="app.board"),
-        Binding("3", "switch_mode('partners')", "Partners", id="app.partners"),
-        Binding("4", "switch_mode('loyalty')", "Loyalty", id="app.loyalty"),
-        Binding("5", "switch_mode('insights')", "Insights", id="app.insights"),
+        # One footer entry for the five screens ("12345 Screens"; ? names each): spelled
+        # out they took half the footer, and r, the phone-call key, fell off its end on
+        # every screen but Insights at 120 columns.
+        Binding("1", "switch_mode('today')", "Today", id="app.today", group=SCREENS),
+        Binding("2", "switch_mode('board')", "Board", id="app.board", group=SCREENS),
+        Binding("3", "switch_mode('partners')", "Partners", id="app.partners", group=SCREENS),
+        Binding("4", "switch_mode('loyalty')", "Loyalty", id="app.loyalty", group=SCREENS),
+        Binding("5", "switch_mode('insights')", "Insights", id="app.insights", group=SCREENS),
         # A priority binding runs as the key arrives, before Textual forwards the keys
         # typed after it, which then reach the form's first field: "r" and a name typed
         # at once (or pasted) lose nothing. (Keys an Input takes drop it, as for any

@@ -36,14 +36,43 @@ class KeyFooter(Footer):
             ),
         )
 
+    FIRST_ACTIONS = ("quick_log",)
+    """Keys shown first, in the same place on every screen: r, the phone-call key, came
+    after the screen's own keys and fell off the end of the board's footer."""
+
     def compose(self) -> ComposeResult:
+        first = []
         if self._bindings_ready:
             self._shown = self._keys_to_show()
+            first = [
+                (binding, enabled, tooltip)
+                for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+                if binding.show and binding.action in self.FIRST_ACTIONS
+            ]
+        for binding, enabled, tooltip in first:
+            yield self._styled(
+                FooterKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    disabled=not enabled,
+                    tooltip=tooltip,
+                )
+            )
+        # Textual's keys, streamed (a grouped key must be yielded inside its group's
+        # `with`), less the ones already shown first.
         for widget in super().compose():
             if isinstance(widget, FooterKey):
-                widget.set_reactive(FooterKey.compact, self.compact)
-                widget.set_class(self.compact, "-compact", update=False)
+                if first and widget.action in self.FIRST_ACTIONS:
+                    continue
+                self._styled(widget)
             yield widget
+
+    def _styled(self, key: FooterKey) -> FooterKey:
+        key.set_reactive(FooterKey.compact, self.compact)
+        key.set_class(self.compact, "-compact", update=False)
+        return key
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
