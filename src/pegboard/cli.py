@@ -17,7 +17,7 @@ from typing import NoReturn
 from pegboard import __version__
 from pegboard.clock import Clock, parse_date, parse_datetime
 from pegboard.config import ConfigError, Settings, load_settings
-from pegboard.paths import config_file, resolve_db_target
+from pegboard.paths import config_file, resolve_db_target, sqlite_path
 
 
 class CommandError(Exception):
@@ -263,7 +263,7 @@ def skip_server_drivers(target: str) -> None:
     thirtieth of the app's first paint). A command opens one database, so for a file the
     drivers are marked absent (a None in sys.modules makes their import fail at once);
     a server URL, or peewee already imported (tests, which open both), changes nothing."""
-    if "peewee" in sys.modules or ("://" in target and not target.startswith("sqlite:")):
+    if "peewee" in sys.modules or sqlite_path(target) is None:
         return
     for name in SERVER_DRIVERS:
         sys.modules.setdefault(name, None)
@@ -665,7 +665,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _backup_before(context: Context, what: str) -> None:
     """A copy of a SQLite file before a big change, in backups/ beside it."""
     from pegboard.store.backup import backup_before
-    from pegboard.store.database import sqlite_path
 
     path = sqlite_path(context.db_target)
     if path is None:
@@ -677,8 +676,6 @@ def _backup_before(context: Context, what: str) -> None:
 
 
 def _sqlite_file(context: Context, what: str):
-    from pegboard.store.database import sqlite_path
-
     path = sqlite_path(context.db_target)
     if path is None:
         raise CommandError(
@@ -693,7 +690,6 @@ def _daily_backup(context: Context) -> str | None:
     Run by the app in a worker once its first screen has painted (a 150 MB file takes
     about half a second to copy); returns a warning for the app to show, if it failed."""
     from pegboard.store.backup import daily_backup
-    from pegboard.store.database import sqlite_path
 
     path = sqlite_path(context.db_target)
     if path is not None:
@@ -728,7 +724,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from pegboard.store.backup import inspect_file, restore
-    from pegboard.store.database import StoreError, close_database, sqlite_path
+    from pegboard.store.database import StoreError, close_database
 
     target = resolve_db_target(args.db)
     path = sqlite_path(target)

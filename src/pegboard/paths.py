@@ -39,6 +39,16 @@ def default_db_path() -> Path:
     return data_dir() / "pegboard.db"
 
 
+def sqlite_path(target: str) -> Path | None:
+    """The file behind a SQLite target (a plain path or sqlite:/// URL); None for a server
+    URL. Here, not in the store, so that a command can tell before peewee is imported."""
+    if target.startswith("sqlite:///"):
+        return Path(target.removeprefix("sqlite:///"))
+    if "://" in target:
+        return None
+    return Path(target).expanduser()
+
+
 def resolve_db_target(explicit: str | None) -> str:
     """The database to open: --db, else PEGBOARD_DB, else the default file."""
     return explicit or os.environ.get(DB_ENV) or str(default_db_path())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
+from pegboard.paths import sqlite_path
 from pegboard.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from pegboard.store.models import SchemaInfo, db
 
@@ -28,15 +29,6 @@ class StoreError(Exception):
 
 class SchemaTooNew(StoreError):
     pass
-
-
-def sqlite_path(target: str) -> Path | None:
-    """The file behind a SQLite target (a plain path or sqlite:/// URL); None for a server URL."""
-    if target.startswith("sqlite:///"):
-        return Path(target.removeprefix("sqlite:///"))
-    if "://" in target:
-        return None
-    return Path(target).expanduser()
 
 
 def connect(target: str) -> Database:
