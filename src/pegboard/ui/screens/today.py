@@ -23,8 +23,13 @@ if TYPE_CHECKING:
     from pegboard.ui.modals.touch_form import TouchDraft
 
 
+def row_key(row: TriageRow) -> str:
+    """A row's option id, by which the screen finds the row under the cursor."""
+    return f"{row.kind}:{row.ref_id}"
+
+
 def section_options_for(section: TriageSection) -> list[Option]:
-    """A section's heading, its rows (each with the row's key as id) and what it leaves out."""
+    """A section's heading, its rows (each with its `row_key` as id) and what it leaves out."""
     options = [Option(Content.styled(f"{section.title} ({section.count})", "bold"), disabled=True)]
     for row in section.rows:
         # No-break spaces: SVG screenshots collapse plain ones at a style change.
@@ -33,7 +38,7 @@ def section_options_for(section: TriageSection) -> list[Option]:
             (row.title, "bold red" if row.overdue_days else "bold"),
             (f"\u00a0\u00a0{row.detail}", "dim"),
         )
-        options.append(Option(label, id=f"{row.kind}:{row.ref_id}"))
+        options.append(Option(label, id=row_key(row)))
     if section.count > len(section.rows):
         more = section.count - len(section.rows)
         options.append(Option(Content.styled(f"  … {more} more", "dim"), disabled=True))
@@ -133,7 +138,7 @@ class TodayScreen(ModeScreen):
             )
             drawn[section.key] = (section, section_options)
             options += section_options
-            self.rows.update((f"{row.kind}:{row.ref_id}", row) for row in section.rows)
+            self.rows.update((row_key(row), row) for row in section.rows)
         self._section_options = drawn
         if not self.rows:
             options.append(
