@@ -165,8 +165,7 @@ class Suite:
             self.databases[leads] = path
             if reuse is not None and path.exists():
                 continue
-            argv = [sys.executable, "-m", "pegboard", "--db", str(path), "demo"]
-            argv += ["--leads", str(leads)]
+            argv = pegboard_argv(path, "demo", "--leads", str(leads))
             started = time.perf_counter()
             subprocess.run(argv, env=self.env, check=True, capture_output=True)
             took = time.perf_counter() - started
@@ -185,8 +184,9 @@ class Suite:
         # One untimed start of each first: bytecode written, files in the page cache.
         time_to_marker(floor_argv, [b"FLOOR-READY"], self.env)
         for leads in self.sizes:
-            pegboard = [sys.executable, "-m", "pegboard", "--db", str(self.databases[leads])]
-            time_to_marker(pegboard, [FIRST_PAINT, TODAY_DATA], self.env)
+            time_to_marker(
+                pegboard_argv(self.databases[leads]), [FIRST_PAINT, TODAY_DATA], self.env
+            )
         # Round by round, the floor and each size in turn: a machine that slows down or
         # speeds up during the runs then weighs on every figure alike (run size by size,
         # whichever came first after the floor's runs started measurably slower).
@@ -195,7 +195,7 @@ class Suite:
         for _ in range(self.runs):
             floor_times.append(time_to_marker(floor_argv, [b"FLOOR-READY"], self.env)[0])
             for leads in self.sizes:
-                argv = [sys.executable, "-m", "pegboard", "--db", str(self.databases[leads])]
+                argv = pegboard_argv(self.databases[leads])
                 times[leads].append(time_to_marker(argv, [FIRST_PAINT, TODAY_DATA], self.env))
         floor = self.add(
             Figure("cold start", "floor: bare Textual app (Header, Static, Footer)", floor_times)
@@ -446,8 +446,7 @@ class Suite:
                 timed([sys.executable, "-c", "import peewee"]),
             )
         )
-        db = str(self.databases[self.big])
-        pegboard = [sys.executable, "-m", "pegboard", "--db", db]
+        pegboard = pegboard_argv(self.databases[self.big])
         for words in (
             ["leads", "--stage", "won", "--json"],
             ["today", "--json"],
@@ -461,15 +460,7 @@ class Suite:
                 )
             )
             self.judge(figure, floor, 1.5, "x")
-        small = [
-            sys.executable,
-            "-m",
-            "pegboard",
-            "--db",
-            str(self.databases[0]),
-            "leads",
-            "--json",
-        ]
+        small = pegboard_argv(self.databases[0], "leads", "--json")
         figure = self.add(Figure("command line", "pegboard leads --json (empty)", timed(small)))
         self.judge(figure, floor, 1.5, "x")
         imported = subprocess.run(
@@ -527,7 +518,7 @@ class Suite:
         )
         # Ours is timed to its first screen with its data in (Today's figures), the
         # later of the two cold-start marks.
-        argv = [sys.executable, "-m", "pegboard", "--db", str(self.databases[tasks])]
+        argv = pegboard_argv(self.databases[tasks])
         time_to_marker(argv, [TODAY_DATA], self.env)
         ours = self.add(
             Figure(
@@ -544,6 +535,11 @@ class Suite:
             f"pegboard at {tasks:,} leads starts {theirs.median / ours.median:.0f} times "
             f"faster than kanban-tui at {tasks:,} tasks."
         )
+
+
+def pegboard_argv(db: Path, *words: str) -> list[str]:
+    """`python -m pegboard --db DB WORDS...`, as every start and command here is run."""
+    return [sys.executable, "-m", "pegboard", "--db", str(db), *words]
 
 
 KANBAN_TUI_TASKS = 10_000
