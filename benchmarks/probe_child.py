@@ -222,6 +222,7 @@ def run_pegboard(probe: Probe, start_mode: str) -> None:
     from pegboard.ui.screens.board import BoardScreen
     from pegboard.ui.screens.insights import InsightsScreen
     from pegboard.ui.screens.today import TodayScreen
+    from pegboard.wiring import Services
 
     flag_after(BoardScreen, "refresh_board", probe, "board")
     flag_after(BoardScreen, "_show_filtered", probe, "filtered")
@@ -260,7 +261,7 @@ def run_pegboard(probe: Probe, start_mode: str) -> None:
     flag_after(CommandPalette, "_refresh_command_list", probe, "palette")
     probe.start_flag = {"board": "board", "today": "today"}.get(start_mode, "paint")
     settings = load_settings(config_file())
-    instrument(PegboardApp, probe)(settings, start_mode=start_mode).run()
+    instrument(PegboardApp, probe)(Services(settings), start_mode=start_mode).run()
 
 
 def main() -> int:

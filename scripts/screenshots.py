@@ -33,13 +33,14 @@ async def shoot(workdir: Path) -> list[Path]:
     from pegboard.services.demo import write_demo
     from pegboard.store.database import open_database
     from pegboard.ui.app import PegboardApp
+    from pegboard.wiring import Services
 
     # A goal the 600-lead demo is a little behind on, so the plan has something to say.
     settings = Settings(theme="textual-dark", revenue_goal_cents=60_000_000, goal_period="year")
     clock = Clock.fixed(TODAY)
     open_database(str(workdir / "demo.db"))
     write_demo(settings, clock, leads=600, seed=7)
-    app = PegboardApp(settings, clock=clock, db_label="demo.db", start_mode="board")
+    app = PegboardApp(Services(settings, clock), db_label="demo.db", start_mode="board")
     saved = []
 
     def save(name: str) -> None:

@@ -7,8 +7,10 @@ from datetime import date, timedelta
 import pytest
 
 from pegboard.cli import main
+from pegboard.errors import StoreError
 from pegboard.store.backup import DAILY_KEEP, daily_backup, inspect_file
-from pegboard.store.database import StoreError, close_database
+from pegboard.store.database import close_database
+from pegboard.wiring import Services
 
 
 @pytest.fixture
@@ -114,7 +116,7 @@ async def test_the_app_makes_the_daily_backup_after_its_first_paint(
 ):
     """The copy (half a second for a 150 MB book) runs in a worker once the first screen is
     up; a failure is shown in the app, not printed over the screen."""
-    from pegboard.cli import Context, _daily_backup
+    from pegboard.cli.context import Context, daily_backup_warning
     from pegboard.ui.app import PegboardApp
 
     context = Context(settings=settings, clock=clock, db_target=str(db_path))
@@ -122,16 +124,18 @@ async def test_the_app_makes_the_daily_backup_after_its_first_paint(
 
     def backup():
         painted_first.append(app.screen.is_mounted)
-        return _daily_backup(context)
+        return daily_backup_warning(context)
 
-    app = PegboardApp(settings, clock=clock, after_first_paint=backup)
+    app = PegboardApp(Services(settings, clock), after_first_paint=backup)
     async with app.run_test() as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert painted_first == [True]
     assert (db_path.parent / "backups" / f"{db_path.stem}-{clock.today().isoformat()}.db").exists()
 
-    app = PegboardApp(settings, clock=clock, after_first_paint=lambda: "Daily backup failed: full")
+    app = PegboardApp(
+        Services(settings, clock), after_first_paint=lambda: "Daily backup failed: full"
+    )
     async with app.run_test() as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -16,6 +16,7 @@ from pegboard.ui.screens.board import BoardScreen
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.widgets.board_column import LeadCard
 from pegboard.ui.widgets.form_field import FormField
+from pegboard.wiring import Services
 from tests.conftest import type_in_a_burst
 
 SIZE = (120, 40)
@@ -23,7 +24,7 @@ SIZE = (120, 40)
 
 @pytest.fixture
 def app(database, settings, clock):
-    return PegboardApp(settings, clock=clock, start_mode="board")
+    return PegboardApp(Services(settings, clock), start_mode="board")
 
 
 def board(app) -> BoardScreen:

@@ -3,8 +3,8 @@
 import pytest
 from peewee import fn
 
+from pegboard.errors import ServiceError
 from pegboard.services.demo import write_demo
-from pegboard.services.errors import ServiceError
 from pegboard.store.models import Contact, Lead, Partner, Purchase, Referral, StageChange, Touch
 
 

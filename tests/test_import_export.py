@@ -13,6 +13,7 @@ from pegboard.cli import main
 from pegboard.services.demo import write_demo
 from pegboard.store.database import close_database, open_database
 from pegboard.store.models import Contact, Lead, StageChange
+from pegboard.wiring import Services
 
 HUBSPOT_CONTACTS = (
     "Record ID,First Name,Last Name,Email,Phone Number,Company Name,Lifecycle Stage,"
@@ -55,7 +56,7 @@ def cli(db_target, tmp_path, capsys, monkeypatch):
     from pegboard.clock import Clock
     from tests.conftest import FIXED_NOW
 
-    monkeypatch.setattr("pegboard.cli.Clock", lambda: Clock.fixed(FIXED_NOW))
+    monkeypatch.setattr("pegboard.cli.context.Clock", lambda: Clock.fixed(FIXED_NOW))
 
     def run(*args):
         try:
@@ -327,7 +328,7 @@ async def test_import_in_the_app_previews_checks_then_imports(
     from pegboard.ui.app import PegboardApp
 
     path = write(tmp_path, "deals.csv", HUBSPOT_DEALS)
-    app = PegboardApp(settings, clock=clock, start_mode="board")
+    app = PegboardApp(Services(settings, clock), start_mode="board")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = await _open_import(app, pilot, path)
@@ -358,7 +359,7 @@ async def test_import_in_the_app_names_bad_rows_and_keeps_the_path(
     from pegboard.ui.app import PegboardApp
 
     path = write(tmp_path, "bad.csv", "Deal Name,Amount,Associated Contact\nA,12x,Ann\n")
-    app = PegboardApp(settings, clock=clock, start_mode="board")
+    app = PegboardApp(Services(settings, clock), start_mode="board")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = await _open_import(app, pilot, path)

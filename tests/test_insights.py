@@ -34,6 +34,7 @@ from pegboard.services.insights import InsightsService, goal_window
 from pegboard.services.leads import LeadDraft, LeadService
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerDraft, PartnerService, ReferralDraft
+from pegboard.wiring import Services
 from tests.conftest import FIXED_NOW
 
 
@@ -292,7 +293,7 @@ def _write_goal(tmp_path):
 
 def test_report_json_has_the_documented_shape(book, db_target, tmp_path, capsys, monkeypatch):
     _write_goal(tmp_path)
-    monkeypatch.setattr("pegboard.cli.Clock", lambda: Clock.fixed(FIXED_NOW))
+    monkeypatch.setattr("pegboard.cli.context.Clock", lambda: Clock.fixed(FIXED_NOW))
     assert main(["--db", db_target, "report", "--period", "90d", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) >= {
@@ -337,7 +338,7 @@ def test_report_json_has_the_documented_shape(book, db_target, tmp_path, capsys,
 
 
 def test_report_text_and_csv_say_the_same(book, db_target, capsys, monkeypatch):
-    monkeypatch.setattr("pegboard.cli.Clock", lambda: Clock.fixed(FIXED_NOW))
+    monkeypatch.setattr("pegboard.cli.context.Clock", lambda: Clock.fixed(FIXED_NOW))
     assert main(["--db", db_target, "report", "--period", "90d"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("pegboard report: last quarter (since 2026-08-25)")
@@ -399,7 +400,7 @@ async def test_insights_screen_shows_the_report_and_changes_period(book, goal_se
     from pegboard.ui.app import PegboardApp
     from pegboard.ui.screens.insights import InsightsScreen
 
-    app = PegboardApp(goal_settings, clock=clock)
+    app = PegboardApp(Services(goal_settings, clock))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5")
         screen = app.screen
@@ -451,7 +452,7 @@ async def test_insights_screen_shows_the_report_and_changes_period(book, goal_se
 async def test_insights_on_an_empty_database_says_so(database, settings, clock):
     from pegboard.ui.app import PegboardApp
 
-    app = PegboardApp(settings, clock=clock, start_mode="insights")
+    app = PegboardApp(Services(settings, clock), start_mode="insights")
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -481,7 +482,7 @@ async def test_opening_a_screen_works_its_figures_out_once(book, goal_settings, 
         "sections",
         lambda self, *a: calls.append("today") or original_sections(self, *a),
     )
-    app = PegboardApp(goal_settings, clock=clock)
+    app = PegboardApp(Services(goal_settings, clock))
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -498,7 +499,7 @@ async def worked_out_after_start(app):
     await app.workers.wait_for_complete()
     app.prepare_insights()
     await app.workers.wait_for_complete()
-    return app.insights.latest["365d"]
+    return app.services.insights.latest["365d"]
 
 
 async def test_insights_opens_on_the_report_worked_out_after_start(book, goal_settings, clock):
@@ -509,14 +510,16 @@ async def test_insights_opens_on_the_report_worked_out_after_start(book, goal_se
 
     from pegboard.ui.app import PegboardApp
 
-    app = PegboardApp(goal_settings, clock=clock)
+    app = PegboardApp(Services(goal_settings, clock))
     async with app.run_test(size=(120, 40)) as pilot:
         prepared = await worked_out_after_start(app)
         assert prepared == book.report("365d")
-        app.partners.create_partner(PartnerDraft("Quinn"))  # a write: figures may change
+        app.services.partners.create_partner(PartnerDraft("Quinn"))  # a write: figures may change
         release = threading.Event()
-        fresh = app.insights.report
-        app.insights.report = lambda period, stamp: release.wait(10) and fresh(period, stamp)
+        fresh = app.services.insights.report
+        app.services.insights.report = lambda period, stamp: (
+            release.wait(10) and fresh(period, stamp)
+        )
         await pilot.press("5")
         await pilot.pause()
         screen = app.screen
@@ -537,12 +540,12 @@ async def test_insights_reuses_its_figures_while_nothing_is_written(book, goal_s
     shows them as they are, with no report worked out again."""
     from pegboard.ui.app import PegboardApp
 
-    app = PegboardApp(goal_settings, clock=clock)
+    app = PegboardApp(Services(goal_settings, clock))
     async with app.run_test(size=(120, 40)) as pilot:
         prepared = await worked_out_after_start(app)
         worked_out = []
-        work_out = app.insights.report
-        app.insights.report = lambda *args: worked_out.append(args) or work_out(*args)
+        work_out = app.services.insights.report
+        app.services.insights.report = lambda *args: worked_out.append(args) or work_out(*args)
         for key in ("5", "2", "5"):
             await pilot.press(key)
             await app.workers.wait_for_complete()
@@ -552,7 +555,7 @@ async def test_insights_reuses_its_figures_while_nothing_is_written(book, goal_s
         assert "working out" not in str(screen.query_one("#insights-title").content)
         assert worked_out == []
         await pilot.press("2")
-        app.leads.create_lead(LeadDraft("Zed", title="New lead"))
+        app.services.leads.create_lead(LeadDraft("Zed", title="New lead"))
         await pilot.press("5")
         await app.workers.wait_for_complete()
         await pilot.pause()

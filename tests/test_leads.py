@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from pegboard.services.errors import ServiceError
+from pegboard.errors import ServiceError
 from pegboard.services.leads import LeadDraft, lead_detail, lead_records
 from pegboard.store.models import Contact, Lead, StageChange, Touch
 from tests.conftest import FIXED_NOW

@@ -13,6 +13,7 @@ from pegboard.ui.screens.customer_detail import CustomerDetailScreen
 from pegboard.ui.screens.filtered_table import PAGE_ROWS
 from pegboard.ui.screens.loyalty import LoyaltyScreen
 from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
+from pegboard.wiring import Services
 from tests.conftest import FIXED_NOW
 
 SIZE = (120, 40)
@@ -20,15 +21,15 @@ SIZE = (120, 40)
 
 @pytest.fixture
 def app(database, settings, clock, tmp_path):
-    return PegboardApp(settings, clock=clock, config_path=tmp_path / "config" / "config.toml")
+    return PegboardApp(Services(settings, clock), config_path=tmp_path / "config" / "config.toml")
 
 
 @pytest.fixture
 def customers(app, clock):
     ann = Contact.create(name="Ann Lee", created_at=FIXED_NOW, updated_at=FIXED_NOW).id
     bob = Contact.create(name="Bob Stone", created_at=FIXED_NOW, updated_at=FIXED_NOW).id
-    app.loyalty.record_purchase(ann, 10000, "Books", on=clock.today() - timedelta(days=30))
-    app.loyalty.record_purchase(bob, 5000, "Tax", on=clock.today() - timedelta(days=400))
+    app.services.loyalty.record_purchase(ann, 10000, "Books", on=clock.today() - timedelta(days=30))
+    app.services.loyalty.record_purchase(bob, 5000, "Tax", on=clock.today() - timedelta(days=400))
     return {"ann": ann, "bob": bob}
 
 
@@ -58,7 +59,7 @@ async def test_a_long_customer_list_is_read_a_page_at_a_time(app, clock):
         fields=[Contact.name, Contact.created_at, Contact.updated_at],
     ).execute()
     for contact in Contact.select():
-        app.loyalty.record_purchase(contact.id, 1000, on=clock.today())
+        app.services.loyalty.record_purchase(contact.id, 1000, on=clock.today())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4", "s")  # last -> name
         await pilot.pause()
@@ -172,7 +173,7 @@ async def test_rule_change_in_the_app_applies_at_once_and_survives_restart(
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert app.screen.rows[0].next_rule.name == "20% off the 2nd purchase"
-        quote = app.loyalty.quote(customers["ann"], 10000)
+        quote = app.services.loyalty.quote(customers["ann"], 10000)
         assert quote.discount_cents == 2000
     assert load_settings(config).loyalty_rules[0].name == "20% off the 2nd purchase"
 

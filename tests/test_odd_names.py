@@ -12,6 +12,7 @@ from pegboard.services.leads import LeadDraft, LeadService
 from pegboard.services.partners import PartnerDraft, ReferralDraft
 from pegboard.store.models import Contact
 from pegboard.ui.app import PegboardApp
+from pegboard.wiring import Services
 from tests.conftest import FIXED_NOW
 
 ODD = "Odd [/] [b]name"
@@ -19,7 +20,7 @@ ODD = "Odd [/] [b]name"
 
 @pytest.fixture
 def app(database, settings, clock, tmp_path):
-    return PegboardApp(settings, clock=clock, config_path=tmp_path / "config.toml")
+    return PegboardApp(Services(settings, clock), config_path=tmp_path / "config.toml")
 
 
 def screen_text(app) -> str:
@@ -27,11 +28,13 @@ def screen_text(app) -> str:
 
 
 async def test_brackets_in_names_show_as_typed_everywhere(app, leads, clock):
-    partner = app.partners.create_partner(PartnerDraft(f"Partner {ODD}"))
-    app.partners.log_referral(ReferralDraft("received", f"Person {ODD}", partner_id=partner))
+    partner = app.services.partners.create_partner(PartnerDraft(f"Partner {ODD}"))
+    app.services.partners.log_referral(
+        ReferralDraft("received", f"Person {ODD}", partner_id=partner)
+    )
     leads.create_lead(LeadDraft(name=f"Lead {ODD}", title=f"Job {ODD}"))
     customer = Contact.create(name=f"Customer {ODD}", created_at=FIXED_NOW, updated_at=FIXED_NOW)
-    app.loyalty.record_purchase(customer.id, 5000, f"Thing {ODD}", on=clock.today())
+    app.services.loyalty.record_purchase(customer.id, 5000, f"Thing {ODD}", on=clock.today())
     async with app.run_test(size=(160, 50)) as pilot:
         for key, shown in (
             ("1", f"Person {ODD}"),
@@ -89,7 +92,7 @@ async def test_brackets_in_stage_labels_show_as_written(database, clock, tmp_pat
     stages = tuple(replace(stage, label=f"{stage.label} [/][b]") for stage in settings.stages)
     settings = replace(settings, stages=stages)
     LeadService(settings, clock).create_lead(LeadDraft(name="Ann Lee"))
-    app = PegboardApp(settings, clock=clock, config_path=tmp_path / "config.toml")
+    app = PegboardApp(Services(settings, clock), config_path=tmp_path / "config.toml")
     first = stages[0].label
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("2")

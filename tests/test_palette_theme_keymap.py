@@ -13,6 +13,7 @@ from pegboard.ui.palette import PromptPalette
 from pegboard.ui.screens.board import BoardScreen
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.screens.partner_detail import PartnerDetailScreen
+from pegboard.wiring import Services
 
 SIZE = (120, 40)
 
@@ -30,8 +31,8 @@ def test_search_finds_a_lead_among_many_by_part_of_a_name(database, settings, cl
 
 async def test_palette_jumps_to_a_lead_and_a_partner(database, settings, clock, make_lead):
     make_lead("Zebulon Quartermaine")
-    app = PegboardApp(settings, clock=clock, start_mode="board")
-    app.partners.create_partner(PartnerDraft("Xavier Partnerson", category="lawyer"))
+    app = PegboardApp(Services(settings, clock), start_mode="board")
+    app.services.partners.create_partner(PartnerDraft("Xavier Partnerson", category="lawyer"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -57,12 +58,12 @@ async def test_palette_jumps_to_a_lead_and_a_partner(database, settings, clock, 
 
 async def test_theme_chosen_in_the_app_is_used_at_the_next_start(database, clock, tmp_path):
     config = tmp_path / "cfg" / "config.toml"
-    app = PegboardApp(Settings(), clock=clock, config_path=config)
+    app = PegboardApp(Services(Settings(), clock), config_path=config)
     async with app.run_test(size=SIZE) as pilot:
         app.theme = "nord"
         await pilot.pause()
     assert load_settings(config).theme == "nord"
-    again = PegboardApp(load_settings(config), clock=clock, config_path=config)
+    again = PegboardApp(Services(load_settings(config), clock), config_path=config)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert again.theme == "nord"
@@ -71,7 +72,7 @@ async def test_theme_chosen_in_the_app_is_used_at_the_next_start(database, clock
 async def test_keymap_remaps_by_binding_id_and_reports_unknown_ids(database, clock, make_lead):
     make_lead("Ann")
     settings = Settings(keymap={"board.won": "W", "board.nonsense": "z"})
-    app = PegboardApp(settings, clock=clock, start_mode="board")
+    app = PegboardApp(Services(settings, clock), start_mode="board")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert any("board.nonsense" in n.message for n in app._notifications)
@@ -93,7 +94,7 @@ def test_empty_search_finds_nothing(database, query):
 
 
 async def test_palette_lists_the_screens_actions_and_runs_them(database, settings, clock):
-    app = PegboardApp(settings, clock=clock, start_mode="board")
+    app = PegboardApp(Services(settings, clock), start_mode="board")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         titles = {command.title for command in app.get_system_commands(app.screen)}

@@ -6,7 +6,7 @@ import pytest
 from playhouse.test_utils import assert_query_count
 
 from pegboard.config import Settings
-from pegboard.services.errors import ServiceError
+from pegboard.errors import ServiceError
 from pegboard.services.partners import (
     PartnerDraft,
     PartnerService,

@@ -13,6 +13,7 @@ from pegboard.ui.screens.partner_detail import PartnerDetailScreen
 from pegboard.ui.screens.partners import PartnersScreen
 from pegboard.ui.widgets.direction_toggle import DirectionToggle
 from pegboard.ui.widgets.form_field import FormField
+from pegboard.wiring import Services
 from tests.conftest import type_in_a_burst
 
 SIZE = (120, 40)
@@ -20,13 +21,13 @@ SIZE = (120, 40)
 
 @pytest.fixture
 def app(database, settings, clock):
-    return PegboardApp(settings, clock=clock, start_mode="board")
+    return PegboardApp(Services(settings, clock), start_mode="board")
 
 
 @pytest.fixture
 def seeded(app):
     """Dana sent three and got one; Raj got two; Lou is new."""
-    partners = app.partners
+    partners = app.services.partners
     dana = partners.create_partner(PartnerDraft("Dana Keller", category="accountant"))
     raj = partners.create_partner(PartnerDraft("Raj Patel", category="realtor"))
     partners.create_partner(PartnerDraft("Lou Lawyer", category="lawyer"))

@@ -18,6 +18,7 @@ from pegboard.store.bulk import bulk_insert, bulk_insert_ids
 from pegboard.store.models import Contact, Lead, db
 from pegboard.ui.screens.filtered_table import PAGE_ROWS
 from pegboard.ui.widgets.board_column import LeadCard
+from pegboard.wiring import Services
 
 
 def queries_per_screen(settings, clock, leads) -> dict[str, int]:
@@ -94,7 +95,7 @@ async def test_the_board_at_100000_leads_mounts_only_what_fits(database, setting
     from pegboard.ui.app import PegboardApp
 
     fill_leads(100_000)
-    app = PegboardApp(settings, clock=clock, start_mode="board")
+    app = PegboardApp(Services(settings, clock), start_mode="board")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen

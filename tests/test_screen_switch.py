@@ -15,13 +15,14 @@ from pegboard.ui.modals.quick_log import QuickLog
 from pegboard.ui.screens.board import BoardScreen
 from pegboard.ui.screens.today import TodayScreen
 from pegboard.ui.widgets.key_footer import KeyFooter
+from pegboard.wiring import Services
 
 SIZE = (120, 40)
 
 
 @pytest.fixture
 def app(database, settings, clock):
-    return PegboardApp(settings, clock=clock, start_mode="board")
+    return PegboardApp(Services(settings, clock), start_mode="board")
 
 
 async def switch(app, pilot, key: str) -> None:
@@ -70,7 +71,7 @@ async def test_coming_back_after_a_write_shows_it(app, make_lead):
         await switch(app, pilot, "1")
         today = app.screen
         assert "Bea Later" not in {row.title for row in today.rows.values()}
-        app.leads.create_lead(LeadDraft("Bea Later", due_date=date(2026, 11, 23)))
+        app.services.leads.create_lead(LeadDraft("Bea Later", due_date=date(2026, 11, 23)))
         await switch(app, pilot, "2")
         assert board.summaries["new"].count == 2
         await switch(app, pilot, "1")
@@ -162,7 +163,7 @@ async def test_a_referral_logged_over_the_board_redraws_only_its_column(app, mak
     """The quick log's new lead shows on the board below it at once; the board then has
     nothing to reload as it shows again (on PostgreSQL it reloads: no stamp there)."""
     make_lead("Ann Early")
-    app.partners.create_partner(PartnerDraft("Dana Keller"))
+    app.services.partners.create_partner(PartnerDraft("Dana Keller"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         board = app.screen

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from pegboard.services.errors import StorageError
+from pegboard.errors import StorageError
 from pegboard.services.leads import LeadDraft
 from pegboard.services.partners import PartnerDraft, PartnerService, ReferralDraft
 from pegboard.store.models import Lead, Referral, db
@@ -18,6 +18,7 @@ from pegboard.ui.app import PegboardApp
 from pegboard.ui.modals.quick_log import QuickLog
 from pegboard.ui.screens.board import BoardScreen
 from pegboard.ui.widgets.form_field import FormField
+from pegboard.wiring import Services
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -60,8 +61,8 @@ def test_a_read_only_database_refuses_writes_but_still_reads(leads, make_lead):
 
 
 async def test_quick_log_on_a_full_disk_keeps_what_was_typed(database, settings, clock):
-    app = PegboardApp(settings, clock=clock, start_mode="board")
-    app.partners.create_partner(PartnerDraft("Dana Fox"))
+    app = PegboardApp(Services(settings, clock), start_mode="board")
+    app.services.partners.create_partner(PartnerDraft("Dana Fox"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         disk_full()
@@ -88,7 +89,7 @@ async def test_the_board_stays_usable_for_reading_when_writes_fail(
 ):
     make_lead("Ann")
     make_lead("Bo")
-    app = PegboardApp(settings, clock=clock, start_mode="board")
+    app = PegboardApp(Services(settings, clock), start_mode="board")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         read_only()

@@ -13,6 +13,7 @@ from pegboard.ui.screens.insights import InsightsScreen
 from pegboard.ui.screens.loyalty import LoyaltyScreen
 from pegboard.ui.screens.partners import PartnersScreen
 from pegboard.ui.screens.today import TodayScreen
+from pegboard.wiring import Services
 
 SIZE = (120, 40)
 
@@ -25,14 +26,14 @@ async def settle(app, pilot):
 
 @pytest.fixture
 def app(database, settings, clock):
-    return PegboardApp(settings, clock=clock)
+    return PegboardApp(Services(settings, clock))
 
 
 async def test_today_is_home_and_the_morning_triage_clears_by_keyboard(app, make_lead):
     first = make_lead("Old Due", due_date=date(2026, 11, 1), next_action="Call back")
     second = make_lead("Due Today", due_date=date(2026, 11, 23))
-    dana = app.partners.create_partner(PartnerDraft("Dana"))
-    app.partners.log_referral(ReferralDraft("received", "Fresh Referral", partner_id=dana))
+    dana = app.services.partners.create_partner(PartnerDraft("Dana"))
+    app.services.partners.log_referral(ReferralDraft("received", "Fresh Referral", partner_id=dana))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         screen = app.screen
@@ -112,8 +113,8 @@ async def test_a_write_redraws_only_the_sections_it_touched(app, make_lead):
     """After a lead write, the sections that read leads are new and drawn anew; the
     others are the same sections and keep their options (each new option is measured)."""
     due = make_lead("Due Lead", due_date=date(2026, 11, 1))
-    dana = app.partners.create_partner(PartnerDraft("Dana"))
-    app.partners.log_referral(ReferralDraft("received", "Sent Here", partner_id=dana))
+    dana = app.services.partners.create_partner(PartnerDraft("Dana"))
+    app.services.partners.log_referral(ReferralDraft("received", "Sent Here", partner_id=dana))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         screen = app.screen

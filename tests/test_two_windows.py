@@ -5,12 +5,13 @@ import sys
 
 import pytest
 
-from pegboard.services.errors import EditConflict
+from pegboard.errors import EditConflict
 from pegboard.services.leads import LeadDraft
 from pegboard.store.models import Lead
 from pegboard.ui.app import PegboardApp
 from pegboard.ui.modals.lead_form import LeadForm
 from pegboard.ui.widgets.form_field import FormField
+from pegboard.wiring import Services
 
 
 def other_process(db_target, *args):
@@ -43,7 +44,7 @@ async def test_board_edit_conflict_tells_the_user_and_keeps_the_typing(
     database, settings, clock, make_lead, db_target
 ):
     lead_id = make_lead("Ann", company="Acme")
-    app = PegboardApp(settings, clock=clock, start_mode="board")
+    app = PegboardApp(Services(settings, clock), start_mode="board")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("e")
         await pilot.pause()
@@ -67,7 +68,7 @@ async def test_the_open_board_shows_what_another_process_wrote(
     database, settings, clock, make_lead, db_target
 ):
     make_lead("Ann")
-    app = PegboardApp(settings, clock=clock, start_mode="board")
+    app = PegboardApp(Services(settings, clock), start_mode="board")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.screen.summaries["new"].count == 1
@@ -103,7 +104,7 @@ async def test_a_write_noticed_as_the_app_closes_is_ignored(
 ):
     """The poll for other writers can fire after the app has taken its screens down (CI
     once failed on this with ScreenStackError): it must then do nothing."""
-    app = PegboardApp(settings, clock=clock, start_mode="board")
+    app = PegboardApp(Services(settings, clock), start_mode="board")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
     assert app.screen_stack == []

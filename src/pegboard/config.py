@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pegboard.errors import ConfigError
+
 CLOSES = ("won", "lost")
 
 
@@ -43,17 +45,6 @@ def describe_rule(rule: LoyaltyRule, currency: str = "USD") -> str:
 
 
 STAGE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-
-
-class ConfigError(Exception):
-    """A config file that cannot be used; says which file, where, and what is wrong."""
-
-    def __init__(self, path: Path, message: str, line: int | None = None) -> None:
-        self.path = path
-        self.line = line
-        self.message = message
-        where = f"{path}: line {line}" if line else str(path)
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from peewee import Model
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
-from pegboard.services.errors import ServiceError
+from pegboard.errors import ServiceError
 from pegboard.services.leads import stay_hours
 from pegboard.services.loyalty import PriorPurchases, best_discount
 from pegboard.store.bulk import bulk_insert, bulk_insert_ids, bulk_load

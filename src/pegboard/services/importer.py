@@ -24,10 +24,10 @@ from peewee import DateField, DateTimeField, IntegerField, Model, fn
 
 from pegboard.clock import Clock, to_utc
 from pegboard.config import Settings
+from pegboard.errors import ImportRefused
 from pegboard.money import parse_cents
 from pegboard.services.contacts import fill_in_contact
 from pegboard.services.demo import database_is_empty
-from pegboard.services.errors import ServiceError
 from pegboard.services.export import BOOK_TABLES, columns_of, plain_cell
 from pegboard.services.leads import stay_hours
 from pegboard.services.writes import write_transaction
@@ -66,14 +66,6 @@ CONTACT_FIELDS = (
     Contact.created_at,
     Contact.updated_at,
 )
-
-
-class ImportRefused(ServiceError):
-    """The file cannot be imported as it is; `problems` names each bad row."""
-
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.problems = problems or []
 
 
 # -- reading ----------------------------------------------------------------------------

@@ -11,9 +11,9 @@ from peewee import JOIN, fn
 
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings, Stage
+from pegboard.errors import EditConflict, NotFound, ServiceError
 from pegboard.money import parse_cents
 from pegboard.services.contacts import check_email, check_phone, find_or_create_contact
-from pegboard.services.errors import EditConflict, NotFound, ServiceError
 from pegboard.services.writes import write_transaction
 from pegboard.store.models import (
     Contact,

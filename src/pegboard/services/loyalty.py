@@ -19,8 +19,8 @@ from peewee import JOIN, Case, fn
 
 from pegboard.clock import Clock
 from pegboard.config import LoyaltyRule, Settings
+from pegboard.errors import NotFound, ServiceError
 from pegboard.services.contacts import find_or_create_contact
-from pegboard.services.errors import NotFound, ServiceError
 from pegboard.services.writes import write_transaction
 from pegboard.store.models import Contact, Lead, Partner, Purchase
 from pegboard.store.paging import rows_and_count
@@ -232,6 +232,21 @@ class LoyaltyService:
             )
             .first()
         )
+
+    def record_purchase_by_name(
+        self,
+        name: str,
+        list_cents: int,
+        what: str = "",
+        on: date | None = None,
+        *,
+        create_customer: bool = False,
+    ) -> PurchaseQuote:
+        """A purchase by the customer named `name` (made first when `create_customer`),
+        in one transaction: a new customer is never left behind without the purchase."""
+        with write_transaction():
+            contact_id = self.find_or_create_customer(name, create_customer)
+            return self.record_purchase(contact_id, list_cents, what, on)
 
     def find_or_create_customer(self, name: str, create: bool) -> int:
         """The contact named `name` (any case), or a new one when `create`."""

@@ -17,8 +17,8 @@ from peewee import JOIN, Case, fn
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
+from pegboard.errors import EditConflict, NotFound, ServiceError
 from pegboard.services.contacts import check_email, check_phone, find_or_create_contact
-from pegboard.services.errors import EditConflict, NotFound, ServiceError
 from pegboard.services.leads import LeadDraft, LeadService
 from pegboard.services.threads import on_own_connection
 from pegboard.services.writes import write_transaction

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from peewee import InterfaceError, OperationalError
 
-from pegboard.services.errors import StorageError
+from pegboard.errors import StorageError
 from pegboard.store.models import db
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pegboard.store.database import StoreError
+from pegboard.errors import StoreError
 from pegboard.store.migrations import SCHEMA_VERSION
 
 DAILY_KEEP = 14

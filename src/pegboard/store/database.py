@@ -11,6 +11,7 @@ from pathlib import Path
 
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
+from pegboard.errors import SchemaTooNew, StoreError
 from pegboard.paths import sqlite_path
 from pegboard.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from pegboard.store.models import SchemaInfo, db
@@ -21,14 +22,6 @@ SQLITE_PRAGMAS = {
     # FULL: a commit survives a power cut too, not only a killed process.
     "synchronous": "full",
 }
-
-
-class StoreError(Exception):
-    """The database cannot be used as asked; the message says why, in one line."""
-
-
-class SchemaTooNew(StoreError):
-    pass
 
 
 def connect(target: str) -> Database:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from functools import cached_property, partial
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -19,20 +19,13 @@ from textual.widget import AwaitMount
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
+from pegboard.errors import StorageError
 from pegboard.services.changes import ChangeWatcher, DataStamp, data_stamp
-from pegboard.services.errors import StorageError
 from pegboard.ui.palette import RecordsProvider
 
 if TYPE_CHECKING:
-    from pegboard.services.leads import LeadService
-    from pegboard.services.loyalty import LoyaltyService
-    from pegboard.services.partners import (
-        LoggedReferral,
-        PartnerMatch,
-        PartnerService,
-        ReferralDraft,
-    )
-    from pegboard.services.today import TodayService
+    from pegboard.services.partners import LoggedReferral, PartnerMatch, ReferralDraft
+    from pegboard.wiring import Services
 
 # Screens are imported where they are first shown, not here: a start pays only for the
 # screen it opens (the whole set costs about a tenth of a second to import). The services
@@ -113,25 +106,23 @@ class PegboardApp(App[None]):
 
     def __init__(
         self,
-        settings: Settings,
+        services: Services,
         *,
-        clock: Clock | None = None,
         db_label: str = "",
         config_path=None,
         start_mode: str = "today",
         after_first_paint: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__()
+        self.services = services
+        """Every service, made by the composition root (`pegboard.wiring`)."""
         self.after_first_paint = after_first_paint
         """Work for a thread once the first screen is up (the daily backup); it returns a
         warning to show, or None."""
         self.config_path = config_path
         """Where settings changed in the app are written (default: the user config file)."""
         self.start_mode = start_mode
-        self.settings = settings
-        self.clock = clock or Clock()
         self.db_label = db_label
-        self._insights = None
         self._quick_log = None
         self.add_mode("today", self._today_screen)
         self.add_mode("board", self._board_screen)
@@ -139,38 +130,13 @@ class PegboardApp(App[None]):
         self.add_mode("loyalty", self._loyalty_screen)
         self.add_mode("insights", self._insights_screen)
 
-    @cached_property
-    def leads(self) -> LeadService:
-        from pegboard.services.leads import LeadService
-
-        return LeadService(self.settings, self.clock)
-
-    @cached_property
-    def partners(self) -> PartnerService:
-        from pegboard.services.partners import PartnerService
-
-        return PartnerService(self.settings, self.clock, self.leads)
-
-    @cached_property
-    def loyalty(self) -> LoyaltyService:
-        from pegboard.services.loyalty import LoyaltyService
-
-        return LoyaltyService(self.settings, self.clock)
-
-    @cached_property
-    def today(self) -> TodayService:
-        from pegboard.services.today import TodayService
-
-        return TodayService(self.settings, self.clock, self.leads, self.partners, self.loyalty)
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
 
     @property
-    def insights(self):
-        """The Insights service, made when first asked for (it is not needed to start)."""
-        if self._insights is None:
-            from pegboard.services.insights import InsightsService
-
-            self._insights = InsightsService(self.settings, self.clock)
-        return self._insights
+    def clock(self) -> Clock:
+        return self.services.clock
 
     @property
     def quick_log(self):
@@ -186,27 +152,27 @@ class PegboardApp(App[None]):
     def _today_screen(self) -> Screen:
         from pegboard.ui.screens.today import TodayScreen
 
-        return TodayScreen(self.settings, self.clock)
+        return TodayScreen(self.services, self.settings, self.clock)
 
     def _board_screen(self) -> Screen:
         from pegboard.ui.screens.board import BoardScreen
 
-        return BoardScreen(self.leads, self.settings, self.clock)
+        return BoardScreen(self.services.leads, self.settings, self.clock)
 
     def _partners_screen(self) -> Screen:
         from pegboard.ui.screens.partners import PartnersScreen
 
-        return PartnersScreen(self.partners, self.settings, self.clock)
+        return PartnersScreen(self.services.partners, self.settings, self.clock)
 
     def _loyalty_screen(self) -> Screen:
         from pegboard.ui.screens.loyalty import LoyaltyScreen
 
-        return LoyaltyScreen(self.loyalty, self.settings, self.clock)
+        return LoyaltyScreen(self.services.loyalty, self.settings, self.clock)
 
     def _insights_screen(self) -> Screen:
         from pegboard.ui.screens.insights import InsightsScreen
 
-        return InsightsScreen(self.insights, self.settings)
+        return InsightsScreen(self.services.insights, self.settings)
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
@@ -242,7 +208,7 @@ class PegboardApp(App[None]):
 
     @work(thread=True, exclusive=True, group="insights-warm-up")
     def _work_out_insights(self, period: str, stamp: DataStamp | None) -> None:
-        self.insights.report(period, stamp)
+        self.services.insights.report(period, stamp)
 
     def _refresh_if_changed_elsewhere(self) -> None:
         """Another window or a script wrote: show the current screen's data afresh."""
@@ -327,9 +293,13 @@ class PegboardApp(App[None]):
         if kind == "lead":
             screen = LeadDetailScreen(lead_detail(record_id), self.settings, self.clock)
         elif kind == "partner":
-            screen = PartnerDetailScreen(record_id, self.partners, self.settings, self.clock)
+            screen = PartnerDetailScreen(
+                record_id, self.services.partners, self.settings, self.clock
+            )
         else:
-            screen = CustomerDetailScreen(record_id, self.loyalty, self.settings, self.clock)
+            screen = CustomerDetailScreen(
+                record_id, self.services.loyalty, self.settings, self.clock
+            )
         self.push_screen(screen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -471,7 +441,7 @@ class PegboardApp(App[None]):
         # name typed meanwhile is ranked again when it arrives; a partner missing from
         # the old list for those milliseconds is found by name when saving.
         known = self.quick_log.partners
-        self.quick_log.prepare(known or self.partners.all_partners(), partner, direction)
+        self.quick_log.prepare(known or self.services.partners.all_partners(), partner, direction)
         # Saved before the form closes: a refusal (or a full disk) keeps what was typed.
         self.quick_log.saving(self._log_referral)
         self.push_screen(self.quick_log, saved)
@@ -482,7 +452,7 @@ class PegboardApp(App[None]):
         """Log the call's referral; a board under the quick log shows its new lead at
         once, in the one column it went to, and so has nothing to reload as it shows
         again (a reload of every column is 30 ms at 100,000 leads)."""
-        logged = self.partners.log_referral(draft)
+        logged = self.services.partners.log_referral(draft)
         below = self.screen_stack[-2] if len(self.screen_stack) > 1 else None
         show_new_lead = getattr(below, "show_new_lead", None)
         if logged.lead_id is not None and show_new_lead is not None:
@@ -491,7 +461,7 @@ class PegboardApp(App[None]):
 
     @work(thread=True, exclusive=True, group="quick-log-partners")
     def _refresh_quick_log_partners(self) -> None:
-        partners = self.partners.all_partners_in_thread()
+        partners = self.services.partners.all_partners_in_thread()
         self.call_from_thread(self.quick_log.update_partners, partners)
 
     def open_import(self) -> None:
@@ -521,11 +491,7 @@ class PegboardApp(App[None]):
         self.save_setting(loyalty_rules=tuple(rules))
 
     def apply_settings(self, settings: Settings) -> None:
-        self.settings = settings
-        made = [self.__dict__.get(name) for name in ("leads", "partners", "loyalty", "today")]
-        for service in (*made, self._insights):
-            if service is not None:
-                service.settings = settings
+        self.services.replace_settings(settings)
 
     def help_rows(self, screen: Screen) -> list[tuple[str, str, str]]:
         """(where, keys, what) for every binding of `screen` and the app, keymap applied."""

@@ -89,7 +89,7 @@ class FormScreen(ModalScreen[ResultType | None], Generic[ResultType]):
             return
         result = self.result()
         if self.saver is not None:
-            from pegboard.services.errors import ServiceError, StorageError
+            from pegboard.errors import ServiceError, StorageError
 
             try:
                 self.saved = self.saver(result)
@@ -117,7 +117,7 @@ def guarded_edit(
     `version_of()` was read: the form then stays open with what was typed and says so,
     and saving again (against the version now) overwrites knowingly.
     """
-    from pegboard.services.errors import EditConflict
+    from pegboard.errors import EditConflict
 
     version = version_of()
 

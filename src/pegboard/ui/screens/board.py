@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from pegboard.clock import Clock
 from pegboard.config import Settings, Stage
+from pegboard.errors import ServiceError
 from pegboard.services.board import (
     NO_FILTER,
     BoardFilter,
@@ -27,7 +28,6 @@ from pegboard.services.board import (
     rank_of,
 )
 from pegboard.services.changes import DataStamp
-from pegboard.services.errors import ServiceError
 from pegboard.services.leads import LeadDraft, LeadService, lead_detail
 from pegboard.ui.modals.close_forms import LostForm, WonForm
 from pegboard.ui.modals.form_screen import guarded_edit

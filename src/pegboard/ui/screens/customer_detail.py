@@ -12,8 +12,8 @@ from textual.widgets import DataTable, Header, Static
 
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
+from pegboard.errors import ServiceError
 from pegboard.money import format_cents
-from pegboard.services.errors import ServiceError
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.purchase_form import PurchaseDraft, PurchaseForm

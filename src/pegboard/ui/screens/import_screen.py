@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
-from pegboard.services.errors import ServiceError
+from pegboard.errors import ServiceError
 from pegboard.services.importer import (
     CsvImport,
     ImportRefused,

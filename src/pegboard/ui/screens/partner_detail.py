@@ -11,8 +11,8 @@ from textual.widgets import DataTable, Header, Static
 
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
+from pegboard.errors import ServiceError
 from pegboard.money import format_cents
-from pegboard.services.errors import ServiceError
 from pegboard.services.leads import lead_detail
 from pegboard.services.partners import (
     OUTCOME_LABELS,

@@ -21,6 +21,7 @@ from pegboard.ui.widgets.key_footer import KeyFooter
 if TYPE_CHECKING:
     from pegboard.services.today import TodayService, TriageRow, TriageSection
     from pegboard.ui.modals.touch_form import TouchDraft
+    from pegboard.wiring import Services
 
 
 def row_key(row: TriageRow) -> str:
@@ -64,8 +65,10 @@ class TodayScreen(ModeScreen):
         Binding("u", "undo", "Undo", id="today.undo"),
     ]
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, services: Services, settings: Settings, clock: Clock) -> None:
         super().__init__()
+        self.services = services
+        """The services; Today's is made only when first asked for (see `today`)."""
         self.settings = settings
         self.clock = clock
         self.rows: dict[str, TriageRow] = {}
@@ -85,9 +88,9 @@ class TodayScreen(ModeScreen):
 
     @property
     def today(self) -> TodayService:
-        """The app's Today service, made when first asked for: just after the first paint
+        """The Today service, made when first asked for: just after the first paint
         when the app opens on Today (see reload_data)."""
-        return self.app.today
+        return self.services.today
 
     def on_mount(self) -> None:
         self.sub_title = "Today"

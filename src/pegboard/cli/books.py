@@ -1,0 +1,83 @@
+"""`pegboard backup`, `restore` and `check`: the book's file kept safe and sound."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pegboard.cli.context import STAMP, open_context, sqlite_file
+from pegboard.cli.parser import Commands
+from pegboard.errors import CommandError
+
+
+def register(commands: Commands) -> None:
+    backup = commands.add("backup", "copy the database safely, even while in use", cmd_backup)
+    backup.add_argument("--to", default=None, help="where (default: backups/ beside it)")
+    restore = commands.add(
+        "restore",
+        "replace the database with a backup (checked first; the current one is backed up)",
+        cmd_restore,
+    )
+    restore.add_argument("path", help="the backup to restore")
+    commands.add(
+        "check", "integrity check and pegboard's own rules; exit 1 on a problem", cmd_check
+    )
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    import sqlite3
+    from pathlib import Path
+
+    from pegboard.store.backup import copy_database
+
+    context = open_context(args)
+    path = sqlite_file(context, "backup")
+    stamp = context.clock.now().strftime(STAMP)
+    target = Path(args.to) if args.to else path.parent / "backups" / f"{path.stem}-{stamp}.db"
+    if target.exists():
+        raise CommandError(f"{target} exists already; pick another --to")
+    try:
+        copy_database(path, target)
+    except (OSError, sqlite3.Error) as error:
+        raise CommandError(f"backup failed: {error}") from None
+    print(target)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pegboard.clock import Clock
+    from pegboard.paths import resolve_db_target, sqlite_path
+    from pegboard.store.backup import inspect_file, restore
+    from pegboard.store.database import close_database
+
+    path = sqlite_path(resolve_db_target(args.db))
+    if path is None:
+        raise CommandError("restore works on a SQLite file; for a server use its own tools")
+    source = Path(args.path)
+    inspect_file(source)
+    before = inspect_file(path) if path.is_file() else None
+    close_database()
+    facts, saved = restore(source, path, Clock().now().strftime(STAMP))
+    replaced = (
+        f"{path} ({before.leads} leads, {before.contacts} contacts), saved as {saved}"
+        if before
+        else f"{path} (new)"
+    )
+    print(f"restored {source} ({facts.leads} leads, {facts.contacts} contacts) over {replaced}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from pegboard.services.check import check_database
+
+    context = open_context(args)
+    problems = check_database(context.settings)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {context.db_target}", file=sys.stderr)
+        return 1
+    print(f"{context.db_target}: all checks passed")
+    return 0

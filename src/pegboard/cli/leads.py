@@ -1,0 +1,108 @@
+"""`pegboard lead add|move` and `pegboard leads`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pegboard.cli.context import open_context, parse_option, print_json
+from pegboard.cli.parser import Commands
+from pegboard.clock import parse_date, parse_datetime
+from pegboard.errors import CommandError
+
+
+def register(commands: Commands) -> None:
+    lead = commands.group("lead", "add or move one lead", dest="lead_command")
+    add = lead.add("add", "add a lead; prints its id", cmd_lead_add)
+    add.add_argument("name", help="the contact's name")
+    add.add_argument("--title", default="", help="what the opportunity is")
+    add.add_argument("--company", default="")
+    add.add_argument("--email", default="")
+    add.add_argument("--phone", default="")
+    add.add_argument("--value", default="", help="estimated value, e.g. 1200.50")
+    add.add_argument("--source", default="", help="lead source, one of the configured ones")
+    add.add_argument("--stage", default=None, help="stage id (default: the first stage)")
+    add.add_argument("--next-action", default="", help="the next step, e.g. 'Call back'")
+    add.add_argument("--due", default=None, help="follow-up date: YYYY-MM-DD, today, +3d")
+    add.add_argument("--at", default=None, help="when the lead came in (default: now)")
+
+    move = lead.add("move", "move a lead to another stage", cmd_lead_move)
+    move.add_argument("id", type=int)
+    move.add_argument("stage", help="stage id")
+    move.add_argument("--value", default=None, help="final value when won")
+    move.add_argument("--reason", default=None, help="why it was lost (required for lost)")
+    move.add_argument("--at", default=None, help="when it moved (default: now)")
+
+    leads = commands.add("leads", "list leads", cmd_leads)
+    leads.add_argument("--stage", default=None, help="only this stage")
+    leads.add_argument("--archived", action="store_true", help="include archived leads")
+    leads.add_argument("--json", action="store_true", help="JSON for scripts")
+
+
+def _at(args: argparse.Namespace):
+    return parse_option(parse_datetime, args.at, "--at") if args.at else None
+
+
+def cmd_lead_add(args: argparse.Namespace) -> int:
+    from pegboard.services.leads import LeadDraft, draft_problems, parse_value
+
+    context = open_context(args)
+    today = context.clock.today()
+    at = _at(args)
+    draft = LeadDraft(
+        name=args.name.strip(),
+        company=args.company.strip(),
+        email=args.email.strip(),
+        phone=args.phone.strip(),
+        title=args.title.strip(),
+        value_cents=parse_option(parse_value, args.value, "--value"),
+        source=args.source.strip(),
+        next_action=args.next_action.strip(),
+        due_date=parse_option(lambda text: parse_date(text, today), args.due, "--due")
+        if args.due
+        else None,
+    )
+    problems = draft_problems(draft, context.settings)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise CommandError(f"{field}: {message}")
+    print(context.services.leads.create_lead(draft, stage=args.stage, at=at))
+    return 0
+
+
+def cmd_lead_move(args: argparse.Namespace) -> int:
+    from pegboard.money import parse_cents
+
+    context = open_context(args)
+    at = _at(args)
+    value = parse_option(parse_cents, args.value, "--value") if args.value is not None else None
+    result = context.services.leads.move_lead(
+        args.id, args.stage, value_cents=value, lost_reason=args.reason, at=at
+    )
+    print(f"lead {result.lead_id}: {result.from_stage} -> {result.to_stage}")
+    return 0
+
+
+def cmd_leads(args: argparse.Namespace) -> int:
+    from pegboard.money import format_cents
+    from pegboard.services.leads import lead_records
+
+    context = open_context(args)
+    if args.stage and args.stage not in context.settings.stage_ids:
+        raise CommandError(
+            f"no stage {args.stage!r}; the stages are {', '.join(context.settings.stage_ids)}"
+        )
+    records = lead_records(stage=args.stage, include_archived=args.archived)
+    if args.json:
+        print_json(records)
+        return 0
+    currency = context.settings.currency
+    for record in records:
+        due = record["due"] or "-"
+        company = f" ({record['company']})" if record["company"] else ""
+        print(
+            f"{record['id']:>6}  {record['stage']:<10} {format_cents(record['value_cents'], currency):>12}"
+            f"  due {due:<10}  {record['contact']}{company}: {record['title']}"
+        )
+    print(f"{len(records)} leads", file=sys.stderr)
+    return 0

@@ -1,0 +1,64 @@
+"""The argument parser: global options that go before or after the subcommand."""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+from pegboard import __version__
+
+DB_HELP = (
+    "database: a SQLite file path or a URL such as sqlite:///x.db "
+    "(default: $PEGBOARD_DB, else pegboard.db in the user data dir)"
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but its errors are one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def global_options() -> argparse.ArgumentParser:
+    """The options every subcommand takes too, so `pegboard leads --db x.db` works as
+    `pegboard --db x.db leads` does. Their default is SUPPRESS: a subcommand that was not
+    given one leaves the value read before the subcommand in place."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help=DB_HELP)
+    return options
+
+
+class Commands:
+    """The subcommands of one parser; each gets the global options."""
+
+    def __init__(self, parser: argparse.ArgumentParser, dest: str, *, required: bool) -> None:
+        self.subparsers = parser.add_subparsers(
+            dest=dest, metavar="COMMAND" if dest == "command" else "ACTION", parser_class=Parser
+        )
+        self.subparsers.required = required
+        self.parents = [global_options()]
+
+    def add(self, name: str, help: str, handler=None, **kwargs) -> argparse.ArgumentParser:
+        """A subcommand; `handler(args) -> exit code` runs it (leave it out for a group)."""
+        command = self.subparsers.add_parser(name, help=help, parents=self.parents, **kwargs)
+        if handler is not None:
+            command.set_defaults(handler=handler)
+        return command
+
+    def group(self, name: str, help: str, dest: str) -> Commands:
+        """A subcommand with actions of its own (`lead add`, `lead move`)."""
+        return Commands(self.add(name, help), dest, required=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from pegboard.cli import books, leads, loyalty, referrals, reports, transfer, ui
+
+    parser = Parser(prog="pegboard", description="A keyboard-driven referral CRM.")
+    parser.add_argument("--version", action="version", version=f"pegboard {__version__}")
+    parser.add_argument("--db", metavar="PATH_OR_URL", default=None, help=DB_HELP)
+    parser.set_defaults(handler=ui.cmd_open)
+    commands = Commands(parser, "command", required=False)
+    for group in (ui, leads, referrals, loyalty, books, reports, transfer):
+        group.register(commands)
+    return parser

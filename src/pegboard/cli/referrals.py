@@ -1,0 +1,94 @@
+"""`pegboard referral log` and `pegboard partners`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pegboard.cli.context import open_context, parse_option, print_json
+from pegboard.cli.parser import Commands
+from pegboard.clock import parse_datetime
+from pegboard.errors import CommandError
+
+
+def register(commands: Commands) -> None:
+    referral = commands.group("referral", "log a referral from the shell", "referral_command")
+    log = referral.add(
+        "log",
+        "log a referral; prints its id (and, for received, the new lead's id)",
+        cmd_referral_log,
+    )
+    log.add_argument("--partner", required=True, help="the partner's name")
+    direction = log.add_mutually_exclusive_group(required=True)
+    direction.add_argument("--received", action="store_true", help="they sent someone to me")
+    direction.add_argument("--given", action="store_true", help="I sent someone to them")
+    log.add_argument("--person", required=True, help="who was referred")
+    log.add_argument("--phone", default="")
+    log.add_argument("--email", default="")
+    log.add_argument("--note", default="")
+    log.add_argument("--warmth", type=int, default=None, help="1 (name only) to 5 (introduced)")
+    log.add_argument("--at", default=None, help="when (default: now)")
+    log.add_argument(
+        "--create-partner", action="store_true", help="create the partner if there is none"
+    )
+
+    partners = commands.add("partners", "list partners with give/get balance", cmd_partners)
+    partners.add_argument(
+        "--sort",
+        default="balance",
+        help="name, category, received, given, balance, closed or last (default balance)",
+    )
+    partners.add_argument("--json", action="store_true", help="JSON for scripts")
+
+
+def cmd_referral_log(args: argparse.Namespace) -> int:
+    from pegboard.services.partners import ReferralDraft
+
+    context = open_context(args)
+    partners = context.services.partners
+    at = parse_option(parse_datetime, args.at, "--at") if args.at else None
+    if args.phone and args.email:
+        raise CommandError("give --phone or --email, not both")
+    known = partners.find_partner(args.partner)
+    if known is None and not args.create_partner:
+        raise CommandError(
+            f"no partner named {args.partner!r} (add --create-partner to create one)"
+        )
+    draft = ReferralDraft(
+        direction="received" if args.received else "given",
+        person=args.person,
+        partner_id=known.id if known else None,
+        new_partner=args.partner if known is None else "",
+        reach=args.phone or args.email,
+        note=args.note,
+        warmth=args.warmth,
+    )
+    logged = partners.log_referral(draft, at=at)
+    print(f"referral {logged.referral_id}")
+    if logged.lead_id is not None:
+        print(f"lead {logged.lead_id}")
+    if logged.partner_created:
+        print(f"created partner {args.partner}", file=sys.stderr)
+    return 0
+
+
+def cmd_partners(args: argparse.Namespace) -> int:
+    from pegboard.money import format_cents
+    from pegboard.services.partners import partner_records
+
+    context = open_context(args)
+    rows = context.services.partners.partner_rows(sort=args.sort)
+    if args.json:
+        print_json(partner_records(rows))
+        return 0
+    currency = context.settings.currency
+    for row in rows:
+        last = row.last_exchange.date().isoformat() if row.last_exchange else "-"
+        owed = "OWED" if row.owed else ""
+        print(
+            f"{row.name:<24} {row.category:<12} got {row.received:>4}  gave {row.given:>4}  "
+            f"balance {row.balance:>+4}  closed {format_cents(row.closed_value_cents, currency):>12}"
+            f"  last {last:<10} {owed}"
+        )
+    print(f"{len(rows)} partners", file=sys.stderr)
+    return 0

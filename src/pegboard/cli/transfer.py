@@ -1,0 +1,122 @@
+"""`pegboard export` and `pegboard import`: the book out to files and files into it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pegboard.cli.context import backup_before, open_context
+from pegboard.cli.parser import Commands
+from pegboard.errors import CommandError, ImportRefused
+
+
+def register(commands: Commands) -> None:
+    export = commands.add(
+        "export",
+        "write every table to a folder (CSV or JSON), or follow-ups to a calendar",
+        cmd_export,
+    )
+    export.add_argument("folder", nargs="?", help="the folder to write the tables into")
+    export.add_argument("--format", default="csv", choices=("csv", "json"))
+    export.add_argument("--ics", metavar="FILE", help="write the open follow-ups as events")
+
+    import_ = commands.add(
+        "import",
+        "bring in a CSV (HubSpot, Pipedrive, a spreadsheet) or a pegboard export folder",
+        cmd_import,
+    )
+    import_.add_argument("path", help="a .csv file, or a folder written by pegboard export")
+    import_.add_argument(
+        "--kind",
+        default="auto",
+        choices=("auto", "contacts", "leads", "partners", "purchases"),
+        help="default auto: deals if there is a deal title, value or status, else contacts",
+    )
+    import_.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="say what would be created and updated; write nothing",
+    )
+    import_.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="read COLUMN as FIELD; or stage:VALUE=STAGE, source:VALUE=SOURCE (repeatable)",
+    )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pegboard.services.export import export_book, export_follow_ups
+
+    if not args.folder and not args.ics:
+        raise CommandError("say where: a FOLDER for the tables, or --ics FILE")
+    context = open_context(args)
+    try:
+        if args.folder:
+            counts = export_book(Path(args.folder), args.format)
+            summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+            print(f"wrote {args.folder}: {summary}")
+        if args.ics:
+            events = export_follow_ups(Path(args.ics), context.clock.now())
+            print(f"wrote {args.ics}: {events} follow-ups")
+    except OSError as error:
+        raise CommandError(f"cannot write: {error}") from None
+    return 0
+
+
+def _progress_printer():
+    """A rows-read counter on stderr when it is a terminal; None otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def progress(rows: int) -> None:
+        print(f"\r{rows} rows read…", end="", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pegboard.services.importer import CsvImport, Mapping, import_book, is_book_folder
+
+    context = open_context(args)
+    path = Path(args.path)
+    if not path.exists():
+        raise CommandError(f"no such file or folder: {path}")
+    progress = _progress_printer()
+
+    def backup() -> None:
+        backup_before(context, "import")
+
+    try:
+        if is_book_folder(path):
+            counts = import_book(path, dry_run=args.dry_run, before_write=backup)
+            verb = "would import" if args.dry_run else "imported"
+            print(f"{verb} {', '.join(f'{count} {name}' for name, count in counts.items())}")
+            return 0
+        job = CsvImport(
+            context.settings,
+            context.clock,
+            path,
+            args.kind,
+            Mapping.parse(args.map, context.settings),
+            progress,
+        )
+        plan = job.run(dry_run=args.dry_run, before_write=backup)
+    except ImportRefused as refused:
+        if progress:
+            print(file=sys.stderr)
+        for problem in refused.problems:
+            print(problem, file=sys.stderr)
+        raise
+    if progress:
+        print(file=sys.stderr)
+    lines = plan.lines(done=not args.dry_run)
+    print(("dry run, nothing written: " if args.dry_run else "imported: ") + lines[0])
+    for line in lines[1:]:
+        print(line)
+    return 0
