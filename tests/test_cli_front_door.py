@@ -56,9 +56,9 @@ def test_db_after_a_nested_action_is_read_too(tmp_path, capsys):
 def test_the_db_after_the_subcommand_wins_over_the_one_before(tmp_path, capsys):
     first, second = str(tmp_path / "first.db"), str(tmp_path / "second.db")
     assert _run(["--db", first, "lead", "add", "Ann", "--db", second], capsys)[0] == 0
-    code, out, _ = _run(["leads", "--json", "--db", second], capsys)
+    _code, out, _ = _run(["leads", "--json", "--db", second], capsys)
     assert [record["contact"] for record in json.loads(out)] == ["Ann"]
-    code, out, _ = _run(["leads", "--json", "--db", first], capsys)
+    _, out, _ = _run(["leads", "--json", "--db", first], capsys)
     assert json.loads(out) == []
 
 

@@ -1,3 +1,4 @@
+import re
 import tomllib
 
 import pytest
@@ -122,3 +123,71 @@ def test_revenue_goal_reads_saves_and_rejects_bad_values(tmp_path):
     path.write_text("[goal]\nrevenue = -5\n")
     with pytest.raises(ConfigError, match=r"line 2: goal\.revenue: must be an amount"):
         load_settings(path)
+
+
+THREE_STAGES = """\
+# A pipeline of my own
+currency = "EUR"
+
+[pipeline]
+qualified_stage = "fit"
+
+[[pipeline.stages]]
+id = "lead"
+label = "Lead"
+
+[[pipeline.stages]]
+id = "fit"
+stale_after_days = 5
+
+[[pipeline.stages]]
+id = "Signed Off"
+closes = "won"
+
+[[pipeline.stages]]
+id = "gone"
+closes = "lost"
+"""
+
+
+def test_a_bad_id_in_the_third_stage_is_reported_at_the_third_stage_line(tmp_path):
+    """Not at the first `id =` of the file (line 8): the key is found in its own table."""
+    path = tmp_path / "config.toml"
+    path.write_text(THREE_STAGES)
+    with pytest.raises(ConfigError, match="stage 3: id 'Signed Off'") as caught:
+        load_settings(path)
+    assert caught.value.line == 16
+    assert THREE_STAGES.splitlines()[caught.value.line - 1] == 'id = "Signed Off"'
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "line", "message"),
+    [
+        ("stale_after_days = 5", "stale_after_days = 0", 13, "whole number of days"),
+        ('id = "gone"\ncloses = "lost"', 'id = "gone"\ncloses = "never"', 21, "closes must be"),
+        ('id = "gone"', 'id = "gone"\ncolour = "red"', 21, "'pipeline.stages[4].colour'"),
+        ('id = "signed"', 'id = "fit"', 16, "stage id 'fit' appears twice"),
+        ("[pipeline]\n", '[pipeline]\nlabel = "x"\n', 5, "unknown setting 'pipeline.label'"),
+    ],
+)
+def test_each_bad_stage_value_is_named_at_its_own_line(tmp_path, replace, by, line, message):
+    text = THREE_STAGES.replace('id = "Signed Off"', 'id = "signed"')
+    text = text.replace(replace, by, 1)
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=re.escape(message)) as caught:
+        load_settings(path)
+    assert caught.value.line == line, text.splitlines()[(caught.value.line or 1) - 1]
+
+
+def test_a_key_of_the_same_name_in_another_table_is_not_taken_for_it(tmp_path):
+    """A key is looked for in its own table: `period` under [goal], `sources` under [keymap]."""
+    path = tmp_path / "config.toml"
+    path.write_text('[keymap]\n"board.new-lead" = "N"\n\n[goal]\nperiod = "week"\n')
+    with pytest.raises(ConfigError, match=r"goal\.period") as caught:
+        load_settings(path)
+    assert caught.value.line == 5
+    path.write_text('[leads]\nsources = ["web"]\nreferral_source = "web"\n[keymap]\nsources = 3\n')
+    with pytest.raises(ConfigError, match=r"keymap\.sources") as caught:
+        load_settings(path)
+    assert caught.value.line == 5

@@ -29,11 +29,11 @@ import pytest
 
 from pegboard.cli import main
 from pegboard.clock import Clock
-from pegboard.report_text import comparison_sentences, render_text, write_csv
 from pegboard.services.insights import InsightsService, goal_window
 from pegboard.services.leads import LeadDraft, LeadService
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerDraft, PartnerService, ReferralDraft
+from pegboard.services.report_text import comparison_sentences, render_text, write_csv
 from pegboard.wiring import Services
 from tests.conftest import FIXED_NOW
 

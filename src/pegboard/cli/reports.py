@@ -59,11 +59,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     if output == "json":
         print_json(report.to_json())
     elif output == "csv":
-        from pegboard.report_text import write_csv
+        from pegboard.services.report_text import write_csv
 
         write_csv(report, sys.stdout)
     else:
-        from pegboard.report_text import render_text
+        from pegboard.services.report_text import render_text
 
         sys.stdout.write(render_text(report, context.settings.currency))
     return 0

@@ -13,7 +13,15 @@ from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from pegboard.config import Settings
-from pegboard.report_text import (
+from pegboard.services.changes import DataStamp
+from pegboard.services.insights import (
+    DEFAULT_PERIOD,
+    PERIOD_LABELS,
+    PERIODS,
+    InsightsService,
+    Report,
+)
+from pegboard.services.report_text import (
     NO_VALUE,
     bottleneck_sentence,
     comparison_cells,
@@ -23,14 +31,6 @@ from pegboard.report_text import (
     money,
     period_title,
     source_cells,
-)
-from pegboard.services.changes import DataStamp
-from pegboard.services.insights import (
-    DEFAULT_PERIOD,
-    PERIOD_LABELS,
-    PERIODS,
-    InsightsService,
-    Report,
 )
 from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.widgets.charts import bar, progress

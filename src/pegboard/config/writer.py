@@ -1,0 +1,97 @@
+"""Writing settings: whole new files with tomli-w, through a temporary file and a rename."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pegboard.config.model import LoyaltyRule, Settings
+
+
+def to_toml_dict(settings: Settings) -> dict[str, Any]:
+    """The settings as TOML data; None values are left out (tomli-w refuses them)."""
+    stages = []
+    for stage in settings.stages:
+        entry: dict[str, Any] = {"id": stage.id, "label": stage.label}
+        if stage.closes:
+            entry["closes"] = stage.closes
+        if stage.stale_after_days is not None:
+            entry["stale_after_days"] = stage.stale_after_days
+        stages.append(entry)
+    return {
+        "currency": settings.currency,
+        "theme": settings.theme,
+        "pipeline": {"qualified_stage": settings.qualified_stage, "stages": stages},
+        "leads": {
+            "sources": list(settings.sources),
+            "referral_source": settings.referral_source,
+            "qualification": list(settings.qualification),
+        },
+        "partners": {
+            "owe_when_balance_over": settings.owe_when_balance_over,
+            "ask_given_after_days": settings.ask_given_after_days,
+        },
+        "loyalty": {
+            "ask_referral_after_days": settings.ask_referral_after_days,
+            "lapsed_after_months": settings.lapsed_after_months,
+            "rules": [rule_to_toml(rule) for rule in settings.loyalty_rules],
+        },
+        "goal": {"revenue": _units(settings.revenue_goal_cents), "period": settings.goal_period},
+        "keymap": dict(settings.keymap),
+    }
+
+
+def rule_to_toml(rule: LoyaltyRule) -> dict[str, Any]:
+    """A loyalty rule as a [[loyalty.rules]] table: amounts in currency units, None left out."""
+    entry: dict[str, Any] = {"name": rule.name}
+    if rule.purchase is not None:
+        entry["purchase"] = rule.purchase
+        if rule.and_later:
+            entry["and_later"] = True
+    if rule.every is not None:
+        entry["every"] = rule.every
+    if rule.percent is not None:
+        entry["percent"] = (
+            int(rule.percent) if rule.percent == int(rule.percent) else float(rule.percent)
+        )
+    if rule.amount_cents is not None:
+        entry["amount"] = _units(rule.amount_cents)
+    if rule.min_cents:
+        entry["min_amount"] = _units(rule.min_cents)
+    if rule.window_months is not None:
+        entry["window_months"] = rule.window_months
+    return entry
+
+
+def _units(cents: int) -> int | float:
+    return cents // 100 if cents % 100 == 0 else cents / 100
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write settings atomically: a temp file in the same directory, then rename over."""
+    import tempfile
+
+    import tomli_w
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = tomli_w.dumps(to_toml_dict(settings))
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def ensure_config_file(path: Path) -> Settings:
+    """Load the settings, writing the defaults first if there is no file yet."""
+    from pegboard.config.reader import load_settings
+
+    if not path.exists():
+        save_settings(Settings(), path)
+    return load_settings(path)
