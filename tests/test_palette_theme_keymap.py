@@ -9,10 +9,10 @@ from pegboard.services.partners import PartnerDraft
 from pegboard.services.search import search_records
 from pegboard.store.models import Lead
 from pegboard.ui.app import PegboardApp
-from pegboard.ui.palette import PromptPalette
 from pegboard.ui.screens.board import BoardScreen
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.screens.partner_detail import PartnerDetailScreen
+from pegboard.ui.textual_private import PromptPalette
 from pegboard.wiring import Services
 
 SIZE = (120, 40)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
@@ -12,7 +11,6 @@ from textual import work
 from textual.actions import SkipAction
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
-from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widget import AwaitMount
@@ -21,7 +19,9 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.errors import StorageError
 from pegboard.services.changes import ChangeWatcher, DataStamp, data_stamp
+from pegboard.ui.messages import AboutPartner, DataWritten, OpenRecord
 from pegboard.ui.palette import RecordsProvider
+from pegboard.ui.textual_private import keymap, mode_is_built
 
 if TYPE_CHECKING:
     from pegboard.services.partners import LoggedReferral, PartnerMatch, ReferralDraft
@@ -215,19 +215,15 @@ class PegboardApp(App[None]):
         if self.watcher.changed():
             self.reload_screen()
 
-    def reload_screen(self) -> None:
-        """Show the current screen's data afresh, if it shows data (after a write)."""
+    def reload_screen(self, *, shown_again: bool = False) -> None:
+        """Tell the current screen the book was written: one that shows data reads it
+        afresh (`ShowsData`); `shown_again` after a dialog that wrote has closed."""
         try:
             screen = self.screen
         except ScreenStackError:
             # The app is closing and its screens are gone; a poll can still fire then.
             return
-        reload = getattr(screen, "reload_data", None)
-        # A screen still mounting loads its data when it first shows anyway.
-        if reload is not None and screen.is_mounted:
-            # NoMatches: the screen's widgets are being taken down, the app is closing.
-            with contextlib.suppress(NoMatches):
-                reload()
+        screen.post_message(DataWritten(shown_again=shown_again))
 
     def data_stamp(self) -> DataStamp | None:
         """The stamp of what a screen would load now (see `services.changes.data_stamp`)."""
@@ -241,11 +237,8 @@ class PegboardApp(App[None]):
         return stamp is None or now is None or now != stamp
 
     def reload_after_closing(self) -> None:
-        """After a pushed screen that wrote (the quick log, an import) has closed: a screen
-        that reloads each time it shows has done so already as it came back on top, so
-        only the others are asked."""
-        if getattr(self.screen, "on_screen_resume", None) is None:
-            self.reload_screen()
+        """After a pushed screen that wrote (the quick log, an import) has closed."""
+        self.reload_screen(shown_again=True)
 
     def apply_keymap(self) -> None:
         """Remap bindings by id from [keymap]; an unknown id is reported and skipped."""
@@ -283,8 +276,9 @@ class PegboardApp(App[None]):
         save_settings(settings, self.config_path or config_file())
         self.apply_settings(settings)
 
-    def open_record(self, kind: str, record_id: int) -> None:
+    def on_open_record(self, message: OpenRecord) -> None:
         """Open a lead, partner or customer where it lives (from the palette or Today)."""
+        kind, record_id = message.kind, message.record_id
         from pegboard.services.leads import lead_detail
         from pegboard.ui.screens.customer_detail import CustomerDetailScreen
         from pegboard.ui.screens.lead_detail import LeadDetailScreen
@@ -352,7 +346,7 @@ class PegboardApp(App[None]):
         Textual holds every paint for 50 ms as it switches modes, so as not to show a
         screen still being built. Only a mode's first showing builds its screen; the
         others are whole, and show their last data at once."""
-        self._hold_paint_on_switch = mode not in self._screen_stacks
+        self._hold_paint_on_switch = not mode_is_built(self, mode)
         try:
             return super().switch_mode(mode)
         finally:
@@ -366,7 +360,7 @@ class PegboardApp(App[None]):
         """Textual's palette, quicker to settle on each keystroke (see PromptPalette)."""
         from textual.command import CommandPalette
 
-        from pegboard.ui.palette import PromptPalette
+        from pegboard.ui.textual_private import PromptPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(PromptPalette(id="--command-palette"))
@@ -409,8 +403,9 @@ class PegboardApp(App[None]):
             # check_action: that would also take r out of the footer of the screen under
             # the dialog, which would then be rebuilt as each dialog opens and closes.
             raise SkipAction()
-        partner_here = getattr(self.screen, "quick_log_partner", None)
-        self.open_quick_log(partner=partner_here() if partner_here else None)
+        screen = self.screen
+        partner = screen.quick_log_partner() if isinstance(screen, AboutPartner) else None
+        self.open_quick_log(partner=partner)
 
     def open_quick_log(
         self, direction: str = "received", partner: PartnerMatch | None = None
@@ -453,10 +448,11 @@ class PegboardApp(App[None]):
         once, in the one column it went to, and so has nothing to reload as it shows
         again (a reload of every column is 30 ms at 100,000 leads)."""
         logged = self.services.partners.log_referral(draft)
-        below = self.screen_stack[-2] if len(self.screen_stack) > 1 else None
-        show_new_lead = getattr(below, "show_new_lead", None)
-        if logged.lead_id is not None and show_new_lead is not None:
-            show_new_lead(self.settings.first_stage.id)
+        if logged.lead_id is not None and len(self.screen_stack) > 1:
+            # Before the screen under the form resumes: its queue takes this first.
+            self.screen_stack[-2].post_message(
+                DataWritten(new_lead_stage=self.settings.first_stage.id)
+            )
         return logged
 
     @work(thread=True, exclusive=True, group="quick-log-partners")
@@ -499,7 +495,7 @@ class PegboardApp(App[None]):
         for where, node in (("this screen", screen), ("everywhere", self)):
             grouped: dict[tuple[str, str], list[str]] = {}
             for binding in Binding.make_bindings(node.BINDINGS):
-                keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
+                keys = keymap(self).get(binding.id, binding.key) if binding.id else binding.key
                 label = binding.description or binding.action
                 shown = [self.get_key_display(replace(binding, key=key)) for key in keys.split(",")]
                 grouped.setdefault((binding.action, label), []).extend(shown)

@@ -23,7 +23,7 @@ from pegboard.services.partners import (
 )
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.form_screen import FormScreen
-from pegboard.ui.screens.kept_screen import RestyleOnlyIfStale
+from pegboard.ui.textual_private import RestyleOnlyIfStale
 from pegboard.ui.widgets.direction_toggle import DirectionToggle
 from pegboard.ui.widgets.form_field import FormField
 

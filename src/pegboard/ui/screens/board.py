@@ -29,6 +29,7 @@ from pegboard.services.board import (
 )
 from pegboard.services.changes import DataStamp
 from pegboard.services.leads import LeadDraft, LeadService, lead_detail
+from pegboard.ui.messages import DataWritten, ShowsData
 from pegboard.ui.modals.close_forms import LostForm, WonForm
 from pegboard.ui.modals.form_screen import guarded_edit
 from pegboard.ui.modals.lead_form import LeadForm
@@ -52,7 +53,7 @@ class ColumnCursor:
     top: int = 0
 
 
-class BoardScreen(OpensFilterBar, ModeScreen):
+class BoardScreen(ShowsData, OpensFilterBar, ModeScreen):
     """Leads as cards in stage columns."""
 
     BINDINGS = [
@@ -118,13 +119,18 @@ class BoardScreen(OpensFilterBar, ModeScreen):
         if self.summaries and self.app.data_changed_since(self.loaded_at):
             self.refresh_board()
 
+    reads_as_it_resumes = True
+
     def reload_data(self) -> None:
         self.refresh_board()
 
-    def show_new_lead(self, stage_id: str) -> None:
-        """A lead was added to `stage_id` from over the board (the quick log): redraw
-        that column alone, so that the board has nothing to reload as it shows again."""
-        self.refresh_board({stage_id})
+    def on_data_written(self, message: DataWritten) -> None:
+        """A lead added to one stage from over the board (the quick log) redraws that
+        column alone, so that the board has nothing to reload as it shows again."""
+        if message.new_lead_stage is not None:
+            message.stop()
+            message.prevent_default()
+            self.refresh_board({message.new_lead_stage})
 
     async def on_resize(self, event: Resize) -> None:
         await self.fit_cards()

@@ -15,6 +15,7 @@ from pegboard.config import Settings
 from pegboard.errors import ServiceError
 from pegboard.money import format_cents
 from pegboard.services.loyalty import LoyaltyService
+from pegboard.ui.messages import ShowsData
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.purchase_form import PurchaseDraft, PurchaseForm
 from pegboard.ui.widgets.key_footer import KeyFooter
@@ -87,7 +88,7 @@ def record_purchase_for(
     screen.app.push_screen(form, saved)
 
 
-class CustomerDetailScreen(Screen[None]):
+class CustomerDetailScreen(ShowsData, Screen[None]):
     DEFAULT_CSS = """
     CustomerDetailScreen {
         & #customer-info { padding: 1 2; height: auto; }

@@ -10,6 +10,7 @@ from textual.worker import get_current_worker
 
 from pegboard.services.changes import DataStamp
 from pegboard.services.threads import on_own_connection
+from pegboard.ui.messages import ShowsData
 from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.widgets.filter_bar import FilterBar, OpensFilterBar
 
@@ -20,7 +21,9 @@ PAGE_ROWS = 100
 has 20,000 customers: reading and drawing them all at once took 6 s."""
 
 
-class FilteredTableScreen(OpensFilterBar, ModeScreen):
+class FilteredTableScreen(ShowsData, OpensFilterBar, ModeScreen):
+    reads_as_it_resumes = True
+
     """A screen with one DataTable and a FilterBar; subclasses give `LISTING`, `COLUMNS`,
     `table`, `read_page` and `add_table_row`.
 

@@ -32,6 +32,7 @@ from pegboard.services.report_text import (
     period_title,
     source_cells,
 )
+from pegboard.ui.messages import ShowsData
 from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.widgets.charts import bar, progress
 from pegboard.ui.widgets.key_footer import KeyFooter
@@ -66,8 +67,10 @@ SOURCE_COLUMNS = (
 """The CLI's columns, shorter, with a bar after revenue."""
 
 
-class InsightsScreen(ModeScreen):
+class InsightsScreen(ShowsData, ModeScreen):
     """Sources, referral vs other, the funnel, the goal, and the best customers and partners."""
+
+    reads_as_it_resumes = True
 
     BINDINGS = [
         Binding("p", "period(1)", "Next period", id="insights.next-period"),

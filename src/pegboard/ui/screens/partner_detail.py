@@ -22,13 +22,16 @@ from pegboard.services.partners import (
     PartnerMatch,
     PartnerService,
 )
+from pegboard.ui.messages import AboutPartner, ShowsData
 from pegboard.ui.modals.close_forms import WonForm
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.widgets.key_footer import KeyFooter
 from pegboard.ui.widgets.plain_table import PlainTable, TextTable
 
 
-class PartnerDetailScreen(Screen[None]):
+class PartnerDetailScreen(ShowsData, AboutPartner, Screen[None]):
+    reads_as_it_resumes = True
+
     DEFAULT_CSS = """
     PartnerDetailScreen {
         & #partner-info { padding: 1 2; height: auto; }

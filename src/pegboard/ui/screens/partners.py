@@ -18,6 +18,7 @@ from pegboard.services.partners import (
     PartnerRow,
     PartnerService,
 )
+from pegboard.ui.messages import AboutPartner
 from pegboard.ui.modals.form_screen import guarded_edit
 from pegboard.ui.modals.partner_form import PartnerForm
 from pegboard.ui.screens.filtered_table import FilteredTableScreen
@@ -38,7 +39,7 @@ COLUMNS = (
 )
 
 
-class PartnersScreen(FilteredTableScreen):
+class PartnersScreen(AboutPartner, FilteredTableScreen):
     """The partners table: give/get counts, balance, closed business, and an owed marker."""
 
     LISTING = "Partners"

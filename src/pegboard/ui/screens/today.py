@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.changes import DataStamp
+from pegboard.ui.messages import OpenRecord, ShowsData
 from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.widgets.key_footer import KeyFooter
 
@@ -46,8 +47,10 @@ def section_options_for(section: TriageSection) -> list[Option]:
     return options
 
 
-class TodayScreen(ModeScreen):
+class TodayScreen(ShowsData, ModeScreen):
     """Sections with counts (empty ones hidden), one cursor through every row."""
+
+    reads_as_it_resumes = True
 
     DEFAULT_CSS = """
     TodayScreen {
@@ -223,11 +226,11 @@ class TodayScreen(ModeScreen):
         if row is None:
             return
         if row.lead_id is not None:
-            self.app.open_record("lead", row.lead_id)
+            self.post_message(OpenRecord("lead", row.lead_id))
         elif row.partner_id is not None:
-            self.app.open_record("partner", row.partner_id)
+            self.post_message(OpenRecord("partner", row.partner_id))
         else:
-            self.app.open_record("customer", row.contact_id)
+            self.post_message(OpenRecord("customer", row.contact_id))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -5,7 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+
+from pegboard.ui.textual_private import (
+    FooterKey,
+    footer_bindings_ready,
+    mark_footer_bindings_ready,
+)
 
 
 class KeyFooter(Footer):
@@ -42,7 +47,7 @@ class KeyFooter(Footer):
 
     def compose(self) -> ComposeResult:
         first = []
-        if self._bindings_ready:
+        if footer_bindings_ready(self):
             self._shown = self._keys_to_show()
             first = [
                 (binding, enabled, tooltip)
@@ -75,7 +80,7 @@ class KeyFooter(Footer):
         return key
 
     def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True
+        mark_footer_bindings_ready(self)
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen:
