@@ -10,7 +10,7 @@ import io
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pegboard.services.importer import ImportRefused, normalize_header, read_csv
+from pegboard.services.importing import ImportRefused, normalize_header, read_csv
 
 cell = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),

@@ -81,7 +81,7 @@ def _progress_printer():
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from pegboard.services.importer import CsvImport, Mapping, import_book, is_book_folder
+    from pegboard.services.importing import CsvImport, Mapping, import_book, is_book_folder
 
     context = open_context(args)
     path = Path(args.path)

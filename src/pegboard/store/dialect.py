@@ -41,3 +41,17 @@ def without_index(text_field: Node) -> Node:
     wrong index, such as every open lead by stage when a LIMIT asks for the first few by
     due date."""
     return text_field.concat("")
+
+
+def reset_id_sequences(models) -> None:
+    """After rows were inserted with their ids given (an export taken back), make the
+    ids the database hands out next follow the highest one. SQLite does so by itself;
+    PostgreSQL's sequences must be told."""
+    if not is_postgres():
+        return
+    for model in models:
+        table = model._meta.table_name
+        db.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f'COALESCE((SELECT MAX(id) FROM "{table}"), 0) + 1, false)'
+        )

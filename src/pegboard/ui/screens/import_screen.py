@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.errors import ServiceError
-from pegboard.services.importer import (
+from pegboard.services.importing import (
     CsvImport,
     ImportRefused,
     Plan,
