@@ -18,7 +18,10 @@ is a bug in pegboard and is reported as one.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class PegboardError(Exception):
