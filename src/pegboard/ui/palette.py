@@ -26,6 +26,11 @@ class RecordsProvider(Provider):
             yield Hit(
                 score,
                 matcher.highlight(escape(hit.label)),
-                partial(self.app.post_message, OpenRecord(hit.kind, hit.id)),
+                partial(self._open, hit.kind, hit.id),
                 help=escape(hit.detail),
             )
+
+    def _open(self, kind: str, record_id: int) -> None:
+        """The hit chosen: its record opened by the app (the message is made only now,
+        not for every hit of every keystroke)."""
+        self.app.post_message(OpenRecord(kind, record_id))
