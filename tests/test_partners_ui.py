@@ -310,3 +310,57 @@ async def test_detail_archives_a_referral_and_undoes(app, seeded):
         await pilot.press("u")
         assert Referral.get_by_id(first.id).archived_at is None
         assert len(app.screen.exchanges) == 4
+
+
+async def test_a_referral_logged_over_the_board_redraws_only_the_first_column(
+    app, seeded, monkeypatch
+):
+    """The board under the quick log hears of the new lead (LeadAdded) and redraws its
+    one column; coming back on top it reloads nothing more."""
+    redraws = []
+    redraw = BoardScreen.refresh_board
+
+    def spy(self, stage_ids=None, **options):
+        redraws.append(stage_ids)
+        return redraw(self, stage_ids, **options)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(BoardScreen, "refresh_board", spy)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"dan", "tab", *"Hugo Lane", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert app.screen.column("new").cards[0].name == "Hugo Lane"
+    assert redraws == [{"new"}]
+
+
+async def test_a_referral_logged_from_a_partner_page_reads_the_page_once(app, seeded, monkeypatch):
+    """Under the quick log a partner's page is left alone; it reads its data once, as it
+    shows again (not also as the lead is added, nor again as the dialog closes)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PartnerDetailScreen)
+        reads = []
+        read = PartnerDetailScreen.reload_data
+
+        def spy(self):
+            reads.append(self.partner_id)
+            return read(self)
+
+        monkeypatch.setattr(PartnerDetailScreen, "reload_data", spy)
+        partner_id = app.screen.partner_id
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"Iris Moe", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, PartnerDetailScreen)
+        assert reads == [partner_id]

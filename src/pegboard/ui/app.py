@@ -19,7 +19,7 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.errors import StorageError
 from pegboard.services.changes import ChangeWatcher, DataStamp, data_stamp
-from pegboard.ui.messages import AboutPartner, DataWritten, OpenRecord
+from pegboard.ui.messages import AboutPartner, DataWritten, LeadAdded, OpenRecord
 from pegboard.ui.palette import RecordsProvider
 from pegboard.ui.textual_private import keymap, mode_is_built
 
@@ -450,9 +450,7 @@ class PegboardApp(App[None]):
         logged = self.services.partners.log_referral(draft)
         if logged.lead_id is not None and len(self.screen_stack) > 1:
             # Before the screen under the form resumes: its queue takes this first.
-            self.screen_stack[-2].post_message(
-                DataWritten(new_lead_stage=self.settings.first_stage.id)
-            )
+            self.screen_stack[-2].post_message(LeadAdded(self.settings.first_stage.id))
         return logged
 
     @work(thread=True, exclusive=True, group="quick-log-partners")

@@ -13,14 +13,20 @@ class DataWritten(Message):
     """The book was written (in this window, another one, or a script): a screen that
     shows data from it shows it afresh."""
 
-    def __init__(self, *, shown_again: bool = False, new_lead_stage: str | None = None) -> None:
+    def __init__(self, *, shown_again: bool = False) -> None:
         super().__init__()
         self.shown_again = shown_again
         """The screen was just shown again, as a dialog over it closed: one that reads its
         data as it resumes has read it already."""
-        self.new_lead_stage = new_lead_stage
-        """A single new lead went into this stage (the quick log): the board redraws
-        that column alone."""
+
+
+class LeadAdded(Message):
+    """One new lead went into a stage from a dialog over the screen (the quick log): the
+    board redraws that column alone; other screens read their data as they show again."""
+
+    def __init__(self, stage_id: str) -> None:
+        super().__init__()
+        self.stage_id = stage_id
 
 
 class OpenRecord(Message):

@@ -29,7 +29,7 @@ from pegboard.services.board import (
 )
 from pegboard.services.changes import DataStamp
 from pegboard.services.leads import LeadDraft, LeadService, lead_detail
-from pegboard.ui.messages import DataWritten, ShowsData
+from pegboard.ui.messages import LeadAdded, ShowsData
 from pegboard.ui.modals.close_forms import LostForm, WonForm
 from pegboard.ui.modals.form_screen import guarded_edit
 from pegboard.ui.modals.lead_form import LeadForm
@@ -124,13 +124,11 @@ class BoardScreen(ShowsData, OpensFilterBar, ModeScreen):
     def reload_data(self) -> None:
         self.refresh_board()
 
-    def on_data_written(self, message: DataWritten) -> None:
-        """A lead added to one stage from over the board (the quick log) redraws that
+    def on_lead_added(self, message: LeadAdded) -> None:
+        """A lead added to one stage from over the board (the quick log): redraw that
         column alone, so that the board has nothing to reload as it shows again."""
-        if message.new_lead_stage is not None:
-            message.stop()
-            message.prevent_default()
-            self.refresh_board({message.new_lead_stage})
+        message.stop()
+        self.refresh_board({message.stage_id})
 
     async def on_resize(self, event: Resize) -> None:
         await self.fit_cards()
