@@ -12,6 +12,7 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.leads import LeadDraft, LeadService
 from pegboard.store.database import close_database, open_database
+from pegboard.wiring import Services
 
 FIXED_NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
@@ -128,8 +129,20 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def leads(database, settings, clock) -> LeadService:
-    return LeadService(settings, clock)
+def services(database, settings, clock) -> Services:
+    """The services over the test's database, made as the app and the CLI make them."""
+    return Services(settings, clock)
+
+
+@pytest.fixture
+def leads(services) -> LeadService:
+    return services.leads
+
+
+def undo(service) -> tuple[str, int] | None:
+    """Take back the newest step of the service's undo log: (what, record id), or None."""
+    step = service.undo_log.undo()
+    return None if step is None else (step.description, step.record_id)
 
 
 @pytest.fixture

@@ -120,7 +120,7 @@ def test_an_unexpected_exception_is_one_line_naming_it_a_bug(tmp_path, capsys, m
     def broken(*args, **kwargs):
         raise KeyError("stage")
 
-    monkeypatch.setattr("pegboard.services.leads.lead_records", broken)
+    monkeypatch.setattr("pegboard.services.lead_records.lead_records", broken)
     code, out, err = _run(["--db", str(tmp_path / "book.db"), "leads"], capsys)
     assert (code, out) == (2, "")
     assert err.count("\n") == 1

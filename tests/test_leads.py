@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from pegboard.errors import ServiceError
-from pegboard.services.leads import LeadDraft, lead_detail, lead_records
+from pegboard.services.lead_records import lead_detail, lead_records
+from pegboard.services.leads import LeadDraft
 from pegboard.store.models import Contact, Lead, StageChange, Touch
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, undo
 
 
 def stages_of(lead_id):
@@ -134,9 +135,9 @@ def test_archive_and_undo_bring_back_exactly_what_was_there(leads, make_lead):
     leads.archive(lead_id)
     assert Lead.get_by_id(lead_id).archived_at == FIXED_NOW
     assert lead_records() == []
-    assert leads.undo() == ("archive", lead_id)
+    assert undo(leads) == ("archive", lead_id)
     assert Lead.get_by_id(lead_id).archived_at is None
-    assert leads.undo() is None
+    assert undo(leads) is None
 
 
 def test_undo_takes_back_moves_in_reverse_order_with_their_history(leads, make_lead):
@@ -144,10 +145,10 @@ def test_undo_takes_back_moves_in_reverse_order_with_their_history(leads, make_l
     position = Lead.get_by_id(lead_id).position
     leads.move_lead(lead_id, "contacted")
     leads.move_lead(lead_id, "lost", lost_reason="Timing")
-    assert leads.undo() == ("move to Lost", lead_id)
+    assert undo(leads) == ("move to Lost", lead_id)
     lead = Lead.get_by_id(lead_id)
     assert (lead.stage, lead.lost_reason, lead.closed_at) == ("contacted", "", None)
-    assert leads.undo() == ("move to Contacted", lead_id)
+    assert undo(leads) == ("move to Contacted", lead_id)
     lead = Lead.get_by_id(lead_id)
     assert (lead.stage, lead.position) == ("new", position)
     assert stages_of(lead_id) == [(None, "new")]
@@ -162,9 +163,9 @@ def test_a_move_records_the_stay_it_ends_and_when_the_lead_first_qualified(leads
     assert stays == [None, 60, 24, 24]
     # Qualified once: moving back and on again keeps the first time.
     assert Lead.get_by_id(lead_id).qualified_at == datetime(2026, 11, 4, 0, tzinfo=UTC)
-    leads.undo()
-    leads.undo()
-    leads.undo()
+    undo(leads)
+    undo(leads)
+    undo(leads)
     assert Lead.get_by_id(lead_id).qualified_at is None
     assert (
         make_lead("Won at once", stage="won")

@@ -6,16 +6,15 @@ from decimal import Decimal
 import pytest
 
 from pegboard.config import ConfigError, LoyaltyRule, Settings, load_settings, save_settings
-from pegboard.services.loyalty import (
-    LoyaltyService,
+from pegboard.services.loyalty import LoyaltyService, customer_records
+from pegboard.services.loyalty_rules import (
     PriorPurchases,
     best_discount,
-    customer_records,
     discount_cents,
     months_before,
 )
 from pegboard.store.models import Contact, Lead, Purchase
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, undo
 
 TEN_SECOND = LoyaltyRule("10% off 2nd", purchase=2, percent=Decimal(10))
 FIFTEEN_LATER = LoyaltyRule("15% off 3rd+", purchase=3, and_later=True, percent=Decimal(15))
@@ -214,7 +213,7 @@ def test_a_won_lead_is_the_customers_first_purchase_and_undo_takes_it_back(
         "Year-end accounts",
     )
     assert loyalty.won_lead_purchase_on(contact_id, date(2026, 11, 23)) is not None
-    leads.undo()
+    undo(leads)
     assert Purchase.select().count() == 0
     leads.move_lead(lead_id, "won")
     leads.move_lead(lead_id, "proposal")

@@ -185,3 +185,41 @@ async def test_rules_delete_and_undo(app, tmp_path):
         assert len(load_settings(config).loyalty_rules) == 1
         await pilot.press("u")
         assert len(load_settings(config).loyalty_rules) == 2
+
+
+async def test_u_takes_back_the_asked_mark_and_a_purchase_at_80x24(app, customers):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        screen = app.screen
+        assert [row.name for row in screen.rows] == ["Ann Lee", "Bob Stone"]
+        await pilot.press("A")
+        assert Contact.get_by_id(customers["ann"]).asked_referral_at == FIXED_NOW
+        await pilot.press("u")
+        await pilot.pause()
+        assert Contact.get_by_id(customers["ann"]).asked_referral_at is None
+        assert "Undone: asked for a referral (Ann Lee)" in [n.message for n in app._notifications]
+        # The next u reaches the purchase recorded before the app opened.
+        await pilot.press("u")
+        await pilot.pause()
+        assert [row.name for row in screen.rows] == ["Ann Lee"]
+        assert Purchase.select().where(Purchase.archived_at.is_null()).count() == 1
+
+
+async def test_an_undo_refused_says_why_and_changes_nothing(app, customers, settings, clock):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("A")
+        # Another window asks Ann again a minute later.
+        other = Services(settings, clock)
+        Contact.update(asked_referral_at=FIXED_NOW + timedelta(minutes=1)).where(
+            Contact.id == customers["ann"]
+        ).execute()
+        assert other.undo_log.undo() is None
+        await pilot.press("u")
+        await pilot.pause()
+        (refusal,) = [n for n in app._notifications if n.message.startswith("Not undone")]
+        assert "asked referral at" in refusal.message and refusal.severity == "warning"
+        asked = Contact.get_by_id(customers["ann"]).asked_referral_at
+        assert asked == FIXED_NOW + timedelta(minutes=1)

@@ -7,20 +7,16 @@ from playhouse.test_utils import assert_query_count
 
 from pegboard.config import Settings
 from pegboard.errors import ServiceError
-from pegboard.services.partners import (
-    PartnerDraft,
-    PartnerService,
-    ReferralDraft,
-    fuzzy_score,
-    partner_records,
-)
+from pegboard.services.partner_match import fuzzy_score
+from pegboard.services.partner_views import partner_records
+from pegboard.services.partners import PartnerDraft, PartnerService, ReferralDraft
 from pegboard.store.models import Contact, Lead, Partner, Referral
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, undo
 
 
 @pytest.fixture
-def partners(leads, settings, clock):
-    return PartnerService(settings, clock, leads)
+def partners(services):
+    return services.partners
 
 
 def received(partners, partner_id, person, reach="", **extra):
@@ -152,8 +148,9 @@ def test_won_lead_converts_its_referral_and_thanks_are_owed(partners, leads):
     partners.mark_thanked(logged.referral_id)
     row = partners.partner_rows()[0]
     assert row.unthanked == 0 and not row.owed
-    # Undo the win: the referral is open again.
-    leads.undo()
+    # Undo the thanks, then the win: the referral is open again.
+    assert undo(leads) == ("thanked", logged.referral_id)
+    undo(leads)
     referral = Referral.get_by_id(logged.referral_id)
     assert (referral.outcome, referral.value_cents) == ("open", 0)
 
@@ -201,7 +198,7 @@ def test_partner_archive_and_undo(partners):
     partners.archive_partner(dana)
     assert partners.partner_rows() == []
     assert partners.match_partners("dan") == []
-    assert partners.undo_archive() == dana
+    assert undo(partners) == ("archive", dana)
     assert [row.id for row in partners.partner_rows()] == [dana]
 
 
@@ -245,5 +242,5 @@ def test_archived_referral_leaves_the_counts_and_undo_restores_it(partners):
     partners.archive_referral(logged.referral_id)
     assert partners.partner_rows()[0].given == 0
     assert partners.partner_detail(dana).exchanges == []
-    assert partners.undo_archive_referral() == logged.referral_id
+    assert undo(partners) == ("archive referral", logged.referral_id)
     assert partners.partner_rows()[0].given == 1

@@ -2,7 +2,8 @@
 
 import pytest
 
-from pegboard.services.partners import PartnerDraft, ReferralDraft, rank_partners
+from pegboard.services.partner_match import rank_partners
+from pegboard.services.partners import PartnerDraft, ReferralDraft
 from pegboard.store.models import Lead, Partner, Referral
 from pegboard.ui.app import PegboardApp
 from pegboard.ui.modals.confirm import Confirm

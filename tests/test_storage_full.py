@@ -19,6 +19,7 @@ from pegboard.ui.modals.quick_log import QuickLog
 from pegboard.ui.screens.board import BoardScreen
 from pegboard.ui.widgets.form_field import FormField
 from pegboard.wiring import Services
+from tests.conftest import undo
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -53,10 +54,10 @@ def test_a_read_only_database_refuses_writes_but_still_reads(leads, make_lead):
         leads.create_lead(LeadDraft("Bo"))
     # Undo that fails keeps the step, to try again once the file is writable.
     with pytest.raises(StorageError):
-        leads.undo()
+        undo(leads)
     assert Lead.get_by_id(lead_id).stage == "contacted"
     read_only(False)
-    assert leads.undo() == ("move to Contacted", lead_id)
+    assert undo(leads) == ("move to Contacted", lead_id)
     assert Lead.get_by_id(lead_id).stage == "new"
 
 

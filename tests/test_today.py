@@ -4,19 +4,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from pegboard.services.loyalty import LoyaltyService
-from pegboard.services.partners import PartnerDraft, PartnerService, ReferralDraft
+from pegboard.services.partners import PartnerDraft, ReferralDraft
 from pegboard.services.today import TodayService, today_records
 from pegboard.store.models import Contact, Lead, Referral, Touch
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, undo
 
 
 @pytest.fixture
-def world(leads, settings, clock):
-    partners = PartnerService(settings, clock, leads)
-    loyalty = LoyaltyService(settings, clock)
-    today = TodayService(settings, clock, leads, partners, loyalty)
-    return today, partners, loyalty
+def world(services):
+    return services.today, services.partners, services.loyalty
 
 
 def section(today, key):
@@ -43,7 +39,7 @@ def test_new_referral_until_first_touch(world):
     today.done(rows[0])
     assert section(today, "new_referral").count == 0
     assert Touch.select().where(Touch.lead == logged.lead_id).count() == 1
-    assert today.undo()
+    assert undo(today)
     assert section(today, "new_referral").count == 1
 
 
@@ -68,9 +64,9 @@ def test_snooze_hides_a_row_until_the_day_and_moves_a_due_date(world, make_lead)
     today.snooze(section(today, "due").rows[0], 1)
     assert Lead.get_by_id(due).due_date == date(2026, 11, 24)
     assert section(today, "due").count == 0
-    today.undo()
+    undo(today)
     assert Lead.get_by_id(due).due_date == date(2026, 11, 20)
-    today.undo()
+    undo(today)
     assert section(today, "stale").count == 1
 
 
@@ -81,7 +77,7 @@ def test_done_on_a_follow_up_clears_it_and_logs_a_touch(world, make_lead):
     lead = Lead.get_by_id(lead_id)
     assert lead.due_date is None
     assert Touch.get(Touch.lead == lead_id).note == "Done: Send proposal"
-    today.undo()
+    undo(today)
     assert Lead.get_by_id(lead_id).due_date == date(2026, 11, 20)
     assert Touch.select().count() == 0
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pegboard.services.loyalty import LoyaltyService
     from pegboard.services.partners import PartnerService
     from pegboard.services.today import TodayService
+    from pegboard.services.undo import UndoLog
 
 SERVICE_NAMES = ("leads", "partners", "loyalty", "today", "insights")
 """The services a `Services` makes, in the order they depend on each other."""
@@ -33,28 +34,38 @@ class Services:
         self.clock = clock or Clock()
 
     @cached_property
+    def undo_log(self) -> UndoLog:
+        """The session's one undo log: every service puts its steps on it, and `u` on
+        any screen takes back the newest."""
+        from pegboard.services.undo import UndoLog
+
+        return UndoLog()
+
+    @cached_property
     def leads(self) -> LeadService:
         from pegboard.services.leads import LeadService
 
-        return LeadService(self.settings, self.clock)
+        return LeadService(self.settings, self.clock, self.undo_log)
 
     @cached_property
     def partners(self) -> PartnerService:
         from pegboard.services.partners import PartnerService
 
-        return PartnerService(self.settings, self.clock, self.leads)
+        return PartnerService(self.settings, self.clock, self.leads, self.undo_log)
 
     @cached_property
     def loyalty(self) -> LoyaltyService:
         from pegboard.services.loyalty import LoyaltyService
 
-        return LoyaltyService(self.settings, self.clock)
+        return LoyaltyService(self.settings, self.clock, self.undo_log)
 
     @cached_property
     def today(self) -> TodayService:
         from pegboard.services.today import TodayService
 
-        return TodayService(self.settings, self.clock, self.leads, self.partners, self.loyalty)
+        return TodayService(
+            self.settings, self.clock, self.leads, self.partners, self.loyalty, self.undo_log
+        )
 
     @cached_property
     def insights(self) -> InsightsService:

@@ -44,7 +44,7 @@ def _at(args: argparse.Namespace):
 
 
 def cmd_lead_add(args: argparse.Namespace) -> int:
-    from pegboard.services.leads import LeadDraft, draft_problems, parse_value
+    from pegboard.services.lead_draft import LeadDraft, draft_problems, parse_value
 
     context = open_context(args)
     today = context.clock.today()
@@ -85,7 +85,7 @@ def cmd_lead_move(args: argparse.Namespace) -> int:
 
 def cmd_leads(args: argparse.Namespace) -> int:
     from pegboard.money import format_cents
-    from pegboard.services.leads import lead_records
+    from pegboard.services.lead_records import lead_records
 
     context = open_context(args)
     if args.stage and args.stage not in context.settings.stage_ids:

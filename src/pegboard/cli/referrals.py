@@ -74,7 +74,7 @@ def cmd_referral_log(args: argparse.Namespace) -> int:
 
 def cmd_partners(args: argparse.Namespace) -> int:
     from pegboard.money import format_cents
-    from pegboard.services.partners import partner_records
+    from pegboard.services.partner_views import partner_records
 
     context = open_context(args)
     rows = context.services.partners.partner_rows(sort=args.sort)

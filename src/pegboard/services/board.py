@@ -14,7 +14,7 @@ from datetime import date, datetime
 from peewee import Expression, OperationalError, fn
 
 from pegboard.config import Settings, Stage
-from pegboard.services.leads import join_contact_and_partner
+from pegboard.services.lead_records import join_contact_and_partner
 from pegboard.store import lead_text
 from pegboard.store.models import Contact, Lead, LeadText, Partner, db
 

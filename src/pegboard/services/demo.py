@@ -23,7 +23,7 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.errors import ServiceError
 from pegboard.services.leads import stay_hours
-from pegboard.services.loyalty import PriorPurchases, best_discount
+from pegboard.services.loyalty_rules import PriorPurchases, best_discount
 from pegboard.store.bulk import bulk_insert, bulk_insert_ids, bulk_load
 from pegboard.store.models import (
     HISTORY_FIELDS,

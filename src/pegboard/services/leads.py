@@ -1,96 +1,31 @@
-"""Leads: create, edit, move through the pipeline, archive, touch, and undo the last change."""
+"""Leads: create, edit, move through the pipeline, archive and touch; each change can be undone."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings, Stage
 from pegboard.errors import EditConflict, NotFound, ServiceError
-from pegboard.money import parse_cents
-from pegboard.services.contacts import check_email, check_phone, find_or_create_contact
+from pegboard.services.contacts import find_or_create_contact
+from pegboard.services.lead_draft import TOUCH_KINDS, LeadDraft, draft_problems
+from pegboard.services.lead_steps import (
+    FOLLOW_UP,
+    LeadChange,
+    contact_name,
+    due_date_step,
+    lead_fields,
+    touch_row,
+    touch_step,
+)
+from pegboard.services.undo import UndoLog
 from pegboard.services.writes import write_transaction
-from pegboard.store.models import (
-    Contact,
-    Lead,
-    Partner,
-    Purchase,
-    Referral,
-    StageChange,
-    Touch,
-    db,
-)
-
-TOUCH_KINDS = ("call", "email", "meeting", "message", "note")
-UNDO_DEPTH = 50
-"""How many changes `u` can take back, most recent first."""
-
-
-@dataclass(frozen=True)
-class LeadDraft:
-    """A lead as a form or the command line describes it, before it is saved."""
-
-    name: str
-    company: str = ""
-    email: str = ""
-    phone: str = ""
-    title: str = ""
-    value_cents: int = 0
-    source: str = ""
-    next_action: str = ""
-    due_date: date | None = None
-
-
-def draft_problems(draft: LeadDraft, settings: Settings) -> dict[str, str]:
-    """Field name -> what is wrong with it; empty when the draft can be saved."""
-    problems: dict[str, str] = {}
-    if not draft.name.strip():
-        problems["name"] = "a lead needs a contact name"
-    if message := check_email(draft.email):
-        problems["email"] = message
-    if message := check_phone(draft.phone):
-        problems["phone"] = message
-    if draft.source and draft.source not in settings.sources:
-        problems["source"] = f"not a configured source ({', '.join(settings.sources)})"
-    if draft.value_cents < 0:
-        problems["value"] = "the value cannot be negative"
-    return problems
-
-
-def parse_value(text: str) -> int:
-    """A lead value as typed: empty means 0."""
-    return parse_cents(text) if text.strip() else 0
-
-
-@dataclass
-class _UndoEntry:
-    description: str
-    snapshots: list[dict[str, Any]]
-    stage_change_ids: list[int] = field(default_factory=list)
-    lead_id: int = 0
-    referrals: list[tuple[int, str, int]] = field(default_factory=list)
-    """(id, outcome, value_cents) of the lead's referrals before the change."""
-    purchases_created: list[int] = field(default_factory=list)
-    purchases_archived: list[int] = field(default_factory=list)
-
-
-_RESTORED = (
-    "stage",
-    "position",
-    "stage_entered_at",
-    "closed_at",
-    "lost_reason",
-    "value_cents",
-    "archived_at",
-    "qualification",
-    "qualified_at",
-)
-"""The lead fields that a move, reorder or archive changes, and undo puts back."""
+from pegboard.store.models import Contact, Lead, Purchase, Referral, StageChange, Touch
 
 
 def stay_hours(entered: datetime, left: datetime) -> int:
@@ -108,10 +43,12 @@ class MoveResult:
 class LeadService:
     """Every change to a lead goes through here, each in one transaction."""
 
-    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock | None = None, undo_log: UndoLog | None = None
+    ) -> None:
         self.settings = settings
         self.clock = clock or Clock()
-        self._undo: list[_UndoEntry] = []
+        self.undo_log = undo_log if undo_log is not None else UndoLog()
 
     # -- reading -------------------------------------------------------------
 
@@ -267,7 +204,8 @@ class LeadService:
             origin = lead.stage
             if origin == stage_id:
                 raise ServiceError(f"the lead is already in {target.label}")
-            entry = _UndoEntry(f"move to {target.label}", [self._snapshot(lead)], lead_id=lead_id)
+            change = LeadChange(f"move to {target.label}", lead_id, contact_name(lead))
+            change.keep(lead)
             stay = stay_hours(lead.stage_entered_at, at)
             lead.stage = stage_id
             lead.position = self._top_position(stage_id)
@@ -286,18 +224,19 @@ class LeadService:
                 lead.value_cents = value_cents
             if qualification is not None:
                 lead.qualification = json.dumps(qualification)
-            self._touch_row(lead, now)
-            change = StageChange.create(
+            touch_row(lead, now)
+            recorded = StageChange.create(
                 lead=lead,
                 from_stage=origin,
                 to_stage=stage_id,
                 changed_at=at,
                 stay_hours=stay,
             )
-            entry.stage_change_ids.append(change.id)
-            entry.referrals = self._sync_referrals(lead, now)
-            self._sync_purchase(lead, origin, target, at, now, entry)
-            self._push(entry)
+            change.stage_change_ids.append(recorded.id)
+            change.referrals = self._sync_referrals(lead, now)
+            self._sync_purchase(lead, origin, target, at, now, change)
+            step = change.step(self.clock.now)
+        self.undo_log.push(step)
         return MoveResult(lead_id, origin, stage_id)
 
     def reorder(self, lead_id: int, step: int, among: Any = None) -> bool:
@@ -325,17 +264,18 @@ class LeadService:
             neighbour = query.where(live & beyond).order_by(*order).first()
             if neighbour is None:
                 return False
-            entry = _UndoEntry(
-                "reorder", [self._snapshot(lead), self._snapshot(neighbour)], lead_id=lead_id
-            )
+            change = LeadChange("reorder", lead_id, contact_name(lead))
+            change.keep(lead)
+            change.keep(neighbour)
             now = self.clock.now()
             if lead.position == neighbour.position:
                 lead.position = neighbour.position + (1 if step > 0 else -1)
             else:
                 lead.position, neighbour.position = neighbour.position, lead.position
-                self._touch_row(neighbour, now)
-            self._touch_row(lead, now)
-            self._push(entry)
+                touch_row(neighbour, now)
+            touch_row(lead, now)
+            undo_step = change.step(self.clock.now)
+        self.undo_log.push(undo_step)
         return True
 
     def archive(self, lead_id: int) -> None:
@@ -345,43 +285,12 @@ class LeadService:
             lead = self.get(lead_id)
             if lead.archived_at is not None:
                 raise ServiceError("the lead is already archived")
-            entry = _UndoEntry("archive", [self._snapshot(lead)], lead_id=lead_id)
+            change = LeadChange("archive", lead_id, contact_name(lead))
+            change.keep(lead)
             lead.archived_at = now
-            self._touch_row(lead, now)
-            self._push(entry)
-
-    def undo(self) -> tuple[str, int] | None:
-        """Take back the last move, reorder or archive: (what was undone, lead id), or None."""
-        if not self._undo:
-            return None
-        entry = self._undo[-1]
-        now = self.clock.now()
-        with write_transaction():
-            for snapshot in entry.snapshots:
-                lead = Lead.get_or_none(Lead.id == snapshot["id"])
-                if lead is None:
-                    continue
-                for name in _RESTORED:
-                    setattr(lead, name, snapshot[name])
-                self._touch_row(lead, now)
-            if entry.stage_change_ids:
-                StageChange.delete().where(StageChange.id.in_(entry.stage_change_ids)).execute()
-            if entry.purchases_created:
-                Purchase.delete().where(Purchase.id.in_(entry.purchases_created)).execute()
-            if entry.purchases_archived:
-                Purchase.update(archived_at=None).where(
-                    Purchase.id.in_(entry.purchases_archived)
-                ).execute()
-            for referral_id, outcome, value_cents in entry.referrals:
-                Referral.update(outcome=outcome, value_cents=value_cents, updated_at=now).where(
-                    Referral.id == referral_id
-                ).execute()
-        self._undo.pop()  # only once it is undone: a failed write leaves it to try again
-        return entry.description, entry.lead_id
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
+            touch_row(lead, now)
+            step = change.step(self.clock.now)
+        self.undo_log.push(step)
 
     def log_touch(
         self,
@@ -404,6 +313,7 @@ class LeadService:
         at = at or now
         with write_transaction():
             lead = self.get(lead_id)
+            before = lead_fields(lead, FOLLOW_UP)
             touch = Touch.create(contact=lead.contact_id, lead=lead, kind=kind, note=note, at=at)
             if lead.last_touch_at is None or at > lead.last_touch_at:
                 lead.last_touch_at = at
@@ -411,8 +321,20 @@ class LeadService:
                 lead.next_action = next_action
             if due_date is not None or clear_due:
                 lead.due_date = due_date
-            self._touch_row(lead, now)
+            touch_row(lead, now)
+            step = touch_step(f"{kind} logged", lead, before, touch.id, self.clock.now)
+        self.undo_log.push(step)
         return touch.id
+
+    def put_off(self, lead_id: int, until: date) -> None:
+        """Move the lead's follow-up to another day (Today's snooze of a due row)."""
+        with write_transaction():
+            lead = self.get(lead_id)
+            before = lead.due_date
+            lead.due_date = until
+            touch_row(lead, self.clock.now())
+            step = due_date_step(lead, before, self.clock.now)
+        self.undo_log.push(step)
 
     # -- helpers -------------------------------------------------------------
 
@@ -432,7 +354,13 @@ class LeadService:
         return 0 if lowest is None else lowest - 1
 
     def _sync_purchase(
-        self, lead: Lead, origin: str, target: Stage, at: datetime, now: datetime, entry
+        self,
+        lead: Lead,
+        origin: str,
+        target: Stage,
+        at: datetime,
+        now: datetime,
+        change: LeadChange,
     ) -> None:
         """A won lead is its customer's purchase at the lead's value; reopening takes it back."""
         from_purchases = Purchase.lead == lead.id
@@ -452,7 +380,7 @@ class LeadService:
                     amount_cents=lead.value_cents,
                     created_at=now,
                 )
-                entry.purchases_created.append(purchase.id)
+                change.purchases_created.append(purchase.id)
             return
         was_won = next((s.closes for s in self.settings.stages if s.id == origin), None) == "won"
         if was_won:
@@ -462,7 +390,8 @@ class LeadService:
             if live:
                 ids = [row.id for row in live]
                 Purchase.update(archived_at=now).where(Purchase.id.in_(ids)).execute()
-                entry.purchases_archived.extend(ids)
+                change.purchases_archived.extend(ids)
+                change.archived_at = now
 
     def _sync_referrals(self, lead: Lead, now: datetime) -> list[tuple[int, str, int]]:
         """The referral behind a lead follows it: won -> converted at the lead's value,
@@ -483,189 +412,9 @@ class LeadService:
             ).execute()
         return before
 
-    @staticmethod
-    def _touch_row(lead: Lead, now: datetime) -> None:
-        lead.updated_at = now
-        lead.version += 1
-        lead.save()
-
     def _counts_as_qualified(self, stage_id: str) -> bool:
         """The qualified stage, any open stage after it, and the won stages."""
         stage = self.settings.stage(stage_id)
         if stage.closes:
             return stage.closes == "won"
         return stage in self.settings.qualified_stages
-
-    @staticmethod
-    def _snapshot(lead: Lead) -> dict[str, Any]:
-        snapshot = {name: getattr(lead, name) for name in _RESTORED}
-        snapshot["id"] = lead.id
-        return snapshot
-
-    def _push(self, entry: _UndoEntry) -> None:
-        self._undo.append(entry)
-        del self._undo[:-UNDO_DEPTH]
-
-
-# -- records for scripts (the command line's --json) --------------------------
-
-
-def join_contact_and_partner(query, partner_contact):
-    """Join a Lead query to its contact and, if any, the referring partner's contact."""
-    return (
-        query.join(Contact, on=Lead.contact == Contact.id)
-        .switch(Lead)
-        .join(Partner, JOIN.LEFT_OUTER, on=Lead.referred_by == Partner.id)
-        .join(partner_contact, JOIN.LEFT_OUTER, on=Partner.contact == partner_contact.id)
-    )
-
-
-def lead_records(stage: str | None = None, include_archived: bool = False) -> list[dict[str, Any]]:
-    """Leads as plain dicts, one query, for `pegboard leads --json`."""
-    partner_contact = Contact.alias("partner_contact")
-    query = join_contact_and_partner(
-        Lead.select(
-            Lead.id,
-            Lead.title,
-            Contact.name.alias("contact_name"),
-            Contact.company,
-            Contact.email,
-            Contact.phone,
-            Lead.stage,
-            Lead.source,
-            partner_contact.name.alias("partner"),
-            Lead.value_cents,
-            Lead.next_action,
-            Lead.due_date,
-            Lead.created_at,
-            Lead.updated_at,
-            Lead.closed_at,
-            Lead.lost_reason,
-            Lead.archived_at,
-        ),
-        partner_contact,
-    ).order_by(Lead.id)
-    if stage:
-        query = query.where(Lead.stage == stage)
-    if not include_archived:
-        query = query.where(Lead.archived_at.is_null())
-    # Raw rows: peewee's per-row model building was ~4 s of a 6 s run at 100k leads.
-    keys = (
-        "id",
-        "title",
-        "contact",
-        "company",
-        "email",
-        "phone",
-        "stage",
-        "source",
-        "partner",
-        "value_cents",
-        "next_action",
-        "due",
-        "created_at",
-        "updated_at",
-        "closed_at",
-        "lost_reason",
-        "archived",
-    )
-    records = []
-    for values in db.execute(query).fetchall():
-        record = dict(zip(keys, values, strict=True))
-        due = record["due"]
-        record["due"] = due.isoformat() if isinstance(due, date) else due
-        for key in ("created_at", "updated_at", "closed_at"):
-            record[key] = _iso_utc(record[key])
-        record["archived"] = record["archived"] is not None
-        records.append(record)
-    return records
-
-
-def _iso_utc(raw: Any) -> str | None:
-    """A stored UTC instant as ISO 8601 with its offset, whether the driver gave text or a
-    datetime (SQLite gives 'YYYY-MM-DD HH:MM:SS[.ffffff]')."""
-    if raw is None:
-        return None
-    if isinstance(raw, str):
-        return raw.replace(" ", "T", 1) + "+00:00"
-    return _iso(Lead.created_at.python_value(raw))
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-@dataclass(frozen=True)
-class LeadDetail:
-    """Everything the lead's detail screen shows: fields, touches, stage history."""
-
-    id: int
-    title: str
-    name: str
-    company: str
-    email: str
-    phone: str
-    stage: str
-    source: str
-    partner: str | None
-    value_cents: int
-    next_action: str
-    due_date: date | None
-    qualification: list[str]
-    created_at: datetime
-    updated_at: datetime
-    stage_entered_at: datetime
-    last_touch_at: datetime | None
-    closed_at: datetime | None
-    lost_reason: str
-    archived: bool
-    touches: list[tuple[datetime, str, str]]
-    history: list[tuple[datetime, str | None, str]]
-
-
-def lead_detail(lead_id: int) -> LeadDetail:
-    lead = Lead.select(Lead, Contact).join(Contact).where(Lead.id == lead_id).get_or_none()
-    if lead is None:
-        raise NotFound(f"no lead with id {lead_id}")
-    partner = None
-    if lead.referred_by_id:
-        partner = (
-            Contact.select(Contact.name)
-            .join(Partner, on=Partner.contact == Contact.id)
-            .where(Partner.id == lead.referred_by_id)
-            .scalar()
-        )
-    touches = [
-        (touch.at, touch.kind, touch.note)
-        for touch in Touch.select().where(Touch.lead == lead_id).order_by(Touch.at.desc())
-    ]
-    history = [
-        (change.changed_at, change.from_stage, change.to_stage)
-        for change in StageChange.select()
-        .where(StageChange.lead == lead_id)
-        .order_by(StageChange.changed_at, StageChange.id)
-    ]
-    return LeadDetail(
-        id=lead.id,
-        title=lead.title,
-        name=lead.contact.name,
-        company=lead.contact.company,
-        email=lead.contact.email,
-        phone=lead.contact.phone,
-        stage=lead.stage,
-        source=lead.source,
-        partner=partner,
-        value_cents=lead.value_cents,
-        next_action=lead.next_action,
-        due_date=lead.due_date,
-        qualification=json.loads(lead.qualification or "[]"),
-        created_at=lead.created_at,
-        updated_at=lead.updated_at,
-        stage_entered_at=lead.stage_entered_at,
-        last_touch_at=lead.last_touch_at,
-        closed_at=lead.closed_at,
-        lost_reason=lead.lost_reason,
-        archived=lead.archived_at is not None,
-        touches=touches,
-        history=history,
-    )

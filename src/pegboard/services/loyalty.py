@@ -1,18 +1,11 @@
-"""Loyalty: repeat customers, their purchases, and the discount each has earned.
-
-The rule engine is plain functions over a customer's purchase counts, so one
-aggregate query prices the whole customer list. Rounding, once for all: a
-percent discount is rounded half up to the cent. When several rules fit a
-purchase, the one that takes most off wins; on a tie, the first listed.
-"""
+"""Loyalty: repeat customers, their purchases, and the discount each has earned (the
+rules themselves are worked out in `pegboard.services.loyalty_rules`)."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from peewee import JOIN, Case, fn
@@ -21,109 +14,17 @@ from pegboard.clock import Clock
 from pegboard.config import LoyaltyRule, Settings
 from pegboard.errors import NotFound, ServiceError
 from pegboard.services.contacts import find_or_create_contact
+from pegboard.services.loyalty_rules import (
+    PriorPurchases,
+    PurchaseQuote,
+    best_discount,
+    months_before,
+    next_rule,
+)
+from pegboard.services.undo import Step, UndoLog, expect_unchanged
 from pegboard.services.writes import write_transaction
 from pegboard.store.models import Contact, Lead, Partner, Purchase
 from pegboard.store.paging import rows_and_count
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` earlier (the month's last day when it has no such day)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-@dataclass(frozen=True)
-class PriorPurchases:
-    """How many purchases a customer made before this one: in all, and within each window."""
-
-    total: int
-    within: dict[int, int] = field(default_factory=dict)
-    """window in months -> purchases on or after the window's start."""
-
-    @classmethod
-    def from_dates(cls, dates: list[date], today: date, windows: set[int]) -> PriorPurchases:
-        return cls(
-            total=len(dates),
-            within={
-                months: sum(1 for day in dates if day >= months_before(today, months))
-                for months in windows
-            },
-        )
-
-    def number_for(self, rule: LoyaltyRule) -> int:
-        """Which purchase the next one is, as this rule counts."""
-        if rule.window_months is not None:
-            return self.within.get(rule.window_months, self.total) + 1
-        return self.total + 1
-
-
-def rule_fits(rule: LoyaltyRule, number: int) -> bool:
-    if rule.every is not None:
-        return number % rule.every == 0
-    if rule.and_later:
-        return number >= (rule.purchase or 0)
-    return number == rule.purchase
-
-
-def discount_cents(rule: LoyaltyRule, amount_cents: int) -> int:
-    """What the rule takes off this amount: percent rounded half up, never more than the price."""
-    if amount_cents < rule.min_cents:
-        return 0
-    if rule.percent is not None:
-        off = (Decimal(amount_cents) * rule.percent / 100).quantize(
-            Decimal(1), rounding=ROUND_HALF_UP
-        )
-        return min(amount_cents, int(off))
-    return min(amount_cents, rule.amount_cents or 0)
-
-
-@dataclass(frozen=True)
-class Discount:
-    rule: LoyaltyRule
-    purchase_number: int
-    discount_cents: int
-
-
-def best_discount(
-    rules: tuple[LoyaltyRule, ...], prior: PriorPurchases, amount_cents: int
-) -> Discount | None:
-    """The discount this purchase earns: the rule that takes most off, the first on a tie."""
-    best: Discount | None = None
-    for rule in rules:
-        number = prior.number_for(rule)
-        if not rule_fits(rule, number):
-            continue
-        off = discount_cents(rule, amount_cents)
-        if off > 0 and (best is None or off > best.discount_cents):
-            best = Discount(rule, number, off)
-    return best
-
-
-def next_rule(
-    rules: tuple[LoyaltyRule, ...], prior: PriorPurchases, typical_cents: int
-) -> LoyaltyRule | None:
-    """The rule the customer's next purchase will get, priced at their typical purchase."""
-    best = best_discount(rules, prior, max(typical_cents, 1))
-    if best is not None:
-        return best.rule
-    # A minimum they have not reached yet still tells them what is on offer.
-    return next((rule for rule in rules if rule_fits(rule, prior.number_for(rule))), None)
-
-
-@dataclass(frozen=True)
-class PurchaseQuote:
-    """A purchase priced: before, off, charged, and the rule that gave it."""
-
-    list_cents: int
-    discount_cents: int
-    rule: str
-    purchase_number: int
-
-    @property
-    def charged_cents(self) -> int:
-        return self.list_cents - self.discount_cents
 
 
 @dataclass(frozen=True)
@@ -159,9 +60,10 @@ CUSTOMER_SORTS = ("name", "purchases", "lifetime", "last")
 
 
 class LoyaltyService:
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock, undo_log: UndoLog | None = None) -> None:
         self.settings = settings
         self.clock = clock
+        self.undo_log = undo_log if undo_log is not None else UndoLog()
 
     @property
     def windows(self) -> set[int]:
@@ -204,10 +106,11 @@ class LoyaltyService:
         """Save a purchase with the discount it earns; the rule's name is kept with it."""
         on = on or self.clock.today()
         with write_transaction():
-            if Contact.get_or_none(Contact.id == contact_id) is None:
+            customer = Contact.get_or_none(Contact.id == contact_id)
+            if customer is None:
                 raise NotFound(f"no customer with id {contact_id}")
             quote = self.quote(contact_id, list_cents, on)
-            Purchase.create(
+            purchase = Purchase.create(
                 contact=contact_id,
                 lead=lead_id,
                 purchased_on=on,
@@ -218,7 +121,19 @@ class LoyaltyService:
                 rule=quote.rule,
                 created_at=self.clock.now(),
             )
+        self.undo_log.push(self._purchase_step(purchase.id, customer))
         return quote
+
+    def _purchase_step(self, purchase_id: int, customer: Contact) -> Step:
+        """Taking back a recorded purchase archives it: it leaves the counts, not the book."""
+
+        def reverse() -> None:
+            expect_unchanged(Purchase, purchase_id, {"archived_at": None})
+            Purchase.update(archived_at=self.clock.now()).where(
+                Purchase.id == purchase_id
+            ).execute()
+
+        return Step("purchase recorded", "customer", customer.id, customer.name, reverse)
 
     def won_lead_purchase_on(self, contact_id: int, on: date) -> Purchase | None:
         """The purchase a won lead recorded for this customer that day, if any."""
@@ -266,16 +181,31 @@ class LoyaltyService:
         return find_or_create_contact(name.strip(), self.clock.now()).id
 
     def mark_asked(self, contact_id: int) -> None:
+        """Record that the customer was asked for a referral today."""
+        self._mark(contact_id, "asked_referral_at", "asked for a referral")
+
+    def mark_testimonial(self, contact_id: int) -> None:
+        """Record that the customer gave a testimonial."""
+        self._mark(contact_id, "testimonial_at", "testimonial")
+
+    def _mark(self, contact_id: int, field_name: str, description: str) -> None:
+        now = self.clock.now()
         with write_transaction():
-            Contact.update(asked_referral_at=self.clock.now(), updated_at=self.clock.now()).where(
+            customer = Contact.get_or_none(Contact.id == contact_id)
+            if customer is None:
+                raise NotFound(f"no customer with id {contact_id}")
+            before = getattr(customer, field_name)
+            Contact.update({field_name: now, "updated_at": now}).where(
                 Contact.id == contact_id
             ).execute()
 
-    def mark_testimonial(self, contact_id: int) -> None:
-        with write_transaction():
-            Contact.update(testimonial_at=self.clock.now(), updated_at=self.clock.now()).where(
+        def reverse() -> None:
+            expect_unchanged(Contact, contact_id, {field_name: now})
+            Contact.update({field_name: before, "updated_at": self.clock.now()}).where(
                 Contact.id == contact_id
             ).execute()
+
+        self.undo_log.push(Step(description, "customer", contact_id, customer.name, reverse))
 
     def customers(
         self,

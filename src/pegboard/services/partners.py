@@ -8,21 +8,27 @@ query however many partners and referrals there are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
-from peewee import JOIN, Case, fn
+from peewee import fn
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.errors import EditConflict, NotFound, ServiceError
 from pegboard.services.contacts import check_email, check_phone, find_or_create_contact
 from pegboard.services.leads import LeadDraft, LeadService
+from pegboard.services.partner_match import PartnerMatch, rank_partners, reach_problem, split_reach
+from pegboard.services.partner_views import (
+    PartnerDetail,
+    PartnerRow,
+    partner_detail,
+    partner_query,
+    partner_rows,
+)
 from pegboard.services.threads import on_own_connection
+from pegboard.services.undo import Step, UndoLog, expect_unchanged
 from pegboard.services.writes import write_transaction
-from pegboard.store.fields import UTCDateTimeField
 from pegboard.store.models import Contact, Lead, Partner, Referral
 from pegboard.store.paging import rows_and_count
 
@@ -72,125 +78,20 @@ class LoggedReferral:
     partner_created: bool
 
 
-@dataclass(frozen=True)
-class PartnerMatch:
-    id: int
-    name: str
-    company: str
-    category: str
-
-
-@dataclass(frozen=True)
-class PartnerRow:
-    """One line of the partners table."""
-
-    id: int
-    name: str
-    company: str
-    category: str
-    received: int
-    given: int
-    closed_value_cents: int
-    last_exchange: datetime | None
-    unthanked: int
-    owed: bool
-
-    @property
-    def balance(self) -> int:
-        return self.received - self.given
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One referral as the partner's detail lists it."""
-
-    id: int
-    at: datetime
-    direction: str
-    person: str
-    outcome: str
-    value_cents: int
-    thanked_at: datetime | None
-    warmth: int | None
-    note: str
-    lead_id: int | None
-    lead_stage: str | None
-
-
-@dataclass(frozen=True)
-class PartnerDetail:
-    id: int
-    name: str
-    company: str
-    email: str
-    phone: str
-    category: str
-    since: date | None
-    notes: str
-    archived: bool
-    exchanges: list[Exchange]
-
-
-PARTNER_SORTS = ("name", "category", "received", "given", "balance", "closed", "last")
-"""The columns the partners table can be sorted by."""
-
-
-def split_reach(text: str) -> tuple[str, str]:
-    """'ann@x.com' -> (email, ''), '+1 555 0100' -> ('', phone)."""
-    text = text.strip()
-    return (text, "") if "@" in text else ("", text)
-
-
-def reach_problem(text: str) -> str | None:
-    email, phone = split_reach(text)
-    return check_email(email) if email else check_phone(phone)
-
-
-def fuzzy_score(query: str, candidate: str) -> int:
-    """How well a few typed letters match a name: higher is better, 0 is no match.
-
-    A prefix beats the start of a later word, which beats a substring, which
-    beats the letters in order with gaps ("dk" finds "Dana Keller").
-    """
-    query, candidate = query.lower().strip(), candidate.lower()
-    if not query:
-        return 1
-    if candidate.startswith(query):
-        return 400 - len(candidate)
-    if any(word.startswith(query) for word in candidate.split()):
-        return 300 - len(candidate)
-    if query in candidate:
-        return 200 - len(candidate)
-    position = 0
-    for letter in query:
-        position = candidate.find(letter, position) + 1
-        if position == 0:
-            return 0
-    return 100 - len(candidate)
-
-
-def rank_partners(partners: list[PartnerMatch], text: str, limit: int = 6) -> list[PartnerMatch]:
-    """The partners a few typed letters fit, best first (a company match counts half)."""
-    scored = []
-    for partner in partners:
-        score = fuzzy_score(text, partner.name)
-        if partner.company:
-            score = max(score, fuzzy_score(text, partner.company) // 2)
-        if score > 0:
-            scored.append((-score, partner.name.lower(), partner))
-    scored.sort(key=lambda item: (item[0], item[1]))
-    return [partner for _, _, partner in scored[:limit]]
-
-
 class PartnerService:
     """Partners and referrals; every write is one transaction."""
 
-    def __init__(self, settings: Settings, clock: Clock, leads: LeadService) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        leads: LeadService,
+        undo_log: UndoLog | None = None,
+    ) -> None:
         self.settings = settings
         self.clock = clock
         self.leads = leads
-        self._archived: list[int] = []
-        self._archived_referrals: list[int] = []
+        self.undo_log = leads.undo_log if undo_log is None else undo_log
 
     # -- partners ------------------------------------------------------------
 
@@ -270,11 +171,8 @@ class PartnerService:
                 raise ServiceError("the partner is already archived")
             partner.archived_at = self.clock.now()
             partner.save()
-        self._archived.append(partner_id)
-
-    def undo_archive(self) -> int | None:
-        """Bring back the last archived partner; their id, or None if there is none."""
-        return self._unarchive_last(self._archived, Partner)
+        step = self._unarchive_step("archive", Partner, partner, "partner", partner.contact.name)
+        self.undo_log.push(step)
 
     def all_partners(self) -> list[PartnerMatch]:
         """Every live partner, in one query: the quick log ranks these as the user types."""
@@ -389,50 +287,60 @@ class PartnerService:
                 raise ServiceError("the referral is already archived")
             referral.archived_at = self.clock.now()
             referral.save()
-        self._archived_referrals.append(referral_id)
+            person = _person_of(referral)
+        step = self._unarchive_step("archive referral", Referral, referral, "referral", person)
+        self.undo_log.push(step)
 
-    def undo_archive_referral(self) -> int | None:
-        """Bring back the last archived referral; its id, or None if there is none."""
-        return self._unarchive_last(self._archived_referrals, Referral)
+    def _unarchive_step(self, description: str, model, row, kind: str, subject: str) -> Step:
+        """The step that brings back a partner or referral archived as `row`."""
+        archived_at = row.archived_at
 
-    def _unarchive_last(self, archived: list[int], model) -> int | None:
-        """Un-archive the newest id of `archived`; it leaves the list only once written,
-        so an undo that fails (a full disk) can be tried again."""
-        if not archived:
-            return None
-        record_id = archived[-1]
-        with write_transaction():
+        def reverse() -> None:
+            expect_unchanged(model, row.id, {"archived_at": archived_at})
             model.update(archived_at=None, updated_at=self.clock.now()).where(
-                model.id == record_id
+                model.id == row.id
             ).execute()
-        archived.pop()
-        return record_id
+
+        return Step(description, kind, row.id, subject, reverse)
 
     def mark_thanked(self, referral_id: int, thanked: bool = True) -> None:
+        """Record (or take back) that the partner was thanked for this referral."""
         with write_transaction():
             referral = self._referral(referral_id)
+            before = referral.thanked_at
             now = self.clock.now()
             referral.thanked_at = now if thanked else None
             referral.updated_at = now
             referral.save()
+            after = referral.thanked_at
+            person = _person_of(referral)
 
-    # -- reading -------------------------------------------------------------
+        def reverse() -> None:
+            expect_unchanged(Referral, referral_id, {"thanked_at": after})
+            Referral.update(thanked_at=before, updated_at=self.clock.now()).where(
+                Referral.id == referral_id
+            ).execute()
+
+        description = "thanked" if thanked else "not thanked"
+        self.undo_log.push(Step(description, "referral", referral_id, person, reverse))
+
+    # -- reading (see pegboard.services.partner_views) -------------------------
 
     def partner_rows(
         self, sort: str = "balance", descending: bool = True, text: str = ""
     ) -> list[PartnerRow]:
         """The partners table in one aggregate query, sorted and filtered in SQL."""
-        query, _ = self._partner_query(sort, descending, text)
-        return self._partner_rows(query.tuples())
+        query, _ = partner_query(self.settings, sort, descending, text)
+        return partner_rows(self.settings, query.tuples())
 
     def partner_page(
         self, sort: str, descending: bool, text: str, offset: int, limit: int
     ) -> tuple[list[PartnerRow], int]:
         """`limit` rows of the partners table from `offset`, and how many there are: the
         table reads a page at a time (2,000 partners took most of a second to draw)."""
-        query, _ = self._partner_query(sort, descending, text)
+        query, _ = partner_query(self.settings, sort, descending, text)
         rows, total = rows_and_count(query, limit, offset)
-        return self._partner_rows(rows), total
+        return partner_rows(self.settings, rows), total
 
     def first_owed_partners(
         self, limit: int, exclude: frozenset[int] = frozenset()
@@ -440,137 +348,15 @@ class PartnerService:
         """The first `limit` partners I owe (by balance), and how many I owe, from one
         aggregate query, of which only those rows are read into Python (building all
         2,000 partners' rows was half the cost)."""
-        query, owed = self._partner_query("balance", True, "")
+        query, owed = partner_query(self.settings, "balance", True, "")
         query = query.having(owed)
         if exclude:
             query = query.where(Partner.id.not_in(list(exclude)))
         rows, total = rows_and_count(query, limit)
-        return self._partner_rows(rows), total
-
-    def _partner_query(self, sort: str, descending: bool, text: str):
-        """The partners with their tallies, and the condition that I owe one (for HAVING):
-        more received than given by over the threshold, or business not yet thanked."""
-        if sort not in PARTNER_SORTS:
-            raise ServiceError(f"sort by one of {', '.join(PARTNER_SORTS)}")
-        received_q = Referral.direction == "received"
-        converted = received_q & (Referral.outcome == "converted")
-        received = fn.COALESCE(fn.SUM(Case(None, [(received_q, 1)], 0)), 0)
-        given = fn.COALESCE(fn.SUM(Case(None, [(Referral.direction == "given", 1)], 0)), 0)
-        closed = fn.COALESCE(fn.SUM(Case(None, [(converted, Referral.value_cents)], 0)), 0)
-        unthanked = fn.COALESCE(
-            fn.SUM(Case(None, [(converted & Referral.thanked_at.is_null(), 1)], 0)), 0
-        )
-        last = fn.MAX(Referral.at)
-        keys: dict[str, Any] = {
-            "name": fn.LOWER(Contact.name),
-            "category": fn.LOWER(Partner.category),
-            "received": received,
-            "given": given,
-            "balance": received - given,
-            "closed": closed,
-            "last": last,
-        }
-        order = keys[sort].desc() if descending else keys[sort].asc()
-        query = (
-            Partner.select(
-                Partner.id,
-                Contact.name,
-                Contact.company,
-                Partner.category,
-                received,
-                given,
-                closed,
-                last,
-                unthanked,
-            )
-            .join(Contact, on=Partner.contact == Contact.id)
-            .switch(Partner)
-            .join(
-                Referral,
-                JOIN.LEFT_OUTER,
-                on=(Referral.partner == Partner.id) & Referral.archived_at.is_null(),
-            )
-            .where(Partner.archived_at.is_null())
-            .group_by(Partner.id, Contact.name, Contact.company, Partner.category)
-            .order_by(order, fn.LOWER(Contact.name))
-        )
-        if text.strip():
-            term = text.strip()
-            query = query.where(
-                Contact.name.contains(term)
-                | Contact.company.contains(term)
-                | Partner.category.contains(term)
-            )
-        owed = ((received - given) > self.settings.owe_when_balance_over) | (unthanked > 0)
-        return query, owed
-
-    def _partner_rows(self, tuples: Iterable[tuple]) -> list[PartnerRow]:
-        """PartnerRows from the rows of _partner_query (as tuples)."""
-        to_time = UTCDateTimeField().python_value
-        threshold = self.settings.owe_when_balance_over
-        rows = []
-        for pid, name, company, category, got, gave, value, latest, open_thanks in tuples:
-            rows.append(
-                PartnerRow(
-                    id=pid,
-                    name=name,
-                    company=company,
-                    category=category,
-                    received=int(got),
-                    given=int(gave),
-                    closed_value_cents=int(value),
-                    last_exchange=to_time(latest) if latest else None,
-                    unthanked=int(open_thanks),
-                    owed=(got - gave) > threshold or open_thanks > 0,
-                )
-            )
-        return rows
+        return partner_rows(self.settings, rows), total
 
     def partner_detail(self, partner_id: int) -> PartnerDetail:
-        partner = self._partner(partner_id)
-        contact = partner.contact
-        person = Contact.alias("person")
-        rows = (
-            Referral.select(
-                Referral, person.name.alias("person_name"), Lead.stage.alias("lead_stage")
-            )
-            .join(person, JOIN.LEFT_OUTER, on=Referral.contact == person.id)
-            .switch(Referral)
-            .join(Lead, JOIN.LEFT_OUTER, on=Referral.lead == Lead.id)
-            .where((Referral.partner == partner_id) & Referral.archived_at.is_null())
-            .order_by(Referral.at.desc(), Referral.id.desc())
-            .objects()
-        )
-        exchanges = [
-            Exchange(
-                id=row.id,
-                at=row.at,
-                direction=row.direction,
-                person=row.person_name or "",
-                outcome=row.outcome,
-                value_cents=row.value_cents,
-                thanked_at=row.thanked_at,
-                warmth=row.warmth,
-                note=row.note,
-                lead_id=row.lead_id,
-                lead_stage=row.lead_stage,
-            )
-            for row in rows
-        ]
-        return PartnerDetail(
-            id=partner.id,
-            name=contact.name,
-            company=contact.company,
-            email=contact.email,
-            phone=contact.phone,
-            category=partner.category,
-            since=partner.since,
-            notes=partner.notes,
-            archived=partner.archived_at is not None,
-            exchanges=exchanges,
-        )
-
-    # -- helpers -------------------------------------------------------------
+        return partner_detail(self._partner(partner_id))
 
     @staticmethod
     def _check_partner(draft: PartnerDraft) -> None:
@@ -601,21 +387,6 @@ class PartnerService:
         return referral
 
 
-def partner_records(rows: list[PartnerRow]) -> list[dict[str, Any]]:
-    """Partners table rows as JSON-ready dicts, for `pegboard partners --json`."""
-    return [
-        {
-            "id": row.id,
-            "name": row.name,
-            "company": row.company,
-            "category": row.category,
-            "received": row.received,
-            "given": row.given,
-            "balance": row.balance,
-            "closed_value_cents": row.closed_value_cents,
-            "last_exchange": row.last_exchange.isoformat() if row.last_exchange else None,
-            "owed": row.owed,
-            "unthanked": row.unthanked,
-        }
-        for row in rows
-    ]
+def _person_of(referral: Referral) -> str:
+    """The name of the person a referral was about."""
+    return Contact.select(Contact.name).where(Contact.id == referral.contact_id).scalar() or ""

@@ -20,6 +20,7 @@ from pegboard.config import Settings
 from pegboard.services.leads import LeadService
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerService
+from pegboard.services.undo import Step, UndoLog, expect_unchanged
 from pegboard.services.writes import write_transaction
 from pegboard.store.dialect import without_index
 from pegboard.store.models import Contact, Lead, Partner, Referral, Snooze, Touch
@@ -81,13 +82,14 @@ class TodayService:
         leads: LeadService,
         partners: PartnerService,
         loyalty: LoyaltyService,
+        undo_log: UndoLog | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
         self.leads = leads
         self.partners = partners
         self.loyalty = loyalty
-        self._undo: list[Callable[[], None]] = []
+        self.undo_log = leads.undo_log if undo_log is None else undo_log
         self._kept: dict[str, tuple[tuple | None, TriageSection]] = {}
         """Each section last worked out, with its basis (see `_basis`)."""
 
@@ -403,113 +405,92 @@ class TodayService:
     # -- acting --------------------------------------------------------------
 
     def done(self, row: TriageRow) -> str:
-        """Do what 'done' means for the row; returns what was done, for the notice."""
-        now = self.clock.now()
-        with write_transaction():
-            if row.kind in ("due", "new_referral"):
-                # The follow-up is done (a new referral's was the first call): clear it.
-                lead = Lead.get_by_id(row.lead_id)
-                previous = (lead.due_date, lead.next_action)
-                first_call = row.kind == "new_referral"
-                touch_id = self.leads.log_touch(
-                    row.lead_id,
-                    "call" if first_call else "note",
-                    "Called the referral"
-                    if first_call
-                    else f"Done: {lead.next_action or 'follow-up'}",
-                    next_action="",
-                    clear_due=True,
-                )
-                self._undo.append(lambda: self._restore_due(row.lead_id, previous, touch_id))
-                return "contacted" if first_call else "follow-up done"
-            if row.kind == "stale":
-                touch_id = self.leads.log_touch(row.lead_id, "call", "Checked in from Today")
-                self._undo.append(lambda: self._remove_touch(row.lead_id, touch_id))
-                return "touch logged"
-            if row.kind == "thank":
-                self.partners.mark_thanked(row.ref_id)
-                self._undo.append(lambda: self.partners.mark_thanked(row.ref_id, False))
-                return "thanked"
-            if row.kind == "owed_partner":
-                unthanked = [
-                    r.id
-                    for r in Referral.select(Referral.id).where(
-                        (Referral.partner == row.ref_id)
-                        & (Referral.direction == "received")
-                        & (Referral.outcome == "converted")
-                        & Referral.thanked_at.is_null()
-                    )
-                ]
-                for referral_id in unthanked:
-                    self.partners.mark_thanked(referral_id)
-                until = self.clock.today() + timedelta(days=7)
-                snooze = Snooze.create(
-                    kind="owed_partner", ref_id=row.ref_id, until=until, created_at=now
-                )
+        """Do what 'done' means for the row; returns what was done, for the notice.
 
-                def undo() -> None:
-                    for referral_id in unthanked:
-                        self.partners.mark_thanked(referral_id, False)
-                    Snooze.delete().where(Snooze.id == snooze.id).execute()
+        Each service writes its own tables; the steps they put on the undo log become
+        one step, so `u` takes the whole of it back."""
+        kind, record_id = _record_of(row)
+        with self.undo_log.group("done", kind, record_id, row.title) as group, write_transaction():
+            group.description = self._do(row)
+        return group.description
 
-                self._undo.append(undo)
-                return "thanked and set aside for a week"
-            if row.kind == "customer":
-                contact = Contact.get_by_id(row.ref_id)
-                previous = contact.asked_referral_at
-                self.loyalty.mark_asked(row.ref_id)
-                self._undo.append(
-                    lambda: (
-                        Contact.update(asked_referral_at=previous)
-                        .where(Contact.id == row.ref_id)
-                        .execute()
-                    )
-                )
-                return "asked"
-            if row.kind == "ask_given":
-                return self.snooze(row, self.settings.ask_given_after_days, note="asked")
+    def _do(self, row: TriageRow) -> str:
+        if row.kind in ("due", "new_referral"):
+            # The follow-up is done (a new referral's was the first call): clear it.
+            first_call = row.kind == "new_referral"
+            action = Lead.select(Lead.next_action).where(Lead.id == row.lead_id).scalar()
+            self.leads.log_touch(
+                row.lead_id,
+                "call" if first_call else "note",
+                "Called the referral" if first_call else f"Done: {action or 'follow-up'}",
+                next_action="",
+                clear_due=True,
+            )
+            return "contacted" if first_call else "follow-up done"
+        if row.kind == "stale":
+            self.leads.log_touch(row.lead_id, "call", "Checked in from Today")
+            return "touch logged"
+        if row.kind == "thank":
+            self.partners.mark_thanked(row.ref_id)
+            return "thanked"
+        if row.kind == "owed_partner":
+            for referral_id in self._unthanked_referrals(row.ref_id):
+                self.partners.mark_thanked(referral_id)
+            self._set_aside(row, self.clock.today() + timedelta(days=7))
+            return "thanked and set aside for a week"
+        if row.kind == "customer":
+            self.loyalty.mark_asked(row.ref_id)
+            return "asked"
+        if row.kind == "ask_given":
+            return self._put_off(row, self.settings.ask_given_after_days, note="asked")
         raise ValueError(f"unknown row kind {row.kind!r}")
+
+    @staticmethod
+    def _unthanked_referrals(partner_id: int) -> list[int]:
+        """The partner's converted referrals to me not yet thanked for."""
+        return [
+            r.id
+            for r in Referral.select(Referral.id).where(
+                (Referral.partner == partner_id)
+                & (Referral.direction == "received")
+                & (Referral.outcome == "converted")
+                & Referral.thanked_at.is_null()
+            )
+        ]
 
     def snooze(self, row: TriageRow, days: int, note: str = "snoozed") -> str:
         """Put a row off for `days`: a follow-up moves its due date, other rows hide till then."""
+        kind, record_id = _record_of(row)
+        with self.undo_log.group(note, kind, record_id, row.title), write_transaction():
+            return self._put_off(row, days, note)
+
+    def _put_off(self, row: TriageRow, days: int, note: str) -> str:
         until = self.clock.today() + timedelta(days=days)
-        with write_transaction():
-            if row.kind == "due":
-                lead = Lead.get_by_id(row.lead_id)
-                previous = lead.due_date
-                Lead.update(
-                    due_date=until, updated_at=self.clock.now(), version=Lead.version + 1
-                ).where(Lead.id == row.lead_id).execute()
-                self._undo.append(
-                    lambda: Lead.update(due_date=previous).where(Lead.id == row.lead_id).execute()
-                )
-            else:
-                snooze = Snooze.create(
-                    kind=row.kind, ref_id=row.ref_id, until=until, created_at=self.clock.now()
-                )
-                self._undo.append(lambda: Snooze.delete().where(Snooze.id == snooze.id).execute())
+        if row.kind == "due":
+            self.leads.put_off(row.lead_id, until)
+        else:
+            self._set_aside(row, until)
         return f"{note} until {until.isoformat()}"
 
-    def undo(self) -> bool:
-        if not self._undo:
-            return False
-        with write_transaction():
-            self._undo[-1]()
-        self._undo.pop()
-        return True
+    def _set_aside(self, row: TriageRow, until: date) -> None:
+        """Hide the row from Today until `until` (Today's own table, so its own step)."""
+        snooze = Snooze.create(
+            kind=row.kind, ref_id=row.ref_id, until=until, created_at=self.clock.now()
+        )
 
-    def _restore_due(self, lead_id: int, previous: tuple[date | None, str], touch_id: int) -> None:
-        due_date, action = previous
-        Lead.update(due_date=due_date, next_action=action).where(Lead.id == lead_id).execute()
-        self._remove_touch(lead_id, touch_id)
+        def reverse() -> None:
+            expect_unchanged(Snooze, snooze.id, {"until": until})
+            Snooze.delete().where(Snooze.id == snooze.id).execute()
 
-    @staticmethod
-    def _remove_touch(lead_id: int, touch_id: int) -> None:
-        Touch.delete().where(Touch.id == touch_id).execute()
-        latest = Touch.select(fn.MAX(Touch.at)).where(Touch.lead == lead_id).scalar()
-        lead = Lead.get_by_id(lead_id)
-        lead.last_touch_at = Touch.at.python_value(latest) if latest else lead.created_at
-        lead.save()
+        self.undo_log.push(Step("set aside", "today", snooze.id, row.title, reverse))
+
+
+def _record_of(row: TriageRow) -> tuple[str, int]:
+    """What a Today row is about, as an undo step names it."""
+    if row.lead_id is not None:
+        return "lead", row.lead_id
+    kinds = {"thank": "referral", "owed_partner": "partner", "customer": "customer"}
+    return kinds.get(row.kind, "today"), row.ref_id
 
 
 def today_records(sections: list[TriageSection]) -> dict[str, Any]:

@@ -24,7 +24,8 @@ from pegboard.ui.palette import RecordsProvider
 from pegboard.ui.textual_private import keymap, mode_is_built
 
 if TYPE_CHECKING:
-    from pegboard.services.partners import LoggedReferral, PartnerMatch, ReferralDraft
+    from pegboard.services.partner_match import PartnerMatch
+    from pegboard.services.partners import LoggedReferral, ReferralDraft
     from pegboard.wiring import Services
 
 # Screens are imported where they are first shown, not here: a start pays only for the
@@ -279,7 +280,7 @@ class PegboardApp(App[None]):
     def on_open_record(self, message: OpenRecord) -> None:
         """Open a lead, partner or customer where it lives (from the palette or Today)."""
         kind, record_id = message.kind, message.record_id
-        from pegboard.services.leads import lead_detail
+        from pegboard.services.lead_records import lead_detail
         from pegboard.ui.screens.customer_detail import CustomerDetailScreen
         from pegboard.ui.screens.lead_detail import LeadDetailScreen
         from pegboard.ui.screens.partner_detail import PartnerDetailScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from pegboard.services.leads import parse_value
+from pegboard.services.lead_draft import parse_value
 from pegboard.ui.modals.form_screen import FormScreen
 from pegboard.ui.modals.lead_form import amount_field
 from pegboard.ui.widgets.form_field import FormField

@@ -10,7 +10,7 @@ from pegboard.clock import parse_date
 from pegboard.config import Settings
 from pegboard.money import cents_to_text
 from pegboard.services.contacts import check_email, check_phone
-from pegboard.services.leads import LeadDraft, parse_value
+from pegboard.services.lead_draft import LeadDraft, parse_value
 from pegboard.ui.modals.form_screen import FormScreen
 from pegboard.ui.widgets.form_field import FormField
 

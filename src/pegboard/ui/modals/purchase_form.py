@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 
 from pegboard.clock import parse_date
 from pegboard.money import format_cents, parse_cents
-from pegboard.services.loyalty import PurchaseQuote
+from pegboard.services.loyalty_rules import PurchaseQuote
 from pegboard.ui.modals.form_screen import FormScreen
 from pegboard.ui.modals.lead_form import problem_of
 from pegboard.ui.widgets.form_field import FormField

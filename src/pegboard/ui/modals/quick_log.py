@@ -15,12 +15,8 @@ from textual.content import Content
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from pegboard.services.partners import (
-    PartnerMatch,
-    ReferralDraft,
-    rank_partners,
-    reach_problem,
-)
+from pegboard.services.partner_match import PartnerMatch, rank_partners, reach_problem
+from pegboard.services.partners import ReferralDraft
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.form_screen import FormScreen
 from pegboard.ui.textual_private import RestyleOnlyIfStale

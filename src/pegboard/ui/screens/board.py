@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,7 +29,8 @@ from pegboard.services.board import (
     rank_of,
 )
 from pegboard.services.changes import DataStamp
-from pegboard.services.leads import LeadDraft, LeadService, lead_detail
+from pegboard.services.lead_records import lead_detail
+from pegboard.services.leads import LeadDraft, LeadService
 from pegboard.ui.messages import LeadAdded, ShowsData
 from pegboard.ui.modals.close_forms import LostForm, WonForm
 from pegboard.ui.modals.form_screen import guarded_edit
@@ -37,9 +39,13 @@ from pegboard.ui.modals.qualify_form import QualifyForm
 from pegboard.ui.modals.touch_form import TouchDraft, touch_form_for
 from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
+from pegboard.ui.undoing import UndoesSteps
 from pegboard.ui.widgets.board_column import BoardColumn, cards_that_fit
 from pegboard.ui.widgets.filter_bar import FilterBar, OpensFilterBar
 from pegboard.ui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from pegboard.services.undo import Step
 
 BOARD_CHROME_ROWS = 2
 """Screen rows that are not the board: header and footer."""
@@ -53,7 +59,7 @@ class ColumnCursor:
     top: int = 0
 
 
-class BoardScreen(ShowsData, OpensFilterBar, ModeScreen):
+class BoardScreen(UndoesSteps, ShowsData, OpensFilterBar, ModeScreen):
     """Leads as cards in stage columns."""
 
     BINDINGS = [
@@ -86,6 +92,7 @@ class BoardScreen(ShowsData, OpensFilterBar, ModeScreen):
     def __init__(self, leads: LeadService, settings: Settings, clock: Clock) -> None:
         super().__init__()
         self.leads = leads
+        self.undo_log = leads.undo_log
         self.settings = settings
         self.clock = clock
         self.board_filter: BoardFilter = NO_FILTER
@@ -395,14 +402,11 @@ class BoardScreen(ShowsData, OpensFilterBar, ModeScreen):
             self.notify(f"Archived {card.name} · u to undo", timeout=4)
             self.refresh_board()
 
-    def action_undo(self) -> None:
-        undone = self.leads.undo()
-        if undone is None:
-            self.notify("Nothing to undo", timeout=2)
-            return
-        description, lead_id = undone
-        self.notify(f"Undone: {description}", timeout=3)
-        self.follow(lead_id)
+    def after_undo(self, step: Step | None) -> None:
+        if step is not None and step.kind == "lead":
+            self.follow(step.record_id)
+        else:
+            self.refresh_board()
 
     def action_open_lead(self) -> None:
         card = self._card_or_warn()

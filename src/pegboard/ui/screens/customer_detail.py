@@ -18,6 +18,7 @@ from pegboard.services.loyalty import LoyaltyService
 from pegboard.ui.messages import ShowsData
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.purchase_form import PurchaseDraft, PurchaseForm
+from pegboard.ui.undoing import UndoesSteps
 from pegboard.ui.widgets.key_footer import KeyFooter
 from pegboard.ui.widgets.plain_table import PlainTable, TextTable
 
@@ -40,8 +41,9 @@ def record_purchase_for(
                 f" after {format_cents(quote.discount_cents, currency)} off"
                 if quote.discount_cents
                 else ""
-            ),
-            timeout=3,
+            )
+            + " · u to undo",
+            timeout=4,
         )
         after()
 
@@ -88,7 +90,7 @@ def record_purchase_for(
     screen.app.push_screen(form, saved)
 
 
-class CustomerDetailScreen(ShowsData, Screen[None]):
+class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):
     DEFAULT_CSS = """
     CustomerDetailScreen {
         & #customer-info { padding: 1 2; height: auto; }
@@ -101,6 +103,7 @@ class CustomerDetailScreen(ShowsData, Screen[None]):
         Binding("p", "purchase", "Purchase", id="customer-detail.purchase"),
         Binding("A", "asked", "Asked for referral", id="customer-detail.asked"),
         Binding("T", "testimonial", "Testimonial", id="customer-detail.testimonial"),
+        Binding("u", "undo", "Undo", id="customer-detail.undo"),
     ]
 
     def __init__(
@@ -109,6 +112,7 @@ class CustomerDetailScreen(ShowsData, Screen[None]):
         super().__init__()
         self.customer_id = customer_id
         self.loyalty = loyalty
+        self.undo_log = loyalty.undo_log
         self.settings = settings
         self.clock = clock
 

@@ -12,7 +12,7 @@ from textual.widgets import Header, Static
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
 from pegboard.money import format_cents
-from pegboard.services.leads import LeadDetail
+from pegboard.services.lead_records import LeadDetail
 from pegboard.ui.widgets.key_footer import KeyFooter
 from pegboard.ui.widgets.plain_table import TextTable
 

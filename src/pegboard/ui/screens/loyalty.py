@@ -14,6 +14,7 @@ from pegboard.money import format_cents
 from pegboard.services.loyalty import CUSTOMER_SORTS, CustomerRow, LoyaltyService
 from pegboard.ui.screens.customer_detail import CustomerDetailScreen, record_purchase_for
 from pegboard.ui.screens.filtered_table import FilteredTableScreen
+from pegboard.ui.undoing import UndoesSteps
 from pegboard.ui.widgets.filter_bar import FilterBar
 from pegboard.ui.widgets.key_footer import KeyFooter
 from pegboard.ui.widgets.plain_table import PlainTable
@@ -29,7 +30,7 @@ COLUMNS = (
 )
 
 
-class LoyaltyScreen(FilteredTableScreen):
+class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
     """Customers with purchases, lifetime value, the next discount, and who to ask."""
 
     LISTING = "Loyalty"
@@ -40,6 +41,7 @@ class LoyaltyScreen(FilteredTableScreen):
         Binding("p", "purchase", "Purchase", id="loyalty.purchase"),
         Binding("A", "asked", "Asked for referral", id="loyalty.asked"),
         Binding("T", "testimonial", "Testimonial", id="loyalty.testimonial"),
+        Binding("u", "undo", "Undo", id="loyalty.undo"),
         Binding("s", "sort", "Sort", id="loyalty.sort"),
         Binding("S", "reverse", "Reverse", show=False, id="loyalty.reverse"),
         Binding("R", "rules", "Rules", id="loyalty.rules"),
@@ -54,6 +56,7 @@ class LoyaltyScreen(FilteredTableScreen):
     def __init__(self, loyalty: LoyaltyService, settings: Settings, clock: Clock) -> None:
         super().__init__()
         self.loyalty = loyalty
+        self.undo_log = loyalty.undo_log
         self.settings = settings
         self.clock = clock
         self.sort = "last"
@@ -131,14 +134,14 @@ class LoyaltyScreen(FilteredTableScreen):
         row = self.selected()
         if row is not None:
             self.loyalty.mark_asked(row.id)
-            self.notify(f"Asked {row.name} for a referral", timeout=2)
+            self.notify(f"Asked {row.name} for a referral · u to undo", timeout=3)
             self.reload_data()
 
     def action_testimonial(self) -> None:
         row = self.selected()
         if row is not None:
             self.loyalty.mark_testimonial(row.id)
-            self.notify(f"{row.name} gave a testimonial", timeout=2)
+            self.notify(f"{row.name} gave a testimonial · u to undo", timeout=3)
             self.reload_data()
 
     def action_rules(self) -> None:

@@ -13,23 +13,19 @@ from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
 from pegboard.errors import ServiceError
 from pegboard.money import format_cents
-from pegboard.services.leads import lead_detail
-from pegboard.services.partners import (
-    OUTCOME_LABELS,
-    OUTCOMES,
-    WARMTH_LABELS,
-    Exchange,
-    PartnerMatch,
-    PartnerService,
-)
+from pegboard.services.lead_records import lead_detail
+from pegboard.services.partner_match import PartnerMatch
+from pegboard.services.partner_views import Exchange
+from pegboard.services.partners import OUTCOME_LABELS, OUTCOMES, WARMTH_LABELS, PartnerService
 from pegboard.ui.messages import AboutPartner, ShowsData
 from pegboard.ui.modals.close_forms import WonForm
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
+from pegboard.ui.undoing import UndoesSteps
 from pegboard.ui.widgets.key_footer import KeyFooter
 from pegboard.ui.widgets.plain_table import PlainTable, TextTable
 
 
-class PartnerDetailScreen(ShowsData, AboutPartner, Screen[None]):
+class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
     reads_as_it_resumes = True
 
     DEFAULT_CSS = """
@@ -56,6 +52,7 @@ class PartnerDetailScreen(ShowsData, AboutPartner, Screen[None]):
         super().__init__()
         self.partner_id = partner_id
         self.partners = partners
+        self.undo_log = partners.undo_log
         self.settings = settings
         self.clock = clock
         self.exchanges: list[Exchange] = []
@@ -185,11 +182,6 @@ class PartnerDetailScreen(ShowsData, AboutPartner, Screen[None]):
         if exchange is not None:
             self._attempt(lambda: self.partners.archive_referral(exchange.id))
             self.notify(f"Archived the referral of {exchange.person} · u to undo", timeout=4)
-
-    def action_undo(self) -> None:
-        if self.partners.undo_archive_referral() is None:
-            self.notify("Nothing to undo", timeout=2)
-        self.reload_data()
 
     @on(DataTable.RowSelected)
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,21 +13,21 @@ from textual.widgets import DataTable, Header
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
 from pegboard.money import format_cents
-from pegboard.services.partners import (
-    PARTNER_SORTS,
-    PartnerDraft,
-    PartnerMatch,
-    PartnerRow,
-    PartnerService,
-)
+from pegboard.services.partner_match import PartnerMatch
+from pegboard.services.partner_views import PARTNER_SORTS, PartnerRow
+from pegboard.services.partners import PartnerDraft, PartnerService
 from pegboard.ui.messages import AboutPartner
 from pegboard.ui.modals.form_screen import guarded_edit
 from pegboard.ui.modals.partner_form import PartnerForm
 from pegboard.ui.screens.filtered_table import FilteredTableScreen
 from pegboard.ui.screens.partner_detail import PartnerDetailScreen
+from pegboard.ui.undoing import UndoesSteps
 from pegboard.ui.widgets.filter_bar import FilterBar
 from pegboard.ui.widgets.key_footer import KeyFooter
 from pegboard.ui.widgets.plain_table import PlainTable
+
+if TYPE_CHECKING:
+    from pegboard.services.undo import Step
 
 COLUMNS = (
     ("name", "Partner"),
@@ -39,7 +41,7 @@ COLUMNS = (
 )
 
 
-class PartnersScreen(AboutPartner, FilteredTableScreen):
+class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
     """The partners table: give/get counts, balance, closed business, and an owed marker."""
 
     LISTING = "Partners"
@@ -61,6 +63,7 @@ class PartnersScreen(AboutPartner, FilteredTableScreen):
     def __init__(self, partners: PartnerService, settings: Settings, clock: Clock) -> None:
         super().__init__()
         self.partners = partners
+        self.undo_log = partners.undo_log
         self.settings = settings
         self.clock = clock
         self.sort = "balance"
@@ -176,9 +179,5 @@ class PartnersScreen(AboutPartner, FilteredTableScreen):
         self.notify(f"Archived {row.name} · u to undo", timeout=4)
         self.reload_data()
 
-    def action_undo(self) -> None:
-        partner_id = self.partners.undo_archive()
-        if partner_id is None:
-            self.notify("Nothing to undo", timeout=2)
-            return
-        self.reload_data(keep=partner_id)
+    def after_undo(self, step: Step | None) -> None:
+        self.reload_data(keep=step.record_id if step and step.kind == "partner" else None)

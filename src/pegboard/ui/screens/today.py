@@ -17,6 +17,7 @@ from pegboard.config import Settings
 from pegboard.services.changes import DataStamp
 from pegboard.ui.messages import OpenRecord, ShowsData
 from pegboard.ui.screens.kept_screen import ModeScreen
+from pegboard.ui.undoing import UndoesSteps
 from pegboard.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def section_options_for(section: TriageSection) -> list[Option]:
     return options
 
 
-class TodayScreen(ShowsData, ModeScreen):
+class TodayScreen(UndoesSteps, ShowsData, ModeScreen):
     """Sections with counts (empty ones hidden), one cursor through every row."""
 
     reads_as_it_resumes = True
@@ -88,6 +89,10 @@ class TodayScreen(ShowsData, ModeScreen):
         yield Static(id="today-summary")
         yield OptionList(id="today-list")
         yield KeyFooter()
+
+    @property
+    def undo_log(self):
+        return self.services.undo_log
 
     @property
     def today(self) -> TodayService:
@@ -196,13 +201,6 @@ class TodayScreen(ShowsData, ModeScreen):
         if row is not None:
             self.notify(f"{row.title}: {self.today.snooze(row, days)}", timeout=3)
             self._drop_selected()
-
-    def action_undo(self) -> None:
-        if self.today.undo():
-            self.notify("Undone", timeout=2)
-        else:
-            self.notify("Nothing to undo", timeout=2)
-        self.reload_data()
 
     def action_touch(self) -> None:
         row = self.selected()

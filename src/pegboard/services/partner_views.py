@@ -1,0 +1,219 @@
+"""What the partner screens and `pegboard partners --json` read: the partners table with
+its give/get tallies (one aggregate query however many referrals there are) and one
+partner's page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from peewee import JOIN, Case, fn
+
+from pegboard.config import Settings
+from pegboard.errors import ServiceError
+from pegboard.store.fields import UTCDateTimeField
+from pegboard.store.models import Contact, Lead, Partner, Referral
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    """One line of the partners table."""
+
+    id: int
+    name: str
+    company: str
+    category: str
+    received: int
+    given: int
+    closed_value_cents: int
+    last_exchange: datetime | None
+    unthanked: int
+    owed: bool
+
+    @property
+    def balance(self) -> int:
+        return self.received - self.given
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One referral as the partner's detail lists it."""
+
+    id: int
+    at: datetime
+    direction: str
+    person: str
+    outcome: str
+    value_cents: int
+    thanked_at: datetime | None
+    warmth: int | None
+    note: str
+    lead_id: int | None
+    lead_stage: str | None
+
+
+@dataclass(frozen=True)
+class PartnerDetail:
+    id: int
+    name: str
+    company: str
+    email: str
+    phone: str
+    category: str
+    since: date | None
+    notes: str
+    archived: bool
+    exchanges: list[Exchange]
+
+
+PARTNER_SORTS = ("name", "category", "received", "given", "balance", "closed", "last")
+"""The columns the partners table can be sorted by."""
+
+
+def partner_query(settings: Settings, sort: str, descending: bool, text: str):
+    """The partners with their tallies, and the condition that I owe one (for HAVING):
+    more received than given by over the threshold, or business not yet thanked."""
+    if sort not in PARTNER_SORTS:
+        raise ServiceError(f"sort by one of {', '.join(PARTNER_SORTS)}")
+    received_q = Referral.direction == "received"
+    converted = received_q & (Referral.outcome == "converted")
+    received = fn.COALESCE(fn.SUM(Case(None, [(received_q, 1)], 0)), 0)
+    given = fn.COALESCE(fn.SUM(Case(None, [(Referral.direction == "given", 1)], 0)), 0)
+    closed = fn.COALESCE(fn.SUM(Case(None, [(converted, Referral.value_cents)], 0)), 0)
+    unthanked = fn.COALESCE(
+        fn.SUM(Case(None, [(converted & Referral.thanked_at.is_null(), 1)], 0)), 0
+    )
+    last = fn.MAX(Referral.at)
+    keys: dict[str, Any] = {
+        "name": fn.LOWER(Contact.name),
+        "category": fn.LOWER(Partner.category),
+        "received": received,
+        "given": given,
+        "balance": received - given,
+        "closed": closed,
+        "last": last,
+    }
+    order = keys[sort].desc() if descending else keys[sort].asc()
+    query = (
+        Partner.select(
+            Partner.id,
+            Contact.name,
+            Contact.company,
+            Partner.category,
+            received,
+            given,
+            closed,
+            last,
+            unthanked,
+        )
+        .join(Contact, on=Partner.contact == Contact.id)
+        .switch(Partner)
+        .join(
+            Referral,
+            JOIN.LEFT_OUTER,
+            on=(Referral.partner == Partner.id) & Referral.archived_at.is_null(),
+        )
+        .where(Partner.archived_at.is_null())
+        .group_by(Partner.id, Contact.name, Contact.company, Partner.category)
+        .order_by(order, fn.LOWER(Contact.name))
+    )
+    if text.strip():
+        term = text.strip()
+        query = query.where(
+            Contact.name.contains(term)
+            | Contact.company.contains(term)
+            | Partner.category.contains(term)
+        )
+    owed = ((received - given) > settings.owe_when_balance_over) | (unthanked > 0)
+    return query, owed
+
+
+def partner_rows(settings: Settings, tuples: Iterable[tuple]) -> list[PartnerRow]:
+    """PartnerRows from the rows of partner_query (as tuples)."""
+    to_time = UTCDateTimeField().python_value
+    threshold = settings.owe_when_balance_over
+    rows = []
+    for pid, name, company, category, got, gave, value, latest, open_thanks in tuples:
+        rows.append(
+            PartnerRow(
+                id=pid,
+                name=name,
+                company=company,
+                category=category,
+                received=int(got),
+                given=int(gave),
+                closed_value_cents=int(value),
+                last_exchange=to_time(latest) if latest else None,
+                unthanked=int(open_thanks),
+                owed=(got - gave) > threshold or open_thanks > 0,
+            )
+        )
+    return rows
+
+
+def partner_detail(partner: Partner) -> PartnerDetail:
+    """The partner's page: their details and every live referral, newest first."""
+    contact = partner.contact
+    person = Contact.alias("person")
+    rows = (
+        Referral.select(Referral, person.name.alias("person_name"), Lead.stage.alias("lead_stage"))
+        .join(person, JOIN.LEFT_OUTER, on=Referral.contact == person.id)
+        .switch(Referral)
+        .join(Lead, JOIN.LEFT_OUTER, on=Referral.lead == Lead.id)
+        .where((Referral.partner == partner.id) & Referral.archived_at.is_null())
+        .order_by(Referral.at.desc(), Referral.id.desc())
+        .objects()
+    )
+    exchanges = [
+        Exchange(
+            id=row.id,
+            at=row.at,
+            direction=row.direction,
+            person=row.person_name or "",
+            outcome=row.outcome,
+            value_cents=row.value_cents,
+            thanked_at=row.thanked_at,
+            warmth=row.warmth,
+            note=row.note,
+            lead_id=row.lead_id,
+            lead_stage=row.lead_stage,
+        )
+        for row in rows
+    ]
+    return PartnerDetail(
+        id=partner.id,
+        name=contact.name,
+        company=contact.company,
+        email=contact.email,
+        phone=contact.phone,
+        category=partner.category,
+        since=partner.since,
+        notes=partner.notes,
+        archived=partner.archived_at is not None,
+        exchanges=exchanges,
+    )
+
+
+# -- helpers -------------------------------------------------------------
+
+
+def partner_records(rows: list[PartnerRow]) -> list[dict[str, Any]]:
+    """Partners table rows as JSON-ready dicts, for `pegboard partners --json`."""
+    return [
+        {
+            "id": row.id,
+            "name": row.name,
+            "company": row.company,
+            "category": row.category,
+            "received": row.received,
+            "given": row.given,
+            "balance": row.balance,
+            "closed_value_cents": row.closed_value_cents,
+            "last_exchange": row.last_exchange.isoformat() if row.last_exchange else None,
+            "owed": row.owed,
+            "unthanked": row.unthanked,
+        }
+        for row in rows
+    ]
