@@ -29,7 +29,8 @@ import pytest
 
 from pegboard.cli import main
 from pegboard.clock import Clock
-from pegboard.services.insights import InsightsService, goal_window
+from pegboard.services.insight_figures import goal_window
+from pegboard.services.insights import InsightsService
 from pegboard.services.leads import LeadDraft, LeadService
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerDraft, PartnerService, ReferralDraft

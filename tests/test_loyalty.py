@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from pegboard.config import ConfigError, LoyaltyRule, Settings, load_settings, save_settings
-from pegboard.services.loyalty import LoyaltyService, customer_records
+from pegboard.services.customer_views import customer_records
+from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.loyalty_rules import (
     PriorPurchases,
     best_discount,

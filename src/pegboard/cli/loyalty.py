@@ -70,7 +70,7 @@ def cmd_purchase_add(args: argparse.Namespace) -> int:
 
 def cmd_customers(args: argparse.Namespace) -> int:
     from pegboard.money import format_cents
-    from pegboard.services.loyalty import customer_records
+    from pegboard.services.customer_views import customer_records
 
     context = open_context(args)
     rows = context.services.loyalty.customers(sort=args.sort)

@@ -9,10 +9,11 @@ from typing import Any
 
 from peewee import fn
 
-from pegboard.clock import Clock, to_local
+from pegboard.clock import Clock
 from pegboard.config import Settings, Stage
 from pegboard.errors import EditConflict, NotFound, ServiceError
 from pegboard.services.contacts import find_or_create_contact
+from pegboard.services.lead_closing import sync_purchase, sync_referrals
 from pegboard.services.lead_draft import TOUCH_KINDS, LeadDraft, draft_problems
 from pegboard.services.lead_steps import (
     FOLLOW_UP,
@@ -25,7 +26,7 @@ from pegboard.services.lead_steps import (
 )
 from pegboard.services.undo import UndoLog
 from pegboard.services.writes import write_transaction
-from pegboard.store.models import Contact, Lead, Purchase, Referral, StageChange, Touch
+from pegboard.store.models import Contact, Lead, StageChange, Touch
 
 
 def stay_hours(entered: datetime, left: datetime) -> int:
@@ -172,7 +173,7 @@ class LeadService:
                 lead.version += 1
             lead.updated_at = now
             lead.save()
-            self._sync_referrals(lead, now)
+            sync_referrals(self.settings, lead, now)
 
     def move_lead(
         self,
@@ -189,14 +190,7 @@ class LeadService:
         Moving into a 'lost' stage needs a reason; into 'won' may set the final
         value; moving back into an open stage reopens the lead.
         """
-        self._check_stage(stage_id)
-        target = self.settings.stage(stage_id)
-        if target.closes == "lost" and not (lost_reason or "").strip():
-            raise ServiceError("say why the lead was lost")
-        if qualification is not None:
-            unknown = [item for item in qualification if item not in self.settings.qualification]
-            if unknown:
-                raise ServiceError(f"not a qualification criterion: {unknown[0]!r}")
+        target = self._check_move(stage_id, value_cents, lost_reason, qualification)
         now = self.clock.now()
         at = at or now
         with write_transaction():
@@ -207,34 +201,18 @@ class LeadService:
             change = LeadChange(f"move to {target.label}", lead_id, contact_name(lead))
             change.keep(lead)
             stay = stay_hours(lead.stage_entered_at, at)
-            lead.stage = stage_id
-            lead.position = self._top_position(stage_id)
-            lead.stage_entered_at = at
-            if lead.qualified_at is None and self._counts_as_qualified(stage_id):
-                lead.qualified_at = at
-            if target.closes:
-                lead.closed_at = at
-                lead.lost_reason = (lost_reason or "").strip() if target.closes == "lost" else ""
-            else:
-                lead.closed_at = None
-                lead.lost_reason = ""
+            self._enter_stage(lead, target, at, lost_reason)
             if value_cents is not None:
-                if value_cents < 0:
-                    raise ServiceError("the value cannot be negative")
                 lead.value_cents = value_cents
             if qualification is not None:
                 lead.qualification = json.dumps(qualification)
             touch_row(lead, now)
             recorded = StageChange.create(
-                lead=lead,
-                from_stage=origin,
-                to_stage=stage_id,
-                changed_at=at,
-                stay_hours=stay,
+                lead=lead, from_stage=origin, to_stage=stage_id, changed_at=at, stay_hours=stay
             )
             change.stage_change_ids.append(recorded.id)
-            change.referrals = self._sync_referrals(lead, now)
-            self._sync_purchase(lead, origin, target, at, now, change)
+            change.referrals = sync_referrals(self.settings, lead, now)
+            sync_purchase(self.settings, lead, origin, target, at, now, change)
             step = change.step(self.clock.now)
         self.undo_log.push(step)
         return MoveResult(lead_id, origin, stage_id)
@@ -338,6 +316,42 @@ class LeadService:
 
     # -- helpers -------------------------------------------------------------
 
+    def _check_move(
+        self,
+        stage_id: str,
+        value_cents: int | None,
+        lost_reason: str | None,
+        qualification: list[str] | None,
+    ) -> Stage:
+        """The stage a move goes to, once what comes with the move is known to be fine."""
+        self._check_stage(stage_id)
+        target = self.settings.stage(stage_id)
+        if target.closes == "lost" and not (lost_reason or "").strip():
+            raise ServiceError("say why the lead was lost")
+        if value_cents is not None and value_cents < 0:
+            raise ServiceError("the value cannot be negative")
+        if qualification is not None:
+            unknown = [item for item in qualification if item not in self.settings.qualification]
+            if unknown:
+                raise ServiceError(f"not a qualification criterion: {unknown[0]!r}")
+        return target
+
+    def _enter_stage(
+        self, lead: Lead, target: Stage, at: datetime, lost_reason: str | None
+    ) -> None:
+        """Put the lead on top of `target`'s column, closing or reopening it as fits."""
+        lead.stage = target.id
+        lead.position = self._top_position(target.id)
+        lead.stage_entered_at = at
+        if lead.qualified_at is None and self._counts_as_qualified(target.id):
+            lead.qualified_at = at
+        if target.closes:
+            lead.closed_at = at
+            lead.lost_reason = (lost_reason or "").strip() if target.closes == "lost" else ""
+        else:
+            lead.closed_at = None
+            lead.lost_reason = ""
+
     def _check_stage(self, stage_id: str) -> None:
         if stage_id not in self.settings.stage_ids:
             raise ServiceError(
@@ -352,65 +366,6 @@ class LeadService:
             .scalar()
         )
         return 0 if lowest is None else lowest - 1
-
-    def _sync_purchase(
-        self,
-        lead: Lead,
-        origin: str,
-        target: Stage,
-        at: datetime,
-        now: datetime,
-        change: LeadChange,
-    ) -> None:
-        """A won lead is its customer's purchase at the lead's value; reopening takes it back."""
-        from_purchases = Purchase.lead == lead.id
-        if target.closes == "won":
-            if (
-                lead.value_cents > 0
-                and not Purchase.select()
-                .where(from_purchases & Purchase.archived_at.is_null())
-                .exists()
-            ):
-                purchase = Purchase.create(
-                    contact=lead.contact_id,
-                    lead=lead,
-                    purchased_on=to_local(at).date(),
-                    what=lead.title,
-                    list_cents=lead.value_cents,
-                    amount_cents=lead.value_cents,
-                    created_at=now,
-                )
-                change.purchases_created.append(purchase.id)
-            return
-        was_won = next((s.closes for s in self.settings.stages if s.id == origin), None) == "won"
-        if was_won:
-            live = list(
-                Purchase.select(Purchase.id).where(from_purchases & Purchase.archived_at.is_null())
-            )
-            if live:
-                ids = [row.id for row in live]
-                Purchase.update(archived_at=now).where(Purchase.id.in_(ids)).execute()
-                change.purchases_archived.extend(ids)
-                change.archived_at = now
-
-    def _sync_referrals(self, lead: Lead, now: datetime) -> list[tuple[int, str, int]]:
-        """The referral behind a lead follows it: won -> converted at the lead's value,
-        lost -> no fit, open again -> open. Returns what they were, for undo."""
-        received = (Referral.lead == lead.id) & (Referral.direction == "received")
-        before = [
-            (row.id, row.outcome, row.value_cents)
-            for row in Referral.select(Referral.id, Referral.outcome, Referral.value_cents).where(
-                received
-            )
-        ]
-        if before:
-            closes = next((st.closes for st in self.settings.stages if st.id == lead.stage), None)
-            outcome = {"won": "converted", "lost": "no_fit"}.get(closes or "", "open")
-            value = lead.value_cents if outcome == "converted" else 0
-            Referral.update(outcome=outcome, value_cents=value, updated_at=now).where(
-                received
-            ).execute()
-        return before
 
     def _counts_as_qualified(self, stage_id: str) -> bool:
         """The qualified stage, any open stage after it, and the won stages."""

@@ -4,16 +4,20 @@ rules themselves are worked out in `pegboard.services.loyalty_rules`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from peewee import JOIN, Case, fn
+from peewee import Case, fn
 
 from pegboard.clock import Clock
-from pegboard.config import LoyaltyRule, Settings
+from pegboard.config import Settings
 from pegboard.errors import NotFound, ServiceError
 from pegboard.services.contacts import find_or_create_contact
+from pegboard.services.customer_views import (
+    CUSTOMER_SORTS,
+    CustomerDetail,
+    CustomerRow,
+    customer_detail,
+)
 from pegboard.services.loyalty_rules import (
     PriorPurchases,
     PurchaseQuote,
@@ -23,40 +27,8 @@ from pegboard.services.loyalty_rules import (
 )
 from pegboard.services.undo import Step, UndoLog, expect_unchanged
 from pegboard.services.writes import write_transaction
-from pegboard.store.models import Contact, Lead, Partner, Purchase
+from pegboard.store.models import Contact, Purchase
 from pegboard.store.paging import rows_and_count
-
-
-@dataclass(frozen=True)
-class CustomerRow:
-    id: int
-    name: str
-    company: str
-    purchases: int
-    lifetime_cents: int
-    first_purchase: date | None
-    last_purchase: date | None
-    next_rule: LoyaltyRule | None
-    ask_for_referral: bool
-    lapsed: bool
-
-
-@dataclass(frozen=True)
-class CustomerDetail:
-    id: int
-    name: str
-    company: str
-    email: str
-    phone: str
-    asked_referral_at: datetime | None
-    testimonial_at: datetime | None
-    purchases: list[Purchase]
-    source: str | None
-    referred_by: str | None
-    lead_title: str | None
-
-
-CUSTOMER_SORTS = ("name", "purchases", "lifetime", "last")
 
 
 class LoyaltyService:
@@ -263,24 +235,7 @@ class LoyaltyService:
             raise ServiceError(f"sort by one of {', '.join(CUSTOMER_SORTS)}")
         today = self.clock.today()
         window_names = {months: f"in_{months}_months" for months in sorted(self.windows)}
-        bought = (
-            Purchase.select(
-                Purchase.contact.alias("customer_id"),
-                fn.COUNT(Purchase.id).alias("purchases"),
-                fn.SUM(Purchase.amount_cents).alias("lifetime"),
-                fn.MIN(Purchase.purchased_on).alias("first_on"),
-                fn.MAX(Purchase.purchased_on).alias("last_on"),
-                *(
-                    fn.SUM(
-                        Case(None, [(Purchase.purchased_on >= months_before(today, months), 1)], 0)
-                    ).alias(name)
-                    for months, name in window_names.items()
-                ),
-            )
-            .where(Purchase.archived_at.is_null())
-            .group_by(Purchase.contact)
-            .alias("bought")
-        )
+        bought = purchases_by_customer(today, window_names)
         count = bought.c.purchases
         window_counts = {months: getattr(bought.c, name) for months, name in window_names.items()}
         keys = {
@@ -356,65 +311,27 @@ class LoyaltyService:
         return rows
 
     def customer_detail(self, contact_id: int) -> CustomerDetail:
-        contact = Contact.get_or_none(Contact.id == contact_id)
-        if contact is None:
-            raise NotFound(f"no customer with id {contact_id}")
-        purchases = list(
-            Purchase.select()
-            .where((Purchase.contact == contact_id) & Purchase.archived_at.is_null())
-            .order_by(Purchase.purchased_on.desc(), Purchase.id.desc())
-        )
-        partner_contact = Contact.alias("partner_contact")
-        origin = (
-            Lead.select(Lead.title, Lead.source, partner_contact.name.alias("partner"))
-            .join(Partner, JOIN.LEFT_OUTER, on=Lead.referred_by == Partner.id)
-            .join(partner_contact, JOIN.LEFT_OUTER, on=Partner.contact == partner_contact.id)
-            .where(Lead.contact == contact_id)
-            .order_by(Lead.created_at)
-            .objects()
-            .first()
-        )
-        return CustomerDetail(
-            id=contact.id,
-            name=contact.name,
-            company=contact.company,
-            email=contact.email,
-            phone=contact.phone,
-            asked_referral_at=contact.asked_referral_at,
-            testimonial_at=contact.testimonial_at,
-            purchases=purchases,
-            source=origin.source if origin else None,
-            referred_by=origin.partner if origin else None,
-            lead_title=origin.title if origin else None,
-        )
+        return customer_detail(contact_id)
 
 
-def customer_records(rows: list[CustomerRow], currency: str) -> list[dict[str, Any]]:
-    """Customer rows as JSON-ready dicts, for `pegboard customers --json`."""
-    records = []
-    for row in rows:
-        rule = row.next_rule
-        next_discount = None
-        if rule is not None:
-            next_discount = {
-                "rule": rule.name,
-                "percent": float(rule.percent) if rule.percent is not None else None,
-                "amount_cents": rule.amount_cents,
-                "min_cents": rule.min_cents,
-            }
-        records.append(
-            {
-                "id": row.id,
-                "name": row.name,
-                "company": row.company,
-                "purchases": row.purchases,
-                "lifetime_value_cents": row.lifetime_cents,
-                "first_purchase": row.first_purchase.isoformat() if row.first_purchase else None,
-                "last_purchase": row.last_purchase.isoformat() if row.last_purchase else None,
-                "next_discount": next_discount,
-                "ask_for_referral": row.ask_for_referral,
-                "lapsed": row.lapsed,
-                "currency": currency,
-            }
+def purchases_by_customer(today: date, window_names: dict[int, str]):
+    """Each customer's live purchases summed up (a subquery `bought`): how many, the
+    lifetime total, the first and last day, and how many in each rule's window."""
+    return (
+        Purchase.select(
+            Purchase.contact.alias("customer_id"),
+            fn.COUNT(Purchase.id).alias("purchases"),
+            fn.SUM(Purchase.amount_cents).alias("lifetime"),
+            fn.MIN(Purchase.purchased_on).alias("first_on"),
+            fn.MAX(Purchase.purchased_on).alias("last_on"),
+            *(
+                fn.SUM(
+                    Case(None, [(Purchase.purchased_on >= months_before(today, months), 1)], 0)
+                ).alias(name)
+                for months, name in window_names.items()
+            ),
         )
-    return records
+        .where(Purchase.archived_at.is_null())
+        .group_by(Purchase.contact)
+        .alias("bought")
+    )

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import IO
 
 from pegboard.money import format_cents
-from pegboard.services.insights import (
+from pegboard.services.insight_figures import (
     MIN_SAMPLE,
     PERIOD_LABELS,
     Comparison,

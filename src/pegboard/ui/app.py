@@ -202,7 +202,7 @@ class PegboardApp(App[None]):
     def prepare_insights(self) -> None:
         """Work out Insights' default report in the background, so that the screen has
         figures to show the moment it opens (and current ones, if nothing was written)."""
-        from pegboard.services.insights import DEFAULT_PERIOD
+        from pegboard.services.insight_figures import DEFAULT_PERIOD
 
         # The stamp is the UI thread's: a worker's connection counts its changes apart.
         self._work_out_insights(DEFAULT_PERIOD, self.data_stamp())

@@ -14,13 +14,8 @@ from textual.worker import get_current_worker
 
 from pegboard.config import Settings
 from pegboard.services.changes import DataStamp
-from pegboard.services.insights import (
-    DEFAULT_PERIOD,
-    PERIOD_LABELS,
-    PERIODS,
-    InsightsService,
-    Report,
-)
+from pegboard.services.insight_figures import DEFAULT_PERIOD, PERIOD_LABELS, PERIODS, Report
+from pegboard.services.insights import InsightsService
 from pegboard.services.report_text import (
     NO_VALUE,
     bottleneck_sentence,

@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Header
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.money import format_cents
-from pegboard.services.loyalty import CUSTOMER_SORTS, CustomerRow, LoyaltyService
+from pegboard.services.customer_views import CUSTOMER_SORTS, CustomerRow
+from pegboard.services.loyalty import LoyaltyService
 from pegboard.ui.screens.customer_detail import CustomerDetailScreen, record_purchase_for
 from pegboard.ui.screens.filtered_table import FilteredTableScreen
 from pegboard.ui.undoing import UndoesSteps

@@ -21,7 +21,8 @@ from pegboard.ui.undoing import UndoesSteps
 from pegboard.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from pegboard.services.today import TodayService, TriageRow, TriageSection
+    from pegboard.services.today import TodayService
+    from pegboard.services.today_sections import TriageRow, TriageSection
     from pegboard.ui.modals.touch_form import TouchDraft
     from pegboard.wiring import Services
 

@@ -1,0 +1,111 @@
+"""What the loyalty screens and `pegboard customers --json` read about customers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from peewee import JOIN
+
+from pegboard.config import LoyaltyRule
+from pegboard.errors import NotFound
+from pegboard.store.models import Contact, Lead, Partner, Purchase
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    id: int
+    name: str
+    company: str
+    purchases: int
+    lifetime_cents: int
+    first_purchase: date | None
+    last_purchase: date | None
+    next_rule: LoyaltyRule | None
+    ask_for_referral: bool
+    lapsed: bool
+
+
+@dataclass(frozen=True)
+class CustomerDetail:
+    id: int
+    name: str
+    company: str
+    email: str
+    phone: str
+    asked_referral_at: datetime | None
+    testimonial_at: datetime | None
+    purchases: list[Purchase]
+    source: str | None
+    referred_by: str | None
+    lead_title: str | None
+
+
+CUSTOMER_SORTS = ("name", "purchases", "lifetime", "last")
+
+
+def customer_detail(contact_id: int) -> CustomerDetail:
+    """A customer's page: details, live purchases newest first, and where they came from."""
+    contact = Contact.get_or_none(Contact.id == contact_id)
+    if contact is None:
+        raise NotFound(f"no customer with id {contact_id}")
+    purchases = list(
+        Purchase.select()
+        .where((Purchase.contact == contact_id) & Purchase.archived_at.is_null())
+        .order_by(Purchase.purchased_on.desc(), Purchase.id.desc())
+    )
+    partner_contact = Contact.alias("partner_contact")
+    origin = (
+        Lead.select(Lead.title, Lead.source, partner_contact.name.alias("partner"))
+        .join(Partner, JOIN.LEFT_OUTER, on=Lead.referred_by == Partner.id)
+        .join(partner_contact, JOIN.LEFT_OUTER, on=Partner.contact == partner_contact.id)
+        .where(Lead.contact == contact_id)
+        .order_by(Lead.created_at)
+        .objects()
+        .first()
+    )
+    return CustomerDetail(
+        id=contact.id,
+        name=contact.name,
+        company=contact.company,
+        email=contact.email,
+        phone=contact.phone,
+        asked_referral_at=contact.asked_referral_at,
+        testimonial_at=contact.testimonial_at,
+        purchases=purchases,
+        source=origin.source if origin else None,
+        referred_by=origin.partner if origin else None,
+        lead_title=origin.title if origin else None,
+    )
+
+
+def customer_records(rows: list[CustomerRow], currency: str) -> list[dict[str, Any]]:
+    """Customer rows as JSON-ready dicts, for `pegboard customers --json`."""
+    records = []
+    for row in rows:
+        rule = row.next_rule
+        next_discount = None
+        if rule is not None:
+            next_discount = {
+                "rule": rule.name,
+                "percent": float(rule.percent) if rule.percent is not None else None,
+                "amount_cents": rule.amount_cents,
+                "min_cents": rule.min_cents,
+            }
+        records.append(
+            {
+                "id": row.id,
+                "name": row.name,
+                "company": row.company,
+                "purchases": row.purchases,
+                "lifetime_value_cents": row.lifetime_cents,
+                "first_purchase": row.first_purchase.isoformat() if row.first_purchase else None,
+                "last_purchase": row.last_purchase.isoformat() if row.last_purchase else None,
+                "next_discount": next_discount,
+                "ask_for_referral": row.ask_for_referral,
+                "lapsed": row.lapsed,
+                "currency": currency,
+            }
+        )
+    return records
