@@ -4,67 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.actions import SkipAction
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import AwaitMount
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.errors import StorageError
 from pegboard.services.changes import ChangeWatcher, DataStamp, data_stamp
-from pegboard.ui.messages import AboutPartner, DataWritten, LeadAdded, OpenRecord
+from pegboard.ui.app_keys import apply_keymap, help_rows, pegboard_commands
+from pegboard.ui.messages import DataWritten, OpenRecord
 from pegboard.ui.palette import RecordsProvider
-from pegboard.ui.textual_private import keymap, mode_is_built
+from pegboard.ui.quick_log_host import QuickLogHost
+from pegboard.ui.textual_private import mode_is_built
 
 if TYPE_CHECKING:
-    from pegboard.services.partner_match import PartnerMatch
-    from pegboard.services.partners import LoggedReferral, ReferralDraft
     from pegboard.wiring import Services
 
 # Screens are imported where they are first shown, not here: a start pays only for the
 # screen it opens (the whole set costs about a tenth of a second to import). The services
 # likewise, when first used: Today's first paint needs none of them (their modules took
 # about 20 ms of every start), and its data is read just after.
-
-
-def screen_classes() -> tuple[type[Screen], ...]:
-    """The screens whose binding ids a [keymap] table may name (with the app's own)."""
-    from pegboard.ui.modals.form_screen import FormScreen
-    from pegboard.ui.modals.quick_log import QuickLog
-    from pegboard.ui.screens.board import BoardScreen
-    from pegboard.ui.screens.customer_detail import CustomerDetailScreen
-    from pegboard.ui.screens.help import HelpScreen
-    from pegboard.ui.screens.import_screen import ImportScreen
-    from pegboard.ui.screens.insights import InsightsScreen
-    from pegboard.ui.screens.lead_detail import LeadDetailScreen
-    from pegboard.ui.screens.loyalty import LoyaltyScreen
-    from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
-    from pegboard.ui.screens.partner_detail import PartnerDetailScreen
-    from pegboard.ui.screens.partners import PartnersScreen
-    from pegboard.ui.screens.today import TodayScreen
-
-    return (
-        TodayScreen,
-        BoardScreen,
-        PartnersScreen,
-        LoyaltyScreen,
-        InsightsScreen,
-        LeadDetailScreen,
-        PartnerDetailScreen,
-        CustomerDetailScreen,
-        LoyaltyRulesScreen,
-        ImportScreen,
-        FormScreen,
-        QuickLog,
-        HelpScreen,
-    )
 
 
 SCREENS = Binding.Group("Screens", compact=True)
@@ -77,7 +42,7 @@ OTHER_WRITERS_POLL = 1.0
 """Seconds between checks for writes by another process (one cheap PRAGMA)."""
 
 
-class PegboardApp(App[None]):
+class PegboardApp(QuickLogHost, App[None]):
     """pegboard: leads, partners and loyalty for a business that lives on referrals."""
 
     CSS_PATH = ["app.tcss", "screens/board.tcss", "screens/partners.tcss", "screens/insights.tcss"]
@@ -124,7 +89,6 @@ class PegboardApp(App[None]):
         """Where settings changed in the app are written (default: the user config file)."""
         self.start_mode = start_mode
         self.db_label = db_label
-        self._quick_log = None
         self.add_mode("today", self._today_screen)
         self.add_mode("board", self._board_screen)
         self.add_mode("partners", self._partners_screen)
@@ -138,17 +102,6 @@ class PegboardApp(App[None]):
     @property
     def clock(self) -> Clock:
         return self.services.clock
-
-    @property
-    def quick_log(self):
-        """One quick log, shown again and again: the phone-call path must open at once.
-        Made once, just after the first screen has painted (see on_mount)."""
-        if self._quick_log is None:
-            from pegboard.ui.modals.quick_log import QuickLog
-
-            self._quick_log = QuickLog([])
-            self.install_screen(self._quick_log, "quick-log")
-        return self._quick_log
 
     def _today_screen(self) -> Screen:
         from pegboard.ui.screens.today import TodayScreen
@@ -243,26 +196,7 @@ class PegboardApp(App[None]):
 
     def apply_keymap(self) -> None:
         """Remap bindings by id from [keymap]; an unknown id is reported and skipped."""
-        if not self.settings.keymap:
-            return
-        known = {
-            binding.id
-            for node in (self, *screen_classes())
-            for binding in Binding.make_bindings(node.BINDINGS)
-            if binding.id
-        }
-        keymap = {}
-        for binding_id, keys in self.settings.keymap.items():
-            if binding_id in known:
-                keymap[binding_id] = keys
-            else:
-                self.notify(
-                    f"config.toml [keymap]: no binding has the id {binding_id!r}; ignored",
-                    severity="warning",
-                    timeout=8,
-                )
-        if keymap:
-            self.set_keymap(keymap)
+        apply_keymap(self)
 
     def _remember_theme(self, theme) -> None:
         """A theme picked in the palette is written to config.toml for the next start."""
@@ -299,45 +233,7 @@ class PegboardApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "Log referral", "Log a referral received or given (r)", self.action_quick_log
-        )
-        yield SystemCommand("Today", "The morning triage (1)", lambda: self.switch_mode("today"))
-        yield SystemCommand("Board", "The leads board (2)", lambda: self.switch_mode("board"))
-        yield SystemCommand(
-            "Partners",
-            "Referral partners and reciprocity (3)",
-            lambda: self.switch_mode("partners"),
-        )
-        yield SystemCommand(
-            "Loyalty",
-            "Repeat customers and their discounts (4)",
-            lambda: self.switch_mode("loyalty"),
-        )
-        yield SystemCommand(
-            "Insights",
-            "Sources, referrals, funnel and revenue goal (5)",
-            lambda: self.switch_mode("insights"),
-        )
-        yield SystemCommand(
-            "Import…",
-            "Contacts or deals from a CSV (HubSpot, Pipedrive, a sheet), a .vcf, or an export",
-            self.open_import,
-        )
-        yield SystemCommand(
-            "Loyalty rules", "Edit the repeat-purchase discounts", self.open_loyalty_rules
-        )
-        # Every action of the screen underneath, from its BINDINGS, with its key.
-        seen: set[str] = set()
-        for binding in Binding.make_bindings(screen.BINDINGS):
-            if binding.action in seen or not binding.description:
-                continue
-            seen.add(binding.action)
-            yield SystemCommand(
-                binding.description,
-                f"{screen.sub_title or 'this screen'} · key {self.get_key_display(binding)}",
-                partial(screen.run_action, binding.action),
-            )
+        yield from pegboard_commands(self, screen)
 
     _hold_paint_on_switch = True
 
@@ -397,68 +293,6 @@ class PegboardApp(App[None]):
                 self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
                 return
 
-    def action_quick_log(self) -> None:
-        """The quick log, from the partner the screen is about if it is about one."""
-        if isinstance(self.screen, ModalScreen):
-            # Over a dialog r is the dialog's key (the binding is a priority one). Not
-            # check_action: that would also take r out of the footer of the screen under
-            # the dialog, which would then be rebuilt as each dialog opens and closes.
-            raise SkipAction()
-        screen = self.screen
-        partner = screen.quick_log_partner() if isinstance(screen, AboutPartner) else None
-        self.open_quick_log(partner=partner)
-
-    def open_quick_log(
-        self, direction: str = "received", partner: PartnerMatch | None = None
-    ) -> None:
-        """The phone-call path: a small form, saved in one transaction."""
-
-        def saved(draft: ReferralDraft | None) -> None:
-            if draft is None:
-                return
-            logged = self.quick_log.saved
-            name = partner.name if partner and logged.partner_id == partner.id else None
-            name = (
-                name
-                or draft.new_partner
-                or next((p.name for p in self.quick_log.partners if p.id == logged.partner_id), "")
-            )
-            if logged.lead_id is not None:
-                message = f"{draft.person} (from {name}) is on the board, call due today"
-            else:
-                message = f"Logged {draft.person} sent to {name}"
-            if logged.partner_created:
-                message += f" · new partner {name}"
-            self.notify(message, timeout=4)
-            self.reload_after_closing()
-
-        # After the first time, the form shows at once with the partners it knew, and the
-        # list is read afresh in a worker (2,000 partners take longer than a frame). A
-        # name typed meanwhile is ranked again when it arrives; a partner missing from
-        # the old list for those milliseconds is found by name when saving.
-        known = self.quick_log.partners
-        self.quick_log.prepare(known or self.services.partners.all_partners(), partner, direction)
-        # Saved before the form closes: a refusal (or a full disk) keeps what was typed.
-        self.quick_log.saving(self._log_referral)
-        self.push_screen(self.quick_log, saved)
-        if known:
-            self._refresh_quick_log_partners()
-
-    def _log_referral(self, draft: ReferralDraft) -> LoggedReferral:
-        """Log the call's referral; a board under the quick log shows its new lead at
-        once, in the one column it went to, and so has nothing to reload as it shows
-        again (a reload of every column is 30 ms at 100,000 leads)."""
-        logged = self.services.partners.log_referral(draft)
-        if logged.lead_id is not None and len(self.screen_stack) > 1:
-            # Before the screen under the form resumes: its queue takes this first.
-            self.screen_stack[-2].post_message(LeadAdded(self.settings.first_stage.id))
-        return logged
-
-    @work(thread=True, exclusive=True, group="quick-log-partners")
-    def _refresh_quick_log_partners(self) -> None:
-        partners = self.services.partners.all_partners_in_thread()
-        self.call_from_thread(self.quick_log.update_partners, partners)
-
     def open_import(self) -> None:
         from pegboard.ui.screens.import_screen import ImportScreen
 
@@ -490,17 +324,7 @@ class PegboardApp(App[None]):
 
     def help_rows(self, screen: Screen) -> list[tuple[str, str, str]]:
         """(where, keys, what) for every binding of `screen` and the app, keymap applied."""
-        rows = []
-        for where, node in (("this screen", screen), ("everywhere", self)):
-            grouped: dict[tuple[str, str], list[str]] = {}
-            for binding in Binding.make_bindings(node.BINDINGS):
-                keys = keymap(self).get(binding.id, binding.key) if binding.id else binding.key
-                label = binding.description or binding.action
-                shown = [self.get_key_display(replace(binding, key=key)) for key in keys.split(",")]
-                grouped.setdefault((binding.action, label), []).extend(shown)
-            for (_, label), keys in grouped.items():
-                rows.append((where, " ".join(dict.fromkeys(keys)), label))
-        return rows
+        return help_rows(self, screen)
 
     def action_help(self) -> None:
         from pegboard.ui.screens.help import HelpScreen

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,7 +15,6 @@ from textual.worker import get_current_worker
 
 from pegboard.clock import Clock
 from pegboard.config import Settings, Stage
-from pegboard.errors import ServiceError
 from pegboard.services.board import (
     NO_FILTER,
     BoardFilter,
@@ -29,23 +27,17 @@ from pegboard.services.board import (
     rank_of,
 )
 from pegboard.services.changes import DataStamp
-from pegboard.services.lead_records import lead_detail
-from pegboard.services.leads import LeadDraft, LeadService
+from pegboard.services.leads import LeadService
 from pegboard.ui.messages import LeadAdded, ShowsData
-from pegboard.ui.modals.close_forms import LostForm, WonForm
-from pegboard.ui.modals.form_screen import guarded_edit
-from pegboard.ui.modals.lead_form import LeadForm
-from pegboard.ui.modals.qualify_form import QualifyForm
-from pegboard.ui.modals.touch_form import TouchDraft, touch_form_for
+from pegboard.ui.screens.board_actions import BoardLeadActions
 from pegboard.ui.screens.kept_screen import ModeScreen
-from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.undoing import UndoesSteps
 from pegboard.ui.widgets.board_column import BoardColumn, cards_that_fit
 from pegboard.ui.widgets.filter_bar import FilterBar, OpensFilterBar
 from pegboard.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from pegboard.services.undo import Step
+    pass
 
 BOARD_CHROME_ROWS = 2
 """Screen rows that are not the board: header and footer."""
@@ -59,7 +51,7 @@ class ColumnCursor:
     top: int = 0
 
 
-class BoardScreen(UndoesSteps, ShowsData, OpensFilterBar, ModeScreen):
+class BoardScreen(BoardLeadActions, UndoesSteps, ShowsData, OpensFilterBar, ModeScreen):
     """Leads as cards in stage columns."""
 
     BINDINGS = [
@@ -262,159 +254,6 @@ class BoardScreen(UndoesSteps, ShowsData, OpensFilterBar, ModeScreen):
         count = self.summaries[self.stage.id].count
         self.cursors[self.stage.id].cursor = index if index >= 0 else count - 1
         self.draw_column(self.stage.id)
-
-    # -- lead actions --------------------------------------------------------
-
-    def _card_or_warn(self) -> Card | None:
-        card = self.selected_card()
-        if card is None:
-            self.notify("No lead here: move to a card first", severity="warning", timeout=3)
-        return card
-
-    def _attempt(
-        self,
-        action,
-        lead_id: int | None = None,
-        stage_ids: set[str] | None = None,
-        place: tuple[str, int] | None = None,
-    ) -> bool:
-        """Run a service call; show a refusal as a notice instead of crashing."""
-        try:
-            action()
-        except ServiceError as error:
-            self.notify(str(error), severity="error", timeout=5)
-            return False
-        if lead_id is not None:
-            self.follow(lead_id, stage_ids, place=place)
-        return True
-
-    def action_move(self, step: int) -> None:
-        card = self._card_or_warn()
-        if card is None:
-            return
-        target = self.leads.neighbor_stage(self.stage.id, step)
-        if target is None:
-            self.notify(
-                f"{self.stage.label} is the {'last' if step > 0 else 'first'} stage", timeout=2
-            )
-            return
-        self.move_to(card, target)
-
-    def action_close(self, outcome: str) -> None:
-        card = self._card_or_warn()
-        if card is None:
-            return
-        target = self.settings.closing_stage(outcome)
-        if target.id == self.stage.id:
-            self.notify(f"Already {target.label.lower()}", timeout=2)
-            return
-        self.move_to(card, target)
-
-    def move_to(self, card: Card, target: Stage) -> None:
-        """Move a card, asking first what the target stage needs to know."""
-
-        moved = {self.stage.id, target.id}
-
-        def move(**details) -> None:
-            # A moved lead goes to the top of its new column, where it was shown before
-            # (a filter picks leads, not stages).
-            self._attempt(
-                lambda: self.leads.move_lead(card.id, target.id, **details),
-                card.id,
-                moved,
-                place=(target.id, 0),
-            )
-
-        if target.closes == "won":
-            self.app.push_screen(
-                WonForm(card.name, card.value_cents),
-                lambda value: value is not None and move(value_cents=value),
-            )
-        elif target.closes == "lost":
-            self.app.push_screen(
-                LostForm(card.name),
-                lambda reason: reason is not None and move(lost_reason=reason),
-            )
-        elif target.id == self.settings.qualified_stage:
-            ticked = json.loads(self.leads.get(card.id).qualification or "[]")
-            self.app.push_screen(
-                QualifyForm(card.name, self.settings.qualification, ticked),
-                lambda ticks: ticks is not None and move(qualification=ticks),
-            )
-        else:
-            move()
-
-    def action_reorder(self, step: int) -> None:
-        card = self._card_or_warn()
-        if card is None:
-            return
-        among = None if self.board_filter.is_empty else self.board_filter
-        if self.leads.reorder(card.id, step, among):
-            # Swapped with the neighbour shown next to it: one place up or down, and the
-            # column holds the same leads.
-            place = (self.stage.id, self.cursors[self.stage.id].cursor + step)
-            self.follow(card.id, {self.stage.id}, place=place, recount=False)
-
-    def action_new_lead(self) -> None:
-        form = LeadForm(self.settings, self.clock.today()).saving(self.leads.create_lead)
-
-        def saved(draft: LeadDraft | None) -> None:
-            if draft is not None:
-                self.notify(f"Added {draft.name}", timeout=2)
-                self.follow(form.saved)
-
-        self.app.push_screen(form, saved)
-
-    def action_edit_lead(self) -> None:
-        card = self._card_or_warn()
-        if card is None:
-            return
-        save = guarded_edit(
-            lambda draft, version: self.leads.update_lead(card.id, draft, expected_version=version),
-            lambda: self.leads.version_of(card.id),
-        )
-
-        def saved(edited: LeadDraft | None) -> None:
-            if edited is not None:
-                self.follow(card.id)
-
-        form = LeadForm(self.settings, self.clock.today(), self.leads.draft_of(card.id))
-        self.app.push_screen(form.saving(save), saved)
-
-    def action_log_touch(self) -> None:
-        card = self._card_or_warn()
-        if card is None:
-            return
-
-        def saved(touch: TouchDraft | None) -> None:
-            if touch is not None:
-                self.notify(f"Logged a {touch.kind} with {card.name}", timeout=2)
-                self.follow(card.id)
-
-        form = touch_form_for(self.leads, card.id, card.name, self.clock.today())
-        self.app.push_screen(form, saved)
-
-    def action_archive(self) -> None:
-        card = self._card_or_warn()
-        if card is None:
-            return
-        if self._attempt(lambda: self.leads.archive(card.id)):
-            self.notify(f"Archived {card.name} · u to undo", timeout=4)
-            self.refresh_board()
-
-    def after_undo(self, step: Step | None) -> None:
-        if step is not None and step.kind == "lead":
-            self.follow(step.record_id)
-        else:
-            self.refresh_board()
-
-    def action_open_lead(self) -> None:
-        card = self._card_or_warn()
-        if card is not None:
-            self.app.push_screen(
-                LeadDetailScreen(lead_detail(card.id), self.settings, self.clock),
-                lambda _: self.follow(card.id),
-            )
 
     # -- filter --------------------------------------------------------------
 

@@ -1,0 +1,134 @@
+"""What the app tells about its keys: the screens a [keymap] may name, the keymap applied,
+the help screen's rows, and the palette's commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from pegboard.ui.textual_private import keymap
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
+def screen_classes() -> tuple[type[Screen], ...]:
+    """The screens whose binding ids a [keymap] table may name (with the app's own)."""
+    from pegboard.ui.modals.form_screen import FormScreen
+    from pegboard.ui.modals.quick_log import QuickLog
+    from pegboard.ui.screens.board import BoardScreen
+    from pegboard.ui.screens.customer_detail import CustomerDetailScreen
+    from pegboard.ui.screens.help import HelpScreen
+    from pegboard.ui.screens.import_screen import ImportScreen
+    from pegboard.ui.screens.insights import InsightsScreen
+    from pegboard.ui.screens.lead_detail import LeadDetailScreen
+    from pegboard.ui.screens.loyalty import LoyaltyScreen
+    from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
+    from pegboard.ui.screens.partner_detail import PartnerDetailScreen
+    from pegboard.ui.screens.partners import PartnersScreen
+    from pegboard.ui.screens.today import TodayScreen
+
+    return (
+        TodayScreen,
+        BoardScreen,
+        PartnersScreen,
+        LoyaltyScreen,
+        InsightsScreen,
+        LeadDetailScreen,
+        PartnerDetailScreen,
+        CustomerDetailScreen,
+        LoyaltyRulesScreen,
+        ImportScreen,
+        FormScreen,
+        QuickLog,
+        HelpScreen,
+    )
+
+
+def apply_keymap(app: App) -> None:
+    """Remap bindings by id from [keymap]; an unknown id is reported and skipped."""
+    if not app.settings.keymap:
+        return
+    known = {
+        binding.id
+        for node in (app, *screen_classes())
+        for binding in Binding.make_bindings(node.BINDINGS)
+        if binding.id
+    }
+    remapped = {}
+    for binding_id, keys in app.settings.keymap.items():
+        if binding_id in known:
+            remapped[binding_id] = keys
+        else:
+            app.notify(
+                f"config.toml [keymap]: no binding has the id {binding_id!r}; ignored",
+                severity="warning",
+                timeout=8,
+            )
+    if remapped:
+        app.set_keymap(remapped)
+
+
+def help_rows(app: App, screen: Screen) -> list[tuple[str, str, str]]:
+    """(where, keys, what) for every binding of `screen` and the app, keymap applied."""
+    rows = []
+    for where, node in (("this screen", screen), ("everywhere", app)):
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for binding in Binding.make_bindings(node.BINDINGS):
+            keys = keymap(app).get(binding.id, binding.key) if binding.id else binding.key
+            label = binding.description or binding.action
+            shown = [app.get_key_display(replace(binding, key=key)) for key in keys.split(",")]
+            grouped.setdefault((binding.action, label), []).extend(shown)
+        for (_, label), keys in grouped.items():
+            rows.append((where, " ".join(dict.fromkeys(keys)), label))
+    return rows
+
+
+def pegboard_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
+    """The palette's commands beside Textual's: the screens, the dialogs, and every
+    action of the screen underneath with its key."""
+    yield SystemCommand(
+        "Log referral", "Log a referral received or given (r)", app.action_quick_log
+    )
+    yield SystemCommand("Today", "The morning triage (1)", lambda: app.switch_mode("today"))
+    yield SystemCommand("Board", "The leads board (2)", lambda: app.switch_mode("board"))
+    yield SystemCommand(
+        "Partners",
+        "Referral partners and reciprocity (3)",
+        lambda: app.switch_mode("partners"),
+    )
+    yield SystemCommand(
+        "Loyalty",
+        "Repeat customers and their discounts (4)",
+        lambda: app.switch_mode("loyalty"),
+    )
+    yield SystemCommand(
+        "Insights",
+        "Sources, referrals, funnel and revenue goal (5)",
+        lambda: app.switch_mode("insights"),
+    )
+    yield SystemCommand(
+        "Import…",
+        "Contacts or deals from a CSV (HubSpot, Pipedrive, a sheet), a .vcf, or an export",
+        app.open_import,
+    )
+    yield SystemCommand(
+        "Loyalty rules", "Edit the repeat-purchase discounts", app.open_loyalty_rules
+    )
+    # Every action of the screen underneath, from its BINDINGS, with its key.
+    seen: set[str] = set()
+    for binding in Binding.make_bindings(screen.BINDINGS):
+        if binding.action in seen or not binding.description:
+            continue
+        seen.add(binding.action)
+        yield SystemCommand(
+            binding.description,
+            f"{screen.sub_title or 'this screen'} · key {app.get_key_display(binding)}",
+            partial(screen.run_action, binding.action),
+        )
