@@ -101,6 +101,46 @@ class ProbeRun:
     rss_kb: int = 0
 
 
+class _ProbeChannel:
+    """The child's two outputs: its terminal, kept read (or the app would block writing
+    to it), and its report pipe, read a line at a time."""
+
+    def __init__(self, fd: int, report_read: int, timeout: float) -> None:
+        self.fd = fd
+        self.report_read = report_read
+        self.deadline = time.perf_counter() + timeout
+        self.pending = b""
+        self.lines: list[str] = []
+        self.drawn = b""
+        self.step = -1
+
+    def next_line(self) -> str:
+        while not self.lines:
+            if time.perf_counter() > self.deadline:
+                raise TimeoutError(f"probe stalled at step {self.step}: {self.drawn[-1500:]!r}")
+            ready, _, _ = select.select([self.fd, self.report_read], [], [], 1)
+            if self.fd in ready:
+                try:
+                    self.drawn = (self.drawn + os.read(self.fd, 65536))[-4000:]
+                except OSError:
+                    raise RuntimeError(f"the app ended: {self.drawn[-1500:]!r}") from None
+            if self.report_read in ready:
+                chunk = os.read(self.report_read, 65536)
+                if not chunk:
+                    raise RuntimeError(f"the app ended: {self.drawn[-1500:]!r}")
+                self.pending += chunk
+                *complete, self.pending = self.pending.split(b"\n")
+                self.lines.extend(line.decode() for line in complete)
+        return self.lines.pop(0)
+
+    def drain(self, seconds: float) -> None:
+        until = time.perf_counter() + seconds
+        while (left := until - time.perf_counter()) > 0:
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if ready:
+                self.drawn = (self.drawn + os.read(self.fd, 65536))[-4000:]
+
+
 def run_probe(
     child_args: list[str], steps: list[dict], env: dict[str, str], timeout: float = 300
 ) -> ProbeRun:
@@ -112,57 +152,22 @@ def run_probe(
     argv = [sys.executable, str(CHILD), handle.name, str(report_write), *child_args]
     pid, fd = _spawn(argv, env)
     os.close(report_write)
-    started = time.perf_counter()
-    pending = b""
-    lines: list[str] = []
-    result: ProbeRun | None = None
-    drawn = b""
-
-    def next_line() -> str:
-        nonlocal pending, drawn
-        while not lines:
-            if time.perf_counter() - started > timeout:
-                raise TimeoutError(
-                    f"probe stalled at step {len(result.steps) if result else -1}: {drawn[-1500:]!r}"
-                )
-            ready, _, _ = select.select([fd, report_read], [], [], 1)
-            if fd in ready:
-                # Keep reading the terminal, or the app would block writing to it.
-                try:
-                    drawn = (drawn + os.read(fd, 65536))[-4000:]
-                except OSError:
-                    raise RuntimeError(f"the app ended: {drawn[-1500:]!r}") from None
-            if report_read in ready:
-                chunk = os.read(report_read, 65536)
-                if not chunk:
-                    raise RuntimeError(f"the app ended: {drawn[-1500:]!r}")
-                pending += chunk
-                *complete, pending = pending.split(b"\n")
-                lines.extend(line.decode() for line in complete)
-        return lines.pop(0)
-
-    def drain(seconds: float) -> None:
-        nonlocal drawn
-        until = time.perf_counter() + seconds
-        while (left := until - time.perf_counter()) > 0:
-            ready, _, _ = select.select([fd], [], [], left)
-            if ready:
-                drawn = (drawn + os.read(fd, 65536))[-4000:]
-
+    channel = _ProbeChannel(fd, report_read, timeout)
     try:
-        kind, value = next_line().split()
+        kind, value = channel.next_line().split()
         assert kind == "ready", kind
         result = ProbeRun(float(value))
-        drain(0.5)
+        channel.drain(0.5)
         for index, step in enumerate(steps):
+            channel.step = index
             key = step["key"]
             os.write(fd, KEY_BYTES.get(key, key.encode()))
-            kind, first, done = next_line().split()
+            kind, first, done = channel.next_line().split()
             assert int(kind) == index, (kind, index)
             result.first_paints.append(float(first))
             result.steps.append(float(done))
-            drain(step.get("gap", KEY_GAP))
-        kind, value = next_line().split()
+            channel.drain(step.get("gap", KEY_GAP))
+        kind, value = channel.next_line().split()
         assert kind == "rss", kind
         result.rss_kb = int(value)
         return result

@@ -27,6 +27,49 @@ HUBSPOT_DEALS = (
 """A small HubSpot deals export, for the import screen."""
 
 
+SHOTS = (
+    ([("j", "j")], "board", False),
+    ([("enter",)], "lead-detail", False),
+    (
+        [("escape", "n"), (*"Dana Fox", "tab", *"Fox Print Co", "tab", *"dana@", "tab")],
+        "lead-form",
+        False,
+    ),
+    ([("escape", "l", "L")], "qualify", False),
+    ([("escape", "slash", *"source:referral")], "board-filter", True),
+    ([("escape", "r", *"dan", "tab", *"Gina Ruiz", "tab", *"+1 555 0199")], "quick-log", False),
+    ([("escape", "y", "3")], "partners", False),
+    ([("enter",)], "partner-detail", False),
+    ([("escape", "4")], "loyalty", False),
+    ([("p", *"450")], "purchase-form", False),
+    ([("escape", "R")], "loyalty-rules", False),
+    ([("escape", "5")], "insights", True),
+    ([tuple("jjjjjjjjjj")], "insights-funnel", False),
+    ([("1",)], "today", True),
+    ([("question_mark",)], "help", False),
+)
+"""Each screenshot: the keys pressed before it (a pause after each group), its name, and
+whether the app's workers (a filter, a report) are waited for."""
+
+
+async def shoot_import_and_palette(app, pilot, workdir: Path, save) -> None:
+    """The import screen on a small HubSpot file, then the palette finding a name."""
+    app.open_import()
+    await pilot.pause()
+    (workdir / "hubspot-deals.csv").write_text(HUBSPOT_DEALS, encoding="utf-8")
+    os.chdir(workdir)  # a short path on screen, the same in every run
+    await pilot.press(*"hubspot-deals.csv", "enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    save("import")
+    await pilot.press("escape", "ctrl+p")
+    await pilot.pause()
+    await pilot.press(*"dana")
+    await app.workers.wait_for_complete()
+    await pilot.pause(0.5)
+    save("palette")
+
+
 async def shoot(workdir: Path) -> list[Path]:
     from pegboard.clock import Clock
     from pegboard.config import Settings
@@ -48,71 +91,16 @@ async def shoot(workdir: Path) -> list[Path]:
 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("j", "j")
-        await pilot.pause()
-        save("board")
-        await pilot.press("enter")
-        await pilot.pause()
-        save("lead-detail")
-        await pilot.press("escape", "n")
-        await pilot.pause()
-        await pilot.press(*"Dana Fox", "tab", *"Fox Print Co", "tab", *"dana@", "tab")
-        await pilot.pause()
-        save("lead-form")
-        await pilot.press("escape", "l", "L")
-        await pilot.pause()
-        save("qualify")
-        await pilot.press("escape", "slash", *"source:referral")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        save("board-filter")
-        await pilot.press("escape", "r", *"dan", "tab", *"Gina Ruiz", "tab", *"+1 555 0199")
-        await pilot.pause()
-        save("quick-log")
-        await pilot.press("escape", "y", "3")
-        await pilot.pause()
-        save("partners")
-        await pilot.press("enter")
-        await pilot.pause()
-        save("partner-detail")
-        await pilot.press("escape", "4")
-        await pilot.pause()
-        save("loyalty")
-        await pilot.press("p", *"450")
-        await pilot.pause()
-        save("purchase-form")
-        await pilot.press("escape", "R")
-        await pilot.pause()
-        save("loyalty-rules")
-        await pilot.press("escape", "5")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        save("insights")
-        await pilot.press(*"jjjjjjjjjj")
-        await pilot.pause()
-        save("insights-funnel")
-        await pilot.press("1")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        save("today")
-        await pilot.press("question_mark")
-        await pilot.pause()
-        save("help")
+        for presses, name, wait_for_workers in SHOTS:
+            for keys in presses:
+                await pilot.press(*keys)
+                await pilot.pause()
+            if wait_for_workers:
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            save(name)
         await pilot.press("escape")
-        app.open_import()
-        await pilot.pause()
-        (workdir / "hubspot-deals.csv").write_text(HUBSPOT_DEALS, encoding="utf-8")
-        os.chdir(workdir)  # a short path on screen, the same in every run
-        await pilot.press(*"hubspot-deals.csv", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        save("import")
-        await pilot.press("escape", "ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"dana")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.5)
-        save("palette")
+        await shoot_import_and_palette(app, pilot, workdir, save)
     return saved
 
 

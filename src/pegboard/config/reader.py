@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -278,6 +279,49 @@ def read_goal(goal: dict[str, Any], checks: Checks) -> dict[str, Any]:
     return {"revenue_goal_cents": round(Decimal(str(revenue)) * 100), "goal_period": period}
 
 
+class _RuleEntry:
+    """One [[loyalty.rules]] table's values, each read with its own check; `fail` makes
+    the error (naming the rule, at its header's line)."""
+
+    def __init__(self, entry: dict, fail: Callable[[str], ConfigError]) -> None:
+        self.entry = entry
+        self.fail = fail
+
+    def count(self, key: str, minimum: int) -> int | None:
+        got = self.entry.get(key)
+        if got is not None and (isinstance(got, bool) or not isinstance(got, int) or got < minimum):
+            raise self.fail(f"{key} must be a whole number, {minimum} or more")
+        return got
+
+    def money(self, key: str) -> int | None:
+        if key not in self.entry:
+            return None
+        got = self.entry[key]
+        if isinstance(got, bool) or not isinstance(got, int | float) or got < 0:
+            raise self.fail(f"{key} must be an amount, 0 or more")
+        amount = Decimal(str(got))
+        if amount != amount.quantize(Decimal("0.01")):
+            raise self.fail(f"{key} has fractions of a cent")
+        return int(amount * 100)
+
+    def percent(self) -> Decimal | None:
+        if "percent" not in self.entry:
+            return None
+        got = self.entry["percent"]
+        if isinstance(got, bool) or not isinstance(got, int | float):
+            raise self.fail("percent must be a number")
+        percent = Decimal(str(got))
+        if not Decimal(0) < percent <= Decimal(100):
+            raise self.fail(f"percent must be more than 0 and at most 100, not {got}")
+        return percent
+
+    def flag(self, key: str) -> bool:
+        got = self.entry.get(key, False)
+        if not isinstance(got, bool):
+            raise self.fail(f"{key} must be true or false")
+        return got
+
+
 def read_loyalty_rule(entry: Any, index: int, checks: Checks) -> LoyaltyRule:
     """One [[loyalty.rules]] table; every error names the rule, at its header's line."""
     line = checks.lines.line_of("loyalty.rules", entry=index)
@@ -294,39 +338,13 @@ def read_loyalty_rule(entry: Any, index: int, checks: Checks) -> LoyaltyRule:
         raise fail("give exactly one of purchase = N or every = N")
     if ("percent" in entry) == ("amount" in entry):
         raise fail("give exactly one of percent or amount")
-
-    def count(key: str, minimum: int) -> int | None:
-        got = entry.get(key)
-        if got is not None and (isinstance(got, bool) or not isinstance(got, int) or got < minimum):
-            raise fail(f"{key} must be a whole number, {minimum} or more")
-        return got
-
-    def money(key: str) -> int | None:
-        if key not in entry:
-            return None
-        got = entry[key]
-        if isinstance(got, bool) or not isinstance(got, int | float) or got < 0:
-            raise fail(f"{key} must be an amount, 0 or more")
-        amount = Decimal(str(got))
-        if amount != amount.quantize(Decimal("0.01")):
-            raise fail(f"{key} has fractions of a cent")
-        return int(amount * 100)
-
-    percent = None
-    if "percent" in entry:
-        got = entry["percent"]
-        if isinstance(got, bool) or not isinstance(got, int | float):
-            raise fail("percent must be a number")
-        percent = Decimal(str(got))
-        if not Decimal(0) < percent <= Decimal(100):
-            raise fail(f"percent must be more than 0 and at most 100, not {got}")
-    and_later = entry.get("and_later", False)
-    if not isinstance(and_later, bool):
-        raise fail("and_later must be true or false")
-    purchase, every = count("purchase", 1), count("every", 2)
+    values = _RuleEntry(entry, fail)
+    percent = values.percent()
+    and_later = values.flag("and_later")
+    purchase, every = values.count("purchase", 1), values.count("every", 2)
     if and_later and purchase is None:
         raise fail("and_later goes with purchase = N")
-    amount = money("amount")
+    amount = values.money("amount")
     if amount is not None and amount <= 0:
         raise fail("amount must be more than 0")
     name = entry.get("name")
@@ -339,7 +357,7 @@ def read_loyalty_rule(entry: Any, index: int, checks: Checks) -> LoyaltyRule:
         every=every,
         percent=percent,
         amount_cents=amount,
-        min_cents=money("min_amount") or 0,
-        window_months=count("window_months", 1),
+        min_cents=values.money("min_amount") or 0,
+        window_months=values.count("window_months", 1),
     )
     return replace(rule, name=name.strip() if name else describe_rule(rule))

@@ -191,39 +191,7 @@ def column_cards(
     board_filter: BoardFilter = NO_FILTER,
 ) -> list[Card]:
     """The cards of one column from `offset`, top first, at most `limit`."""
-    # Page through ids on the board index first, then join only the rows shown:
-    # an OFFSET deep into a long column then skips index entries, not joined rows.
-    if board_filter.is_empty:
-        page = Lead.select(Lead.id).where(Lead.archived_at.is_null())
-    else:
-        page = _live_leads(Lead.select(Lead.id), board_filter)
-    page = (
-        page.where(Lead.stage == stage_id)
-        .order_by(Lead.position, Lead.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    partner_contact = Contact.alias("partner_contact")
-    query = (
-        join_contact_and_partner(
-            Lead.select(
-                Lead.id,
-                Lead.title,
-                Contact.name,
-                Contact.company,
-                Lead.value_cents,
-                Lead.source,
-                partner_contact.name,
-                Lead.stage_entered_at,
-                Lead.due_date,
-                Lead.next_action,
-                Lead.last_touch_at,
-            ),
-            partner_contact,
-        )
-        .where(Lead.id.in_(page))
-        .order_by(Lead.position, Lead.id)
-    )
+    query = _card_query(_column_page(stage_id, offset, limit, board_filter))
     stage_entered = Lead.stage_entered_at
     due = Lead.due_date
     cards = []
@@ -248,6 +216,47 @@ def column_cards(
             )
         )
     return cards
+
+
+def _column_page(stage_id: str, offset: int, limit: int, board_filter: BoardFilter):
+    """The ids of one page of a column. Paged on the board index first, then only the
+    rows shown are joined: an OFFSET deep into a long column then skips index entries,
+    not joined rows."""
+    if board_filter.is_empty:
+        page = Lead.select(Lead.id).where(Lead.archived_at.is_null())
+    else:
+        page = _live_leads(Lead.select(Lead.id), board_filter)
+    return (
+        page.where(Lead.stage == stage_id)
+        .order_by(Lead.position, Lead.id)
+        .limit(limit)
+        .offset(offset)
+    )
+
+
+def _card_query(page):
+    """What a card shows, for the leads of `page`, in column order."""
+    partner_contact = Contact.alias("partner_contact")
+    return (
+        join_contact_and_partner(
+            Lead.select(
+                Lead.id,
+                Lead.title,
+                Contact.name,
+                Contact.company,
+                Lead.value_cents,
+                Lead.source,
+                partner_contact.name,
+                Lead.stage_entered_at,
+                Lead.due_date,
+                Lead.next_action,
+                Lead.last_touch_at,
+            ),
+            partner_contact,
+        )
+        .where(Lead.id.in_(page))
+        .order_by(Lead.position, Lead.id)
+    )
 
 
 def rank_of(lead_id: int, board_filter: BoardFilter = NO_FILTER) -> tuple[str, int] | None:

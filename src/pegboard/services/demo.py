@@ -10,7 +10,6 @@ seconds.
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -53,6 +52,22 @@ class DemoSummary:
     referrals: int
     touches: int
     purchases: int
+
+
+REFERRAL_FIELDS = (
+    Referral.partner,
+    Referral.direction,
+    Referral.contact,
+    Referral.lead,
+    Referral.note,
+    Referral.at,
+    Referral.outcome,
+    Referral.value_cents,
+    Referral.thanked_at,
+    Referral.warmth,
+    Referral.created_at,
+    Referral.updated_at,
+)
 
 
 def database_is_empty() -> bool:
@@ -163,6 +178,15 @@ class _DemoWriter:
         partner_weights: list[float],
     ) -> int:
         """Each referred lead's referral, received, and about half as many given."""
+        rows = self._received(leads, lead_ids, contact_ids)
+        rows += self._given(len(rows) // 2, contact_ids, partner_ids, partner_weights)
+        self._insert(Referral, REFERRAL_FIELDS, rows, want_ids=False)
+        return len(rows)
+
+    def _received(
+        self, leads: list[DemoLead], lead_ids: list[int], contact_ids: list[int]
+    ) -> list[tuple]:
+        """The referral behind each referred lead: its outcome follows the lead's stage."""
         rng = self.rng
         won_id = self.settings.closing_stage("won").id
         lost_id = self.settings.closing_stage("lost").id
@@ -171,12 +195,13 @@ class _DemoWriter:
             partner = row.referred_by
             if partner is None:
                 continue
-            stage_id, created = row.stage, row.created_at
-            outcome = {won_id: "converted", lost_id: "no_fit"}.get(stage_id, "open")
+            created = row.created_at
+            outcome = {won_id: "converted", lost_id: "no_fit"}.get(row.stage, "open")
             value = row.value_cents if outcome == "converted" else 0
             thanked = None
             if outcome == "converted" and rng.random() < 0.7:
                 thanked = row.closed_at + timedelta(days=rng.randrange(1, 10))
+            warmth = rng.randrange(1, 6)
             rows.append(
                 (
                     partner,
@@ -188,20 +213,31 @@ class _DemoWriter:
                     outcome,
                     value,
                     thanked,
-                    rng.randrange(1, 6),
+                    warmth,
                     created,
                     created,
                 )
             )
-        # Given referrals: I send fewer than I receive, and not evenly.
-        given = len(rows) // 2
-        given_cum = list(itertools.accumulate(w**0.5 for w in partner_weights))
-        for _ in range(given):
-            partner = rng.choices(partner_ids, cum_weights=given_cum)[0]
+        return rows
+
+    def _given(
+        self,
+        count: int,
+        contact_ids: list[int],
+        partner_ids: list[int],
+        partner_weights: list[float],
+    ) -> list[tuple]:
+        """Referrals I gave: fewer than I received, and not evenly."""
+        rng = self.rng
+        pick_partner = weighted_picker(rng, partner_ids, [w**0.5 for w in partner_weights])
+        rows = []
+        for _ in range(count):
+            partner = pick_partner()
             at = self.moment(self.start, self.now)
             outcome = rng.choice(("open", "open", "converted", "no_fit"))
             value = rng.choice((900, 1500, 3000)) * 100 if outcome == "converted" else 0
             contact_id = rng.choice(contact_ids)
+            warmth = rng.randrange(1, 6)
             rows.append(
                 (
                     partner,
@@ -213,31 +249,12 @@ class _DemoWriter:
                     outcome,
                     value,
                     None,
-                    rng.randrange(1, 6),
+                    warmth,
                     at,
                     at,
                 )
             )
-        self._insert(
-            Referral,
-            (
-                Referral.partner,
-                Referral.direction,
-                Referral.contact,
-                Referral.lead,
-                Referral.note,
-                Referral.at,
-                Referral.outcome,
-                Referral.value_cents,
-                Referral.thanked_at,
-                Referral.warmth,
-                Referral.created_at,
-                Referral.updated_at,
-            ),
-            rows,
-            want_ids=False,
-        )
-        return len(rows)
+        return rows
 
     def _purchases(self, leads: list[DemoLead], lead_ids: list[int], won_id: str) -> int:
         """Each won lead is a first purchase; referred customers come back more often."""

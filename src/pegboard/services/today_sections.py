@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from peewee import fn
 
@@ -296,27 +296,13 @@ class TriageSections:
     def _loops(self, limit: int) -> TriageSection:
         """Loops: closed business not thanked; referrals I gave with no outcome yet."""
         now = self.clock.now()
+        unthanked_loop, silent_loop = self._loop_conditions(now)
         person = Contact.alias("person")
-        unthanked_loop = (
-            (Referral.direction == "received")
-            & (Referral.outcome == "converted")
-            & Referral.thanked_at.is_null()
-            & Referral.archived_at.is_null()
-            & self._not_snoozed("thank", Referral.id)
-        )
         unthanked = (
             Referral.select(Referral.id, Referral.partner, Referral.value_cents, person.name)
             .join(person, on=Referral.contact == person.id)
             .where(unthanked_loop)
             .order_by(Referral.at)
-        )
-        asked_before = now - timedelta(days=self.settings.ask_given_after_days)
-        silent_loop = (
-            (Referral.direction == "given")
-            & (Referral.outcome == "open")
-            & (Referral.at < asked_before)
-            & Referral.archived_at.is_null()
-            & self._not_snoozed("ask_given", Referral.id)
         )
         silent = (
             Referral.select(Referral.id, Referral.partner, Referral.at, person.name)
@@ -326,28 +312,26 @@ class TriageSections:
         )
         unthanked, silent = list(unthanked.limit(limit)), list(silent.limit(limit))
         partner_names = self._partner_names(r.partner_id for r in unthanked + silent)
-        rows = []
-        for referral in unthanked:
-            rows.append(
-                TriageRow(
-                    "thank",
-                    referral.id,
-                    partner_names.get(referral.partner_id, "?"),
-                    f"thank them: {referral.contact.name} became business",
-                    partner_id=referral.partner_id,
-                )
+        rows = [
+            TriageRow(
+                "thank",
+                referral.id,
+                partner_names.get(referral.partner_id, "?"),
+                f"thank them: {referral.contact.name} became business",
+                partner_id=referral.partner_id,
             )
-        for referral in silent:
-            days = (now - referral.at).days
-            rows.append(
-                TriageRow(
-                    "ask_given",
-                    referral.id,
-                    partner_names.get(referral.partner_id, "?"),
-                    f"how did {referral.contact.name} go? sent {days}d ago",
-                    partner_id=referral.partner_id,
-                )
+            for referral in unthanked
+        ]
+        rows += [
+            TriageRow(
+                "ask_given",
+                referral.id,
+                partner_names.get(referral.partner_id, "?"),
+                f"how did {referral.contact.name} go? sent {(now - referral.at).days}d ago",
+                partner_id=referral.partner_id,
             )
+            for referral in silent
+        ]
         # Counted from the loop index alone: a referral with a person (the rows' join)
         # is one whose contact is set, since the foreign key keeps it pointing at one.
         count = sum(
@@ -355,6 +339,25 @@ class TriageSections:
             for loop in (unthanked_loop, silent_loop)
         )
         return TriageSection("loop", "Loops to close", count, rows)
+
+    def _loop_conditions(self, now: datetime):
+        """(business received and not thanked, referrals given long ago with no outcome)."""
+        unthanked = (
+            (Referral.direction == "received")
+            & (Referral.outcome == "converted")
+            & Referral.thanked_at.is_null()
+            & Referral.archived_at.is_null()
+            & self._not_snoozed("thank", Referral.id)
+        )
+        asked_before = now - timedelta(days=self.settings.ask_given_after_days)
+        silent = (
+            (Referral.direction == "given")
+            & (Referral.outcome == "open")
+            & (Referral.at < asked_before)
+            & Referral.archived_at.is_null()
+            & self._not_snoozed("ask_given", Referral.id)
+        )
+        return unthanked, silent
 
     def summary(self, sections: list[TriageSection]) -> str:
         counts = {section.key: section.count for section in sections}

@@ -32,62 +32,84 @@ def record_purchase_for(
     after: Callable[[], None],
 ) -> None:
     """Ask for the purchase, check it is not the won lead's again, record it, then `after`."""
-    currency = loyalty.settings.currency
+    _PurchaseRecording(screen, loyalty, customer_id, name, after).open(clock.today())
 
-    def announce(quote) -> None:
-        screen.notify(
-            f"{name}: {format_cents(quote.charged_cents, currency)} charged"
-            + (
-                f" after {format_cents(quote.discount_cents, currency)} off"
-                if quote.discount_cents
-                else ""
-            )
-            + " · u to undo",
-            timeout=4,
-        )
-        after()
 
-    def save(draft: PurchaseDraft):
+class _PurchaseRecording:
+    """One purchase recorded from a screen: the form, and the question asked when
+    winning the customer's lead already recorded a purchase that day."""
+
+    def __init__(
+        self,
+        screen: Screen,
+        loyalty: LoyaltyService,
+        customer_id: int,
+        name: str,
+        after: Callable[[], None],
+    ) -> None:
+        self.screen = screen
+        self.loyalty = loyalty
+        self.customer_id = customer_id
+        self.name = name
+        self.after = after
+        self.currency = loyalty.settings.currency
+
+    def open(self, today) -> None:
+        self.form = PurchaseForm(
+            self.name,
+            today,
+            lambda cents, day: self.loyalty.quote(self.customer_id, cents, day),
+            self.currency,
+        ).saving(self.save)
+        self.screen.app.push_screen(self.form, self.saved)
+
+    def save(self, draft: PurchaseDraft):
         """Record at once, unless winning the lead already recorded one that day: then
         the form closes and a question comes first (answered in `saved`).
         Returns (the quote recorded, or None; the won lead's purchase, or None)."""
-        won = loyalty.won_lead_purchase_on(customer_id, draft.on)
+        won = self.loyalty.won_lead_purchase_on(self.customer_id, draft.on)
         if won is not None:
             return None, won
-        return loyalty.record_purchase(customer_id, draft.list_cents, draft.what, draft.on), None
+        return self.record(draft), None
 
-    def saved(draft: PurchaseDraft | None) -> None:
-        if draft is None:
-            return
-        quote, won = form.saved
-        if quote is not None:
-            announce(quote)
-            return
-
-        def record(confirmed: bool) -> None:
-            if not confirmed:
-                screen.notify("Not recorded: the won lead's purchase stands", timeout=3)
-                return
-            try:
-                quote = loyalty.record_purchase(customer_id, draft.list_cents, draft.what, draft.on)
-            except ServiceError as error:
-                screen.notify(str(error), severity="error", timeout=8)
-                return
-            announce(quote)
-
-        screen.app.push_screen(
-            Confirm(
-                f"Winning {name}'s lead already recorded a "
-                f"{format_cents(won.amount_cents, currency)} purchase on {draft.on}. "
-                "Record this one as well?"
-            ),
-            record,
+    def record(self, draft: PurchaseDraft):
+        return self.loyalty.record_purchase(
+            self.customer_id, draft.list_cents, draft.what, draft.on
         )
 
-    form = PurchaseForm(
-        name, clock.today(), lambda cents, day: loyalty.quote(customer_id, cents, day), currency
-    ).saving(save)
-    screen.app.push_screen(form, saved)
+    def saved(self, draft: PurchaseDraft | None) -> None:
+        if draft is None:
+            return
+        quote, won = self.form.saved
+        if quote is not None:
+            self.announce(quote)
+            return
+        self.screen.app.push_screen(
+            Confirm(
+                f"Winning {self.name}'s lead already recorded a "
+                f"{format_cents(won.amount_cents, self.currency)} purchase on {draft.on}. "
+                "Record this one as well?"
+            ),
+            lambda confirmed: self.record_second(draft, confirmed),
+        )
+
+    def record_second(self, draft: PurchaseDraft, confirmed: bool) -> None:
+        if not confirmed:
+            self.screen.notify("Not recorded: the won lead's purchase stands", timeout=3)
+            return
+        try:
+            quote = self.record(draft)
+        except ServiceError as error:
+            self.screen.notify(str(error), severity="error", timeout=8)
+            return
+        self.announce(quote)
+
+    def announce(self, quote) -> None:
+        charged = format_cents(quote.charged_cents, self.currency)
+        off = format_cents(quote.discount_cents, self.currency)
+        discount = f" after {off} off" if quote.discount_cents else ""
+        self.screen.notify(f"{self.name}: {charged} charged{discount} · u to undo", timeout=4)
+        self.after()
 
 
 class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):
