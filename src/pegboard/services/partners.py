@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from peewee import fn
 
@@ -17,7 +18,6 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.errors import EditConflict, NotFound, ServiceError
 from pegboard.services.contacts import check_email, check_phone, find_or_create_contact
-from pegboard.services.leads import LeadDraft, LeadService
 from pegboard.services.partner_match import PartnerMatch, rank_partners, reach_problem, split_reach
 from pegboard.services.partner_views import (
     PartnerDetail,
@@ -31,6 +31,9 @@ from pegboard.services.undo import Step, UndoLog, expect_unchanged
 from pegboard.services.writes import write_transaction
 from pegboard.store.models import Contact, Lead, Partner, Referral
 from pegboard.store.paging import rows_and_count
+
+if TYPE_CHECKING:
+    from pegboard.services.leads import LeadService
 
 DIRECTIONS = ("received", "given")
 OUTCOMES = ("open", "converted", "no_fit")
@@ -207,6 +210,8 @@ class PartnerService:
 
     def log_referral(self, draft: ReferralDraft, at: datetime | None = None) -> LoggedReferral:
         """Record a referral; a received one becomes a warm lead due today."""
+        from pegboard.services.lead_draft import LeadDraft  # not needed to read the table
+
         if draft.direction not in DIRECTIONS:
             raise ServiceError("a referral is received or given")
         if not draft.person.strip():
