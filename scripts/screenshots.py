@@ -70,6 +70,17 @@ async def shoot_import_and_palette(app, pilot, workdir: Path, save) -> None:
     save("palette")
 
 
+async def shoot_archive(app, pilot, save) -> None:
+    """A lead archived on the board, then the archive screen listing it."""
+    await pilot.press("escape", "2")
+    await pilot.pause()
+    await pilot.press("a")
+    await pilot.pause()
+    app.open_archive()
+    await pilot.pause()
+    save("archive")
+
+
 async def shoot(workdir: Path) -> list[Path]:
     from pegboard.clock import Clock
     from pegboard.config import Settings
@@ -101,6 +112,7 @@ async def shoot(workdir: Path) -> list[Path]:
             save(name)
         await pilot.press("escape")
         await shoot_import_and_palette(app, pilot, workdir, save)
+        await shoot_archive(app, pilot, save)
     return saved
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
 import time
 from datetime import UTC, datetime
 
@@ -153,3 +155,21 @@ def make_lead(leads):
         return leads.create_lead(LeadDraft(name=name, **fields), stage=stage)
 
     return make
+
+
+@contextlib.contextmanager
+def tmpfs(folder, size: str):
+    """A real file system of `size` (a tmpfs) at `folder`, for a full or read-only disk;
+    the test is skipped, loudly, where this machine does not let a test mount one."""
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"SKIPPED LOUDLY: cannot mount a tmpfs here ({mounted.stderr.strip()})")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)

@@ -45,6 +45,7 @@ def parse_datetime(text: str) -> datetime:
         raise ValueError(
             f"not a date/time: {text!r} (use YYYY-MM-DD or YYYY-MM-DD HH:MM)"
         ) from None
+    within_years(parsed.date(), text)
     return to_utc(parsed)
 
 
@@ -61,8 +62,22 @@ def parse_date(text: str, today: date) -> date:
             amount, unit = amount[:-1], amount[-1]
         if amount.isdigit():
             days = int(amount) * (7 if unit == "w" else 1)
+            if days > (date(LAST_YEAR, 12, 31) - today).days:
+                raise ValueError(f"{text!r} is past the year {LAST_YEAR}")
             return today + timedelta(days=days)
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD, today, tomorrow or +3d)") from None
+    return within_years(day, text)
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""The years a typed date may fall in: a day outside them is a typo, and the calendar
+export (a day and the next) and the database's own date functions stay in range."""
+
+
+def within_years(day: date, text: str) -> date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{text!r} is not between {FIRST_YEAR} and {LAST_YEAR}")
+    return day

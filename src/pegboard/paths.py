@@ -49,6 +49,27 @@ def sqlite_path(target: str) -> Path | None:
     return Path(target).expanduser()
 
 
+def shown_target(target: str) -> str:
+    """A database target as it may be shown: a server URL's password is never printed
+    (`postgresql://ann:***@host/db`)."""
+    scheme, found, rest = target.partition("://")
+    if not found:
+        return target
+    credentials, at, place = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return target
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{place}"
+
+
+def hide_password(text: str, target: str) -> str:
+    """`text` (a driver's message) with the password of the URL `target` taken out."""
+    _, found, rest = target.partition("://")
+    credentials = rest.rpartition("@")[0] if found else ""
+    password = credentials.split(":", 1)[1] if ":" in credentials else ""
+    return text.replace(password, "***") if password else text
+
+
 def resolve_db_target(explicit: str | None) -> str:
     """The database to open: --db, else PEGBOARD_DB, else the default file."""
     return explicit or os.environ.get(DB_ENV) or str(default_db_path())

@@ -15,6 +15,7 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 
 if TYPE_CHECKING:
+    from pegboard.services.archive import ArchiveService
     from pegboard.services.insights import InsightsService
     from pegboard.services.leads import LeadService
     from pegboard.services.loyalty import LoyaltyService
@@ -66,6 +67,13 @@ class Services:
         return TodayService(
             self.settings, self.clock, self.leads, self.partners, self.loyalty, self.undo_log
         )
+
+    @cached_property
+    def archive(self) -> ArchiveService:
+        """What was archived, seen and brought back (needs no settings)."""
+        from pegboard.services.archive import ArchiveService
+
+        return ArchiveService(self.clock, self.undo_log)
 
     @cached_property
     def insights(self) -> InsightsService:

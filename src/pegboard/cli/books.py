@@ -8,6 +8,7 @@ import sys
 from pegboard.cli.context import STAMP, open_context, sqlite_file
 from pegboard.cli.parser import Commands
 from pegboard.errors import CommandError
+from pegboard.paths import shown_target
 
 
 def register(commands: Commands) -> None:
@@ -25,7 +26,8 @@ def register(commands: Commands) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    import sqlite3
+    """A backup is never written over another file: an explicit --to that exists is
+    refused, and a default name taken in the same second gets a number."""
     from pathlib import Path
 
     from pegboard.store.backup import copy_database
@@ -34,13 +36,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     path = sqlite_file(context, "backup")
     stamp = context.clock.now().strftime(STAMP)
     target = Path(args.to) if args.to else path.parent / "backups" / f"{path.stem}-{stamp}.db"
-    if target.exists():
+    if args.to and target.exists():
         raise CommandError(f"{target} exists already; pick another --to")
-    try:
-        copy_database(path, target)
-    except (OSError, sqlite3.Error) as error:
-        raise CommandError(f"backup failed: {error}") from None
-    print(target)
+    print(copy_database(path, target, unique=not args.to))
     return 0
 
 
@@ -77,7 +75,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problem(s) in {context.db_target}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {shown_target(context.db_target)}", file=sys.stderr)
         return 1
-    print(f"{context.db_target}: all checks passed")
+    print(f"{shown_target(context.db_target)}: all checks passed")
     return 0

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pegboard.clock import Clock
 from pegboard.config import Settings, load_settings
-from pegboard.errors import CommandError
+from pegboard.errors import CommandError, StorageError
 from pegboard.paths import config_file, resolve_db_target, sqlite_path
 from pegboard.wiring import Services
 
@@ -77,8 +77,8 @@ def backup_before(context: Context, what: str) -> None:
         return
     try:
         copy_before(path, what, context.clock.now().strftime(STAMP))
-    except OSError as error:
-        raise CommandError(f"no backup could be made before the {what}: {error}") from None
+    except (OSError, StorageError) as error:
+        raise CommandError(f"nothing was changed: {error}") from None
 
 
 def daily_backup_warning(context: Context) -> str | None:
@@ -92,6 +92,6 @@ def daily_backup_warning(context: Context) -> str | None:
     if path is not None:
         try:
             daily_backup(path, context.clock.today())
-        except OSError as error:
+        except (OSError, StorageError) as error:
             return f"Daily backup failed: {error}"
     return None

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from pegboard.errors import PegboardError
 from pegboard.paths import resolve_db_target, sqlite_path
+from pegboard.text import one_line
 
 SERVER_DRIVERS = ("psycopg2cffi", "psycopg2", "psycopg", "pymysql", "MySQLdb")
 """The database drivers peewee tries to import as it is imported itself."""
@@ -16,12 +17,22 @@ SERVER_DRIVERS = ("psycopg2cffi", "psycopg2", "psycopg", "pymysql", "MySQLdb")
 def main(argv: Sequence[str] | None = None) -> int:
     from pegboard.cli.parser import build_parser
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    unreadable = next((arg for arg in argv if not _is_utf8(arg)), None)
+    if unreadable is not None:
+        shown = unreadable.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        print(
+            f"pegboard: error: an argument is not UTF-8 text ({one_line(shown)!r}); "
+            "nothing was done",
+            file=sys.stderr,
+        )
+        return 2
     args = build_parser().parse_args(argv)
     skip_server_drivers(resolve_db_target(args.db))
     try:
         return args.handler(args)
     except PegboardError as error:
-        print(f"pegboard: error: {error}", file=sys.stderr)
+        print(f"pegboard: error: {one_line(str(error))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # The reader went away (`pegboard report | head`): not an error of ours.
@@ -32,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(
             f"pegboard: internal error (a bug in pegboard, please report it): "
-            f"{type(error).__name__}: {error} (PEGBOARD_DEBUG=1 shows where)",
+            f"{type(error).__name__}: {one_line(str(error))} (PEGBOARD_DEBUG=1 shows where)",
             file=sys.stderr,
         )
         return 2
@@ -50,3 +61,12 @@ def skip_server_drivers(target: str) -> None:
         return
     for name in SERVER_DRIVERS:
         sys.modules.setdefault(name, None)
+
+
+def _is_utf8(text: str) -> bool:
+    """Bytes that are not UTF-8 reach Python as lone surrogates; they cannot be stored."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from pegboard.cli.context import open_context, parse_option, print_json
-from pegboard.cli.parser import Commands
+from pegboard.cli.parser import Commands, record_id
 from pegboard.clock import parse_date, parse_datetime
 from pegboard.errors import CommandError
 
@@ -22,12 +22,13 @@ def register(commands: Commands) -> None:
     add.add_argument("--value", default="", help="estimated value, e.g. 1200.50")
     add.add_argument("--source", default="", help="lead source, one of the configured ones")
     add.add_argument("--stage", default=None, help="stage id (default: the first stage)")
+    add.add_argument("--reason", default="", help="why it was lost (required for a lost stage)")
     add.add_argument("--next-action", default="", help="the next step, e.g. 'Call back'")
     add.add_argument("--due", default=None, help="follow-up date: YYYY-MM-DD, today, +3d")
     add.add_argument("--at", default=None, help="when the lead came in (default: now)")
 
     move = lead.add("move", "move a lead to another stage", cmd_lead_move)
-    move.add_argument("id", type=int)
+    move.add_argument("id", type=record_id)
     move.add_argument("stage", help="stage id")
     move.add_argument("--value", default=None, help="final value when won")
     move.add_argument("--reason", default=None, help="why it was lost (required for lost)")
@@ -66,7 +67,8 @@ def cmd_lead_add(args: argparse.Namespace) -> int:
     if problems:
         field, message = next(iter(problems.items()))
         raise CommandError(f"{field}: {message}")
-    print(context.services.leads.create_lead(draft, stage=args.stage, at=at))
+    leads = context.services.leads
+    print(leads.create_lead(draft, stage=args.stage, at=at, lost_reason=args.reason))
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import NoReturn
 
 from pegboard import __version__
@@ -11,6 +12,28 @@ DB_HELP = (
     "database: a SQLite file path or a URL such as sqlite:///x.db "
     "(default: $PEGBOARD_DB, else pegboard.db in the user data dir)"
 )
+
+
+LARGEST_ID = 2**63 - 1
+"""A database id is a signed 64-bit integer (SQLite and PostgreSQL alike)."""
+
+
+def record_id(text: str) -> int:
+    """A lead, partner or customer id as typed: a whole number a database can hold."""
+    if not text.strip().isdigit() or not 1 <= int(text) <= LARGEST_ID:
+        raise argparse.ArgumentTypeError(f"not an id: {text!r} (a whole number from 1)")
+    return int(text)
+
+
+def count(largest: int) -> Callable[[str], int]:
+    """A whole number from 0 to `largest` (--leads, --seed)."""
+
+    def read(text: str) -> int:
+        if not text.strip().isdigit() or int(text) > largest:
+            raise argparse.ArgumentTypeError(f"not a whole number from 0 to {largest:,}: {text!r}")
+        return int(text)
+
+    return read
 
 
 class Parser(argparse.ArgumentParser):
@@ -52,13 +75,13 @@ class Commands:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pegboard.cli import books, leads, loyalty, referrals, reports, transfer, ui
+    from pegboard.cli import archive, books, leads, loyalty, referrals, reports, transfer, ui
 
     parser = Parser(prog="pegboard", description="A keyboard-driven referral CRM.")
     parser.add_argument("--version", action="version", version=f"pegboard {__version__}")
     parser.add_argument("--db", metavar="PATH_OR_URL", default=None, help=DB_HELP)
     parser.set_defaults(handler=ui.cmd_open)
     commands = Commands(parser, "command", required=False)
-    for group in (ui, leads, referrals, loyalty, books, reports, transfer):
+    for group in (ui, leads, referrals, loyalty, books, reports, transfer, archive):
         group.register(commands)
     return parser

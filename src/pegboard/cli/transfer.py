@@ -94,7 +94,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     try:
         if is_book_folder(path):
-            counts = import_book(path, dry_run=args.dry_run, before_write=backup)
+            counts = import_book(
+                path, dry_run=args.dry_run, before_write=backup, settings=context.settings
+            )
             verb = "would import" if args.dry_run else "imported"
             print(f"{verb} {', '.join(f'{count} {name}' for name, count in counts.items())}")
             return 0

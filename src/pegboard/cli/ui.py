@@ -6,13 +6,16 @@ import argparse
 import sys
 
 from pegboard.cli.context import daily_backup_warning, open_context
-from pegboard.cli.parser import Commands
+from pegboard.cli.parser import LARGEST_ID, Commands, count
+from pegboard.paths import shown_target
 
 
 def register(commands: Commands) -> None:
     demo = commands.add("demo", "write a demo data set into an empty database", cmd_demo)
-    demo.add_argument("--leads", type=int, default=600, help="how many leads (default 600)")
-    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument(
+        "--leads", type=count(10_000_000), default=600, help="how many leads (default 600)"
+    )
+    demo.add_argument("--seed", type=count(LARGEST_ID), default=7, help="random seed (default 7)")
     demo.add_argument(
         "--open",
         action="store_true",
@@ -31,7 +34,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
     PegboardApp(
         context.services,
-        db_label=context.db_target,
+        db_label=shown_target(context.db_target),
         after_first_paint=lambda: daily_backup_warning(context),
     ).run()
     return 0
@@ -43,14 +46,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     context = open_context(args)
     if args.open and not database_is_empty():
-        print(f"{context.db_target} already has data; opening it", file=sys.stderr)
+        print(f"{shown_target(context.db_target)} already has data; opening it", file=sys.stderr)
         return cmd_open(args)
     try:
         summary = write_demo(context.settings, context.clock, leads=args.leads, seed=args.seed)
     except DomainError as error:
-        raise CommandError(f"{context.db_target}: {error}") from None
+        raise CommandError(f"{shown_target(context.db_target)}: {error}") from None
     print(
-        f"demo written to {context.db_target}: {summary.leads} leads, {summary.contacts} contacts, "
+        f"demo written to {shown_target(context.db_target)}: {summary.leads} leads, {summary.contacts} contacts, "
         f"{summary.partners} partners, {summary.referrals} referrals, {summary.touches} touches, "
         f"{summary.purchases} purchases"
     )

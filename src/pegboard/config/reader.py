@@ -21,6 +21,14 @@ RULE_FIELDS = frozenset(
 )
 DEFAULTS = Settings()
 
+MOST_DAYS = 36_500
+"""A hundred years: the longest span in days a setting may give (more is a typo)."""
+MOST_MONTHS = 1_200
+MOST_REFERRALS = 1_000_000
+MOST_PURCHASES = 1_000_000
+MOST_MONEY = 1_000_000_000_000
+"""The largest amount (in currency units) a setting may give."""
+
 
 def load_settings(path: Path) -> Settings:
     """Read settings from `path`; defaults when the file does not exist."""
@@ -100,9 +108,11 @@ class Checks:
             raise self.fail(at, "has the same entry twice")
         return items
 
-    def whole(self, value: Any, at: Key, minimum: int = 1) -> int:
+    def whole(self, value: Any, at: Key, minimum: int = 1, maximum: int = MOST_DAYS) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise self.fail(at, f"must be a whole number, {minimum} or more")
+        if value > maximum:
+            raise self.fail(at, f"must be at most {maximum:,}, not {value:,}")
         return value
 
 
@@ -190,9 +200,12 @@ def read_stage(entry: Any, index: int, checks: Checks) -> Stage:
     if closes is not None and closes not in CLOSES:
         raise checks.fail(at("closes"), f"stage {stage_id!r}: closes must be 'won' or 'lost'")
     stale = entry.get("stale_after_days")
-    if stale is not None and (isinstance(stale, bool) or not isinstance(stale, int) or stale < 1):
+    if stale is not None and (
+        isinstance(stale, bool) or not isinstance(stale, int) or not 1 <= stale <= MOST_DAYS
+    ):
         raise checks.fail(
-            at("stale_after_days"), f"stage {stage_id!r}: must be a whole number of days, 1 or more"
+            at("stale_after_days"),
+            f"stage {stage_id!r}: must be a whole number of days, 1 to {MOST_DAYS:,}",
         )
     return Stage(stage_id, label, closes, stale)
 
@@ -230,6 +243,7 @@ def read_partners(partners: dict[str, Any], checks: Checks) -> dict[str, Any]:
         partners.get("owe_when_balance_over", DEFAULTS.owe_when_balance_over),
         Key("partners", "owe_when_balance_over"),
         minimum=0,
+        maximum=MOST_REFERRALS,
     )
     return {"ask_given_after_days": ask_given, "owe_when_balance_over": owe_over}
 
@@ -258,6 +272,7 @@ def read_loyalty(loyalty: dict[str, Any], checks: Checks) -> dict[str, Any]:
         "lapsed_after_months": checks.whole(
             loyalty.get("lapsed_after_months", DEFAULTS.lapsed_after_months),
             Key("loyalty", "lapsed_after_months"),
+            maximum=MOST_MONTHS,
         ),
     }
 
@@ -266,9 +281,14 @@ def read_goal(goal: dict[str, Any], checks: Checks) -> dict[str, Any]:
     """[goal]: the revenue to win per period, in currency units."""
     checks.known_keys(goal, {"revenue", "period"}, Key("goal", "", name="goal"))
     revenue = goal.get("revenue", 0)
-    if isinstance(revenue, bool) or not isinstance(revenue, int | float) or revenue < 0:
+    if (
+        isinstance(revenue, bool)
+        or not isinstance(revenue, int | float)
+        or not 0 <= revenue <= MOST_MONEY
+    ):
         raise checks.fail(
-            Key("goal", "revenue", name="goal.revenue"), "must be an amount, 0 (no goal) or more"
+            Key("goal", "revenue", name="goal.revenue"),
+            f"must be an amount from 0 (no goal) to {MOST_MONEY:,}",
         )
     period = goal.get("period", DEFAULTS.goal_period)
     if period not in GOAL_PERIODS:
@@ -287,18 +307,20 @@ class _RuleEntry:
         self.entry = entry
         self.fail = fail
 
-    def count(self, key: str, minimum: int) -> int | None:
+    def count(self, key: str, minimum: int, maximum: int = MOST_PURCHASES) -> int | None:
         got = self.entry.get(key)
         if got is not None and (isinstance(got, bool) or not isinstance(got, int) or got < minimum):
             raise self.fail(f"{key} must be a whole number, {minimum} or more")
+        if got is not None and got > maximum:
+            raise self.fail(f"{key} must be at most {maximum:,}, not {got:,}")
         return got
 
     def money(self, key: str) -> int | None:
         if key not in self.entry:
             return None
         got = self.entry[key]
-        if isinstance(got, bool) or not isinstance(got, int | float) or got < 0:
-            raise self.fail(f"{key} must be an amount, 0 or more")
+        if isinstance(got, bool) or not isinstance(got, int | float) or not 0 <= got <= MOST_MONEY:
+            raise self.fail(f"{key} must be an amount, 0 to {MOST_MONEY:,}")
         amount = Decimal(str(got))
         if amount != amount.quantize(Decimal("0.01")):
             raise self.fail(f"{key} has fractions of a cent")
@@ -358,6 +380,6 @@ def read_loyalty_rule(entry: Any, index: int, checks: Checks) -> LoyaltyRule:
         percent=percent,
         amount_cents=amount,
         min_cents=values.money("min_amount") or 0,
-        window_months=values.count("window_months", 1),
+        window_months=values.count("window_months", 1, MOST_MONTHS),
     )
     return replace(rule, name=name.strip() if name else describe_rule(rule))

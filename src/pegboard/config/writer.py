@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pegboard.config.model import LoyaltyRule, Settings
+from pegboard.errors import ConfigError
 
 
 def to_toml_dict(settings: Settings) -> dict[str, Any]:
@@ -74,15 +75,21 @@ def save_settings(settings: Settings, path: Path) -> None:
 
     import tomli_w
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = tomli_w.dumps(to_toml_dict(settings))
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
+    except OSError as error:
+        raise ConfigError(path, f"cannot be written ({error.strerror or error})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
+    except OSError as error:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise ConfigError(path, f"cannot be written ({error.strerror or error})") from None
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from peewee import SqliteDatabase, fn
+from peewee import Case, SqliteDatabase, fn
 
 from pegboard.config import Settings
-from pegboard.store.models import Lead, Purchase, Referral, db
+from pegboard.store.models import Contact, Lead, Purchase, Referral, db
 
 
 def check_database(settings: Settings) -> list[str]:
@@ -54,4 +54,83 @@ def check_database(settings: Settings) -> list[str]:
     )
     if negative:
         problems.append(f"{negative} purchase(s) whose charged amount is not price minus discount")
+    problems += stage_disagreements(settings)
+    problems += broken_rules()
+    return problems
+
+
+def broken_rules() -> list[str]:
+    """Rows no door of pegboard writes: negative money, a nameless contact, a referral
+    neither received nor given."""
+    checks = (
+        (Lead.select().where(Lead.value_cents < 0), "lead(s) with a negative value"),
+        (
+            Purchase.select().where((Purchase.list_cents < 0) | (Purchase.discount_cents < 0)),
+            "purchase(s) with a negative price or discount",
+        ),
+        (Referral.select().where(Referral.value_cents < 0), "referral(s) with a negative value"),
+        (Contact.select().where(fn.TRIM(Contact.name) == ""), "contact(s) without a name"),
+        (
+            Referral.select().where(
+                Referral.direction.not_in(["received", "given"])
+                | Referral.outcome.not_in(["open", "converted", "no_fit"])
+            ),
+            "referral(s) neither received nor given, or with an unknown outcome",
+        ),
+    )
+    return [f"{count} {what}" for query, what in checks if (count := query.count())]
+
+
+def stage_disagreements(settings: Settings) -> list[str]:
+    """Leads whose stage disagrees with what follows it: a live purchase from a lead that
+    is not won, a received referral whose outcome is not its lead's (won: converted,
+    lost: no fit, open: open). A lead in a stage config.toml does not list is reported
+    as that alone."""
+    known = Lead.stage.in_(list(settings.stage_ids))
+    won = [stage.id for stage in settings.stages if stage.closes == "won"]
+    lost = [stage.id for stage in settings.stages if stage.closes == "lost"]
+    problems = []
+    unwon = (
+        Purchase.select(Purchase.id, Lead.id, Lead.stage)
+        .join(Lead, on=Purchase.lead == Lead.id)
+        .where(Purchase.archived_at.is_null() & known & Lead.stage.not_in(won))
+        .order_by(Lead.id)
+        .tuples()
+    )
+    for purchase_id, lead_id, stage in unwon:
+        problems.append(f"lead {lead_id} is in {stage!r} but its purchase {purchase_id} is live")
+    live_purchase = Purchase.select(Purchase.id).where(
+        (Purchase.lead == Lead.id) & Purchase.archived_at.is_null()
+    )
+    unpaid = (
+        Lead.select(Lead.id)
+        .where(
+            Lead.stage.in_(won)
+            & (Lead.value_cents > 0)
+            & Lead.archived_at.is_null()
+            & ~fn.EXISTS(live_purchase)
+        )
+        .order_by(Lead.id)
+        .tuples()
+    )
+    problems += [f"lead {lead_id} is won but is no customer's purchase" for (lead_id,) in unpaid]
+    expected = Case(
+        None, [(Lead.stage.in_(won), "converted"), (Lead.stage.in_(lost), "no_fit")], "open"
+    )
+    disagreeing = (
+        Referral.select(Referral.id, Lead.id, Lead.stage, Referral.outcome)
+        .join(Lead, on=Referral.lead == Lead.id)
+        .where(
+            (Referral.direction == "received")
+            & Referral.archived_at.is_null()
+            & known
+            & (Referral.outcome != expected)
+        )
+        .order_by(Lead.id)
+        .tuples()
+    )
+    for referral_id, lead_id, stage, outcome in disagreeing:
+        problems.append(
+            f"lead {lead_id} is in {stage!r} but its referral {referral_id} is {outcome!r}"
+        )
     return problems

@@ -30,6 +30,7 @@ from pegboard.services.demo_words import (
     SUFFIX,
 )
 from pegboard.services.loyalty_rules import PriorPurchases, best_discount
+from pegboard.services.writes import write_transaction
 from pegboard.store.bulk import bulk_insert, bulk_insert_ids, bulk_load
 from pegboard.store.models import (
     HISTORY_FIELDS,
@@ -40,7 +41,6 @@ from pegboard.store.models import (
     Referral,
     StageChange,
     Touch,
-    db,
 )
 
 
@@ -372,7 +372,7 @@ def write_demo(
     if not database_is_empty():
         raise ServiceError("the database already has data; the demo goes into an empty one")
     writer = _DemoWriter(settings, clock, seed)
-    with db.atomic(), bulk_load():
+    with write_transaction(), bulk_load():
         summary = writer.write(leads)
     if progress:
         progress(f"{summary.leads} leads")

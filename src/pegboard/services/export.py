@@ -11,6 +11,7 @@ from pathlib import Path
 
 from peewee import DateField, DateTimeField, Model
 
+from pegboard.files import open_private, replace_private_folder, write_private_file
 from pegboard.store.models import Contact, Lead, Partner, Purchase, Referral, StageChange, Touch
 
 BOOK_TABLES: tuple[tuple[str, type[Model]], ...] = (
@@ -75,32 +76,53 @@ def rows_of(model: type[Model], for_csv: bool) -> Iterator[list]:
         ]
 
 
+EXPORT_NAMES = frozenset(f"{name}.{ext}" for name, _ in BOOK_TABLES for ext in ("csv", "json"))
+"""The files an export folder holds: a folder with only these may be exported over."""
+
+
+def is_export_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink() and path.name in EXPORT_NAMES
+
+
 def export_book(folder: Path, fmt: str = "csv") -> dict[str, int]:
-    """Write one file per table into `folder` (created if needed); rows per table."""
+    """Write one file per table into `folder`; rows per table.
+
+    The folder is new, empty or a previous export (replaced whole); files are private
+    (0600 in a 0700 folder) and written aside first, so a failed export leaves the
+    folder as it was (see `pegboard.files`)."""
     if fmt not in ("csv", "json"):
         raise ValueError(f"unknown format {fmt!r}: use csv or json")
-    folder.mkdir(parents=True, exist_ok=True)
+    return replace_private_folder(folder, is_export_file, lambda fresh: _write_tables(fresh, fmt))
+
+
+def _write_tables(folder: Path, fmt: str) -> dict[str, int]:
     counts = {}
     for name, model in BOOK_TABLES:
-        path = folder / f"{name}.{fmt}"
-        count = 0
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            if fmt == "csv":
-                writer = csv.writer(handle, lineterminator="\r\n")
-                writer.writerow(columns_of(model))
-                for row in rows_of(model, for_csv=True):
-                    writer.writerow(row)
-                    count += 1
-            else:
-                handle.write("[")
-                names = columns_of(model)
-                for row in rows_of(model, for_csv=False):
-                    handle.write(",\n " if count else "\n ")
-                    json.dump(dict(zip(names, row, strict=True)), handle, ensure_ascii=False)
-                    count += 1
-                handle.write("\n]\n" if count else "]\n")
-        counts[name] = count
+        with open_private(folder / f"{name}.{fmt}") as handle:
+            counts[name] = _write_csv(handle, model) if fmt == "csv" else _write_json(handle, model)
     return counts
+
+
+def _write_csv(handle, model: type[Model]) -> int:
+    writer = csv.writer(handle, lineterminator="\r\n")
+    writer.writerow(columns_of(model))
+    count = 0
+    for row in rows_of(model, for_csv=True):
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def _write_json(handle, model: type[Model]) -> int:
+    handle.write("[")
+    names = columns_of(model)
+    count = 0
+    for row in rows_of(model, for_csv=False):
+        handle.write(",\n " if count else "\n ")
+        json.dump(dict(zip(names, row, strict=True)), handle, ensure_ascii=False)
+        count += 1
+    handle.write("\n]\n" if count else "]\n")
+    return count
 
 
 def _ics_text(value: str) -> str:
@@ -118,6 +140,11 @@ def _fold(line: str) -> list[str]:
             current += char
     out.append(current)
     return out
+
+
+def _next_day(day: date) -> date:
+    """The day after (an all-day event ends then); the last day there is ends itself."""
+    return day + timedelta(days=1) if day < date.max else day
 
 
 def export_follow_ups(path: Path, now: datetime) -> int:
@@ -145,7 +172,7 @@ def export_follow_ups(path: Path, now: datetime) -> int:
             f"UID:pegboard-lead-{lead_id}-{day:%Y%m%d}@pegboard",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+            f"DTEND;VALUE=DATE:{_next_day(day):%Y%m%d}",
             f"SUMMARY:{_ics_text(summary)}",
             f"DESCRIPTION:{_ics_text(title)}",
             "END:VEVENT",
@@ -153,5 +180,5 @@ def export_follow_ups(path: Path, now: datetime) -> int:
         count += 1
     lines.append("END:VCALENDAR")
     folded = [part for line in lines for part in _fold(line)]
-    path.write_text("\r\n".join(folded) + "\r\n", encoding="utf-8", newline="")
+    write_private_file(path, "\r\n".join(folded) + "\r\n")
     return count

@@ -70,3 +70,31 @@ def sync_referrals(settings: Settings, lead: Lead, now: datetime) -> list[tuple[
             received
         ).execute()
     return before
+
+
+def sync_won_value(settings: Settings, lead: Lead, now: datetime) -> None:
+    """An edit of a won lead's value is an edit of its purchase: the purchase follows
+    (made when there was none, archived when the value goes to nothing)."""
+    if next((s.closes for s in settings.stages if s.id == lead.stage), None) != "won":
+        return
+    live = (Purchase.lead == lead.id) & Purchase.archived_at.is_null()
+    if lead.value_cents <= 0:
+        Purchase.update(archived_at=now).where(live).execute()
+        return
+    changed = (
+        Purchase.update(
+            list_cents=lead.value_cents, discount_cents=0, amount_cents=lead.value_cents
+        )
+        .where(live)
+        .execute()
+    )
+    if not changed:
+        Purchase.create(
+            contact=lead.contact_id,
+            lead=lead,
+            purchased_on=to_local(lead.closed_at or now).date(),
+            what=lead.title,
+            list_cents=lead.value_cents,
+            amount_cents=lead.value_cents,
+            created_at=now,
+        )

@@ -13,7 +13,7 @@ from pegboard.clock import Clock
 from pegboard.config import Settings, Stage
 from pegboard.errors import EditConflict, NotFound, ServiceError
 from pegboard.services.contacts import find_or_create_contact
-from pegboard.services.lead_closing import sync_purchase, sync_referrals
+from pegboard.services.lead_closing import sync_purchase, sync_referrals, sync_won_value
 from pegboard.services.lead_draft import TOUCH_KINDS, LeadDraft, draft_problems
 from pegboard.services.lead_steps import (
     FOLLOW_UP,
@@ -91,14 +91,18 @@ class LeadService:
         stage: str | None = None,
         at: datetime | None = None,
         referred_by: int | None = None,
+        lost_reason: str = "",
     ) -> int:
-        """Save a new lead at the top of its column (the first stage unless told)."""
+        """Save a new lead at the top of its column (the first stage unless told).
+
+        The stage's rules hold as for a move: a lost lead needs its reason, and a won
+        one with a value is its customer's purchase."""
         problems = draft_problems(draft, self.settings)
         if problems:
             name, message = next(iter(problems.items()))
             raise ServiceError(f"{name}: {message}")
         stage_id = stage or self.settings.first_stage.id
-        self._check_stage(stage_id)
+        target = self._check_move(stage_id, None, lost_reason, None)
         now = self.clock.now()
         at = at or now
         with write_transaction():
@@ -121,9 +125,13 @@ class LeadService:
                 created_at=at,
                 updated_at=now,
                 closed_at=at if closes else None,
+                lost_reason=lost_reason.strip() if closes == "lost" else "",
                 qualified_at=at if self._counts_as_qualified(stage_id) else None,
             )
             StageChange.create(lead=lead, from_stage=None, to_stage=stage_id, changed_at=at)
+            if closes == "won":
+                change = LeadChange("add", lead.id, contact.name)
+                sync_purchase(self.settings, lead, stage_id, target, at, now, change)
         return lead.id
 
     def version_of(self, lead_id: int) -> int:
@@ -174,6 +182,7 @@ class LeadService:
             lead.updated_at = now
             lead.save()
             sync_referrals(self.settings, lead, now)
+            sync_won_value(self.settings, lead, now)
 
     def move_lead(
         self,
@@ -196,6 +205,8 @@ class LeadService:
         with write_transaction():
             lead = self.get(lead_id)
             origin = lead.stage
+            if lead.archived_at is not None:
+                raise ServiceError("the lead is archived: bring it back before moving it")
             if origin == stage_id:
                 raise ServiceError(f"the lead is already in {target.label}")
             change = LeadChange(f"move to {target.label}", lead_id, contact_name(lead))

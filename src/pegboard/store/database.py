@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -12,8 +13,8 @@ from pathlib import Path
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from pegboard.errors import SchemaTooNew, StoreError
-from pegboard.paths import sqlite_path
-from pegboard.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from pegboard.paths import hide_password, shown_target, sqlite_path
+from pegboard.store.migrations import MIGRATIONS, SCHEMA_VERSION, parse_schema_version
 from pegboard.store.models import SchemaInfo, db
 
 SQLITE_PRAGMAS = {
@@ -33,21 +34,37 @@ def connect(target: str) -> Database:
         try:
             return connect_url(target)
         except (RuntimeError, ValueError) as error:
-            raise StoreError(f"cannot use database URL {target!r}: {error}") from None
+            raise StoreError(
+                f"cannot use database URL {shown_target(target)!r}: "
+                f"{hide_password(str(error), target)}"
+            ) from None
     # Write transactions start with the write lock (BEGIN IMMEDIATE): a deferred one that
     # reads and then writes fails at once with "database is locked" when another process
     # wrote in between, instead of waiting out the busy timeout.
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=5, lock_type="IMMEDIATE")
 
 
+def _why(error: BaseException, target: str, path: Path | None) -> str:
+    """The driver's reason, with a full disk named as such (SQLite says "disk I/O error"
+    when it cannot even make the files it opens a book with); never a password."""
+    if path is not None:
+        with contextlib.suppress(OSError):
+            if shutil.disk_usage(path.parent).free == 0:
+                return "the disk is full (free some space, then try again)"
+    return hide_password(str(error), target)
+
+
 def _prepare_sqlite_file(path: Path) -> None:
     """Create a new file (and its folder) readable by the user only."""
     if path.exists():
         return
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-    os.close(fd)
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as error:
+        raise StoreError(f"cannot create {path} ({error.strerror or error})") from None
 
 
 def schema_version(database: Database) -> int:
@@ -61,7 +78,9 @@ def schema_version(database: Database) -> int:
         return 0
     with database.bind_ctx([SchemaInfo]):
         row = SchemaInfo.get_or_none(SchemaInfo.key == "schema_version")
-    return int(row.value) if row else 0
+    return parse_schema_version(
+        row.value if row else None, str(database.database), other_tables=len(tables) > 1
+    )
 
 
 def open_database(target: str, *, backup_dir: Path | None = None) -> Database:
@@ -81,11 +100,13 @@ def open_database(target: str, *, backup_dir: Path | None = None) -> Database:
         version = schema_version(database)
     except (DatabaseError, sqlite3.DatabaseError) as error:
         database.close()
-        raise StoreError(f"cannot open {target}: {error}") from None
+        raise StoreError(
+            f"cannot open {shown_target(target)}: {_why(error, target, path)}"
+        ) from None
     if version > SCHEMA_VERSION:
         database.close()
         raise SchemaTooNew(
-            f"{target} was written by a newer pegboard (schema {version}; this one "
+            f"{shown_target(target)} was written by a newer pegboard (schema {version}; this one "
             f"knows up to {SCHEMA_VERSION}): upgrade pegboard to open it"
         )
     if isinstance(database, SqliteDatabase):
@@ -161,16 +182,11 @@ def _backup_name(folder: Path, path: Path, version: int) -> Path:
 
 
 def backup_sqlite(database: SqliteDatabase, destination: Path) -> Path:
-    """A consistent copy through SQLite's online backup API (safe while in use)."""
-    if not destination.parent.exists():
-        destination.parent.mkdir(parents=True, mode=0o700)
-    target = sqlite3.connect(str(destination))
-    try:
-        database.connection().backup(target)
-    finally:
-        target.close()
-    os.chmod(destination, 0o600)
-    return destination
+    """A consistent copy through SQLite's online backup API (safe while in use), made as
+    every backup is (`store.backup.write_copy`: checked, never over another file)."""
+    from pegboard.store.backup import write_copy
+
+    return write_copy(lambda target: database.connection().backup(target), destination)
 
 
 def close_database() -> None:

@@ -25,6 +25,7 @@ from peewee import (
     fn,
 )
 
+from pegboard.errors import StoreError
 from pegboard.store.fields import UTCDateTimeField
 
 
@@ -341,3 +342,24 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
 """Target version -> the step that reaches it from the version before."""
 
 SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def parse_schema_version(raw: object, where: str, other_tables: bool) -> int:
+    """The schema version a file records (`raw`: its schema_info value, or None when
+    there is none), or a StoreError saying why the file is not one pegboard can read."""
+    if raw is None:
+        if other_tables:
+            raise StoreError(f"{where} records no schema version: it is not a sound pegboard file")
+        return 0
+    text = str(raw).strip()
+    if not text.lstrip("-").isdigit():
+        raise StoreError(
+            f"{where} records the schema version {raw!r}, which is not a number: "
+            "it is not a sound pegboard file"
+        )
+    version = int(text)
+    if version < 1:
+        raise StoreError(
+            f"{where} records the schema version {version}, which pegboard never writes"
+        )
+    return version

@@ -15,7 +15,7 @@ from textual.widget import AwaitMount
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
-from pegboard.errors import StorageError
+from pegboard.errors import ConfigError, PegboardError
 from pegboard.services.changes import ChangeWatcher, DataStamp, data_stamp
 from pegboard.ui.app_keys import apply_keymap, help_rows, pegboard_commands
 from pegboard.ui.messages import DataWritten, OpenRecord
@@ -208,7 +208,11 @@ class PegboardApp(QuickLogHost, App[None]):
         from pegboard.paths import config_file
 
         settings = replace(self.settings, **changes)
-        save_settings(settings, self.config_path or config_file())
+        try:
+            save_settings(settings, self.config_path or config_file())
+        except ConfigError as error:
+            self.notify(f"Not saved: {error}", severity="error", timeout=10)
+            return
         self.apply_settings(settings)
 
     def on_open_record(self, message: OpenRecord) -> None:
@@ -263,12 +267,12 @@ class PegboardApp(QuickLogHost, App[None]):
             self.push_screen(PromptPalette(id="--command-palette"))
 
     async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
-        """Every key's action, with one safety net: a write the database refused (a full
-        disk, a read-only file, a lost server) is told to the user, and the app goes on
-        showing what it has, instead of closing."""
+        """Every key's action, with one safety net: any refusal from pegboard's error tree
+        (a full disk, a read-only file, a lost server, a record changed elsewhere) is told
+        to the user in one notification, and the app goes on showing what it has."""
         try:
             return await super().run_action(action, default_namespace, namespaces)
-        except StorageError as error:
+        except PegboardError as error:
             self.notify(str(error), severity="error", timeout=10)
             return True
 
@@ -309,6 +313,14 @@ class PegboardApp(QuickLogHost, App[None]):
         path = open_sqlite_file()
         if path is not None:
             backup_before(path, "import", self.clock.now().strftime("%Y%m%dT%H%M%SZ"))
+
+    def open_archive(self) -> None:
+        from pegboard.ui.screens.archive import ArchiveScreen
+
+        self.push_screen(
+            ArchiveScreen(self.services.archive, self.settings),
+            lambda _: self.reload_after_closing(),
+        )
 
     def open_loyalty_rules(self) -> None:
         from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen

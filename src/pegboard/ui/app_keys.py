@@ -22,6 +22,7 @@ def screen_classes() -> tuple[type[Screen], ...]:
     """The screens whose binding ids a [keymap] table may name (with the app's own)."""
     from pegboard.ui.modals.form_screen import FormScreen
     from pegboard.ui.modals.quick_log import QuickLog
+    from pegboard.ui.screens.archive import ArchiveScreen
     from pegboard.ui.screens.board import BoardScreen
     from pegboard.ui.screens.customer_detail import CustomerDetailScreen
     from pegboard.ui.screens.help import HelpScreen
@@ -48,6 +49,7 @@ def screen_classes() -> tuple[type[Screen], ...]:
         FormScreen,
         QuickLog,
         HelpScreen,
+        ArchiveScreen,
     )
 
 
@@ -120,6 +122,9 @@ def pegboard_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
     )
     yield SystemCommand(
         "Loyalty rules", "Edit the repeat-purchase discounts", app.open_loyalty_rules
+    )
+    yield SystemCommand(
+        "Archived…", "Archived leads, partners and purchases, to bring back", app.open_archive
     )
     # Every action of the screen underneath, from its BINDINGS, with its key.
     seen: set[str] = set()

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from peewee import DateField, DateTimeField, IntegerField, Model
 
+from pegboard.config import Settings
 from pegboard.errors import ImportRefused
 from pegboard.services.demo import database_is_empty
 from pegboard.services.export import BOOK_TABLES, columns_of, plain_cell
+from pegboard.services.importing.book_rules import BookRules
 from pegboard.services.importing.readers import read_csv
 from pegboard.services.writes import write_transaction
 from pegboard.store.bulk import bulk_insert, bulk_load
@@ -57,13 +59,56 @@ def _book_rows(folder: Path, name: str, model: type[Model]) -> Iterator[tuple[in
         for line, row in rows:
             yield line, [plain_cell(cell) for cell in row]
     elif json_path.exists():
-        items = json.loads(json_path.read_text(encoding="utf-8"))
-        for number, item in enumerate(items, start=1):
+        for number, item in enumerate(_json_items(json_path, columns), start=1):
             yield number, [item.get(column) for column in columns]
 
 
+def _json_items(path: Path, columns: list[str]) -> list[dict]:
+    """The rows of an exported JSON table, or a refusal naming what is wrong and where."""
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise ImportRefused(f"{path.name}: not UTF-8 text ({error.reason})") from None
+    except json.JSONDecodeError as error:
+        raise ImportRefused(
+            f"{path.name}: not valid JSON ({error.msg} at line {error.lineno}); nothing was imported"
+        ) from None
+    if not isinstance(items, list):
+        raise ImportRefused(f"{path.name}: not a list of rows, as an export writes")
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise ImportRefused(f"{path.name}: item {number} is not a row (an object)")
+        unknown = sorted(set(item) - set(columns))
+        if unknown:
+            raise ImportRefused(
+                f"{path.name}: item {number}: unknown column {unknown[0]!r} "
+                f"(the columns are {', '.join(columns)})"
+            )
+    return items
+
+
+def _refuse_a_mixed_folder(folder: Path) -> None:
+    """Tables from two exports (a CSV one and a later JSON one) would be taken half from
+    each: a folder holds one export."""
+    formats = {
+        ext
+        for name, _ in BOOK_TABLES
+        for ext in ("csv", "json")
+        if (folder / f"{name}.{ext}").exists()
+    }
+    if len(formats) > 1:
+        raise ImportRefused(
+            f"{folder} holds both a CSV and a JSON export; keep the one to import "
+            "(nothing was imported)"
+        )
+
+
 def import_book(
-    folder: Path, *, dry_run: bool = False, before_write: Callable[[], None] | None = None
+    folder: Path,
+    *,
+    dry_run: bool = False,
+    before_write: Callable[[], None] | None = None,
+    settings: Settings | None = None,
 ) -> dict[str, int]:
     """Take a pegboard export folder back whole, ids and all, into an empty database: every
     value checked first, then (unless a dry run, and after `before_write`) written."""
@@ -72,14 +117,19 @@ def import_book(
             "a pegboard export goes into an empty database (its ids are kept); "
             "use --db with a new file"
         )
+    _refuse_a_mixed_folder(folder)
     problems: list[str] = []
     counts: dict[str, int] = {}
+    rules = BookRules(settings)
     for name, model in BOOK_TABLES:
         fields = model._meta.sorted_fields
         count = 0
         for line, values in _book_rows(folder, name, model):
-            for model_field, text in zip(fields, values, strict=True):
-                _book_value(model_field, text, line, name, problems)
+            row = {
+                model_field.name: _book_value(model_field, text, line, name, problems)
+                for model_field, text in zip(fields, values, strict=True)
+            }
+            problems += rules.check(name, model, row, line)
             count += 1
         counts[name] = count
     if problems:

@@ -12,6 +12,7 @@ from typing import Any
 
 from peewee import Field, fn
 
+from pegboard.clock import to_local
 from pegboard.config import Settings
 from pegboard.services.contacts import fill_in_contact
 from pegboard.services.importing.dedupe import ContactKeys
@@ -59,6 +60,8 @@ PURCHASE_FIELDS = (
     Purchase.created_at,
 )
 """An imported purchase is history: its amount as charged, no discount worked out again."""
+WON_FIELDS = (Purchase.lead, *PURCHASE_FIELDS)
+"""A won deal's purchase: the same, from its lead."""
 
 
 def in_order(records: Iterable[dict[Field, Any]], fields: tuple[Field, ...]) -> list[list]:
@@ -209,3 +212,25 @@ class ImportWriter:
             if stage != first_stage:
                 history.append((lead_id, first_stage, stage, entered, stay_hours(created, entered)))
         bulk_insert(StageChange, HISTORY_FIELDS, history)
+        # A won deal is its customer's purchase at the deal's value, as winning on the board.
+        won = {stage.id for stage in self.settings.stages if stage.closes == "won"}
+        purchases = [
+            self._won_purchase(lead_id, record)
+            for lead_id, record in zip(ids, records, strict=True)
+            if record[Lead.stage] in won and record[Lead.value_cents] > 0
+        ]
+        bulk_insert(Purchase, WON_FIELDS, in_order(purchases, WON_FIELDS))
+
+    def _won_purchase(self, lead_id: int, record: dict[Field, Any]) -> dict[Field, Any]:
+        value = record[Lead.value_cents]
+        return {
+            Purchase.lead: lead_id,
+            Purchase.contact: record[Lead.contact],
+            Purchase.purchased_on: to_local(record[Lead.closed_at]).date(),
+            Purchase.what: record[Lead.title],
+            Purchase.list_cents: value,
+            Purchase.discount_cents: 0,
+            Purchase.amount_cents: value,
+            Purchase.rule: "",
+            Purchase.created_at: self.now,
+        }

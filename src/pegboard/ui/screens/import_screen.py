@@ -125,7 +125,9 @@ class ImportScreen(Screen[None]):
         with db.connection_context():
             try:
                 if self.job is None:
-                    result: Plan | dict[str, int] = import_book(self.path, dry_run=True)
+                    result: Plan | dict[str, int] = import_book(
+                        self.path, dry_run=True, settings=self.settings
+                    )
                 else:
                     result = self.job.run(dry_run=True)
             except ImportRefused as refused:
@@ -178,7 +180,7 @@ class ImportScreen(Screen[None]):
         with db.connection_context():
             try:
                 if self.job is None:
-                    import_book(self.path, before_write=self.backup)
+                    import_book(self.path, before_write=self.backup, settings=self.settings)
                     outcome: str | Exception = "the export folder"
                 else:
                     self.job.progress = progress
