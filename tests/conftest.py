@@ -18,6 +18,10 @@ from pegboard.wiring import Services
 
 FIXED_NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
+os.environ.pop("LC_ALL", None)
+os.environ["LC_NUMERIC"] = "C"
+"""Amounts read as 1,234.56 (the locale's format is the default): the same on every machine."""
+
 POSTGRES_URL = os.environ.get("PEGBOARD_TEST_POSTGRES", "")
 """A PostgreSQL server the tests may wipe (.ci/run starts a throwaway one and sets this)."""
 NO_POSTGRES = (

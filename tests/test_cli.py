@@ -59,7 +59,7 @@ def test_lead_add_move_and_list(run):
     ("args", "message"),
     [
         (("lead", "add", ""), "name: a lead needs a contact name"),
-        (("lead", "add", "X", "--value", "12.345"), "--value: at most two decimal places"),
+        (("lead", "add", "X", "--value", "12.345"), "--value: '12.345' is not an amount"),
         (("lead", "add", "X", "--email", "nope"), "email: not an email address"),
         (("lead", "add", "X", "--due", "someday"), "--due: not a date"),
         (("lead", "add", "X", "--stage", "limbo"), "no stage 'limbo'"),

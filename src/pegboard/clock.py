@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -49,27 +50,53 @@ def parse_datetime(text: str) -> datetime:
     return to_utc(parsed)
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+RELATIVE = re.compile(r"^\+?(\d{1,6})\s*(d|day|days|w|wk|week|weeks|m|mo|month|months)?$")
+
+
 def parse_date(text: str, today: date) -> date:
-    """Parse a due date: YYYY-MM-DD, 'today', 'tomorrow', or '+N' / '+Nd' / '+Nw' from today."""
-    text = text.strip().lower()
-    if text == "today":
+    """A due date as people type it: YYYY-MM-DD, today, tomorrow, +3 / 3d / 2w / +1m
+    from today, or a weekday (fri, friday, next monday: the first one after today)."""
+    typed = " ".join(text.strip().lower().split())
+    if typed in ("today", "tod"):
         return today
-    if text == "tomorrow":
+    if typed in ("tomorrow", "tmr", "tom"):
         return today + timedelta(days=1)
-    if text.startswith("+"):
-        amount, unit = text[1:], "d"
-        if amount[-1:] in ("d", "w"):
-            amount, unit = amount[:-1], amount[-1]
-        if amount.isdigit():
-            days = int(amount) * (7 if unit == "w" else 1)
-            if days > (date(LAST_YEAR, 12, 31) - today).days:
-                raise ValueError(f"{text!r} is past the year {LAST_YEAR}")
-            return today + timedelta(days=days)
+    if match := RELATIVE.match(typed):
+        return _later(today, int(match.group(1)), (match.group(2) or "d")[0], text.strip())
+    weekday = _weekday(typed.removeprefix("next ").strip())
+    if weekday is not None:
+        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
     try:
-        day = date.fromisoformat(text)
+        day = date.fromisoformat(typed)
     except ValueError:
-        raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD, today, tomorrow or +3d)") from None
-    return within_years(day, text)
+        raise ValueError(
+            f"not a date: {text.strip()!r} (use YYYY-MM-DD, today, tomorrow, +3d, 2w, +1m, fri)"
+        ) from None
+    return within_years(day, text.strip())
+
+
+def _later(today: date, amount: int, unit: str, text: str) -> date:
+    if unit == "m":
+        import calendar  # only for a month ahead: not on the start path
+
+        month_index = today.year * 12 + today.month - 1 + amount
+        year, month = divmod(month_index, 12)
+        if year > LAST_YEAR:
+            raise ValueError(f"{text!r} is past the year {LAST_YEAR}")
+        last = calendar.monthrange(year, month + 1)[1]
+        return date(year, month + 1, min(today.day, last))
+    days = amount * (7 if unit == "w" else 1)
+    if days > (date(LAST_YEAR, 12, 31) - today).days:
+        raise ValueError(f"{text!r} is past the year {LAST_YEAR}")
+    return today + timedelta(days=days)
+
+
+def _weekday(word: str) -> int | None:
+    """0 for mon / monday, ... 6 for sun / sunday; None for anything else."""
+    if len(word) < 3:
+        return None
+    return next((index for index, name in enumerate(WEEKDAYS) if name.startswith(word)), None)
 
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999

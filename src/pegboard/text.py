@@ -1,14 +1,63 @@
 """Text from the book or the world as it may be shown on a terminal: as data, never as
-commands to it."""
+commands to it. A name holding `ESC [2J` (clear the screen), `ESC ]52;...` (write the
+clipboard) or a bell is shown with its control characters as visible symbols (`␛`), and
+a bidi override, which would show the rest of the line backwards, as its code."""
 
 from __future__ import annotations
 
-_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
-"""C0 and C1 control characters and DEL, each shown as its escape (`\\x1b`)."""
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
+"""C0 controls as Unicode's control pictures: ESC is ␛, BEL is ␇, NUL is ␀."""
+_PICTURES[0x7F] = "␡"
+_ESCAPED = {code: f"\\x{code:02x}" for code in range(0x80, 0xA0)}
+"""C1 controls (CSI is \\x9b), which have no pictures, as their escape."""
+_BIDI = {
+    code: f"\\u{code:04x}"
+    for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+"""Bidi marks, embeddings, overrides and isolates."""
+
+SHOWN = {**_PICTURES, **_ESCAPED, **_BIDI}
+SHOWN_KEEPING_LINES = {code: shown for code, shown in SHOWN.items() if code not in (9, 10)}
+
+
+def shown(text: str, *, lines: bool = False) -> str:
+    """`text` with every control character visible; with `lines`, tabs and line breaks
+    stay (a note of several lines)."""
+    return text.translate(SHOWN_KEEPING_LINES if lines else SHOWN)
 
 
 def one_line(text: str) -> str:
-    """`text` on one line: line breaks and tabs become single spaces, and any other
-    control character (a terminal escape, a bell) is shown escaped, not sent."""
-    flat = " ".join(text.split())
-    return flat.translate(_CONTROL)
+    """`text` on one line (line breaks and tabs become spaces), every other control
+    character visible."""
+    return shown(" ".join(text.split()))
+
+
+def control_characters(text: str, *, lines: bool = False) -> list[str]:
+    """The control characters in `text` as shown (`['␛', '\\x9b']`): input that holds
+    any is refused by forms, the command line and imports."""
+    table = SHOWN_KEEPING_LINES if lines else SHOWN
+    return list(dict.fromkeys(table[ord(ch)] for ch in text if ord(ch) in table))
+
+
+JSON_ESCAPES = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0), *_BIDI)}
+"""What json.dumps leaves raw that a terminal would act on (it escapes C0 itself):
+written as JSON's own escapes, the same text to a reader of the JSON."""
+
+
+def terminal_safe_json(document: str) -> str:
+    return document.translate(JSON_ESCAPES)
+
+
+class VisibleControls:
+    """A text stream (a command's stdout) through which no control character passes
+    raw: each is shown (see `shown`); line breaks, tabs and CSV's CR LF stay."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write("\r\n".join(shown(part, lines=True) for part in text.split("\r\n")))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)

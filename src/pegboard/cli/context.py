@@ -12,6 +12,7 @@ from pegboard.clock import Clock
 from pegboard.config import Settings, load_settings
 from pegboard.errors import CommandError, StorageError
 from pegboard.paths import config_file, resolve_db_target, sqlite_path
+from pegboard.text import terminal_safe_json
 from pegboard.wiring import Services
 
 STAMP = "%Y%m%dT%H%M%SZ"
@@ -46,7 +47,7 @@ def print_json(data) -> None:
 
     json.dumps, not json.dump: dump streams through the pure-Python encoder, a write per
     token (2 s for 20,000 leads); dumps encodes in C in one go (0.1 s)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False))
+    sys.stdout.write(terminal_safe_json(json.dumps(data, ensure_ascii=False)))
     sys.stdout.write("\n")
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from pegboard.errors import PegboardError
 from pegboard.paths import resolve_db_target, sqlite_path
-from pegboard.text import one_line
+from pegboard.text import VisibleControls, control_characters, one_line
 
 SERVER_DRIVERS = ("psycopg2cffi", "psycopg2", "psycopg", "pymysql", "MySQLdb")
 """The database drivers peewee tries to import as it is imported itself."""
@@ -27,8 +27,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    controlled = next((arg for arg in argv if control_characters(arg, lines=True)), None)
+    if controlled is not None:
+        print(
+            f"pegboard: error: an argument holds control characters "
+            f"({', '.join(control_characters(controlled, lines=True))}): {one_line(controlled)!r}; "
+            "nothing was done",
+            file=sys.stderr,
+        )
+        return 2
     args = build_parser().parse_args(argv)
     skip_server_drivers(resolve_db_target(args.db))
+    stdout = sys.stdout
+    sys.stdout = VisibleControls(stdout)
     try:
         return args.handler(args)
     except PegboardError as error:
@@ -47,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    finally:
+        sys.stdout = stdout
 
 
 def skip_server_drivers(target: str) -> None:

@@ -56,7 +56,9 @@ def cmd_lead_add(args: argparse.Namespace) -> int:
         email=args.email.strip(),
         phone=args.phone.strip(),
         title=args.title.strip(),
-        value_cents=parse_option(parse_value, args.value, "--value"),
+        value_cents=parse_option(
+            lambda text: parse_value(text, context.settings.currency), args.value, "--value"
+        ),
         source=args.source.strip(),
         next_action=args.next_action.strip(),
         due_date=parse_option(lambda text: parse_date(text, today), args.due, "--due")
@@ -77,7 +79,13 @@ def cmd_lead_move(args: argparse.Namespace) -> int:
 
     context = open_context(args)
     at = _at(args)
-    value = parse_option(parse_cents, args.value, "--value") if args.value is not None else None
+    value = (
+        parse_option(
+            lambda text: parse_cents(text, context.settings.currency), args.value, "--value"
+        )
+        if args.value is not None
+        else None
+    )
     result = context.services.leads.move_lead(
         args.id, args.stage, value_cents=value, lost_reason=args.reason, at=at
     )

@@ -36,7 +36,9 @@ def cmd_purchase_add(args: argparse.Namespace) -> int:
     from pegboard.money import format_cents, parse_cents
 
     context = open_context(args)
-    amount = parse_option(parse_cents, args.amount, "--amount")
+    amount = parse_option(
+        lambda text: parse_cents(text, context.settings.currency), args.amount, "--amount"
+    )
     today = context.clock.today()
     on = (
         parse_option(lambda text: parse_date(text, today), args.date, "--date")

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from pegboard.money import Currency
+
 Outcome = Literal["won", "lost"]
 """How a closing stage closes a lead."""
 GoalPeriod = Literal["month", "quarter", "year"]
@@ -109,11 +111,17 @@ class Settings:
     goal_period: GoalPeriod = "year"
     """The calendar period the revenue goal is for: month, quarter or year."""
     currency: str = "USD"
-    """An ISO 4217 code, such as USD or EUR."""
+    """An ISO 4217 code, such as USD or EUR; made a `money.Currency` (the code, with its
+    symbol, minor digits and this book's number format) as the settings are made."""
+    number_format: str = "1,234.56"
+    """How amounts are typed and shown: one of money.NUMBER_FORMATS."""
     theme: str = "textual-dark"
     """A Textual theme's name; one picked in the palette is saved here."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys, applied with App.set_keymap()."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "currency", Currency(self.currency, self.number_format))
 
     def stage(self, stage_id: str) -> Stage:
         for stage in self.stages:

@@ -4,30 +4,20 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pegboard.config.limits import MOST_DAYS, MOST_MONEY, MOST_MONTHS, MOST_REFERRALS
 from pegboard.config.lines import KeyLines
 from pegboard.config.model import CLOSES, GOAL_PERIODS, LoyaltyRule, Settings, Stage
-from pegboard.config.wording import describe_rule
+from pegboard.config.rules import read_loyalty_rule
 from pegboard.errors import ConfigError
+from pegboard.money import NUMBER_FORMATS, Currency, default_number_format, units_to_minor
 
 STAGE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-RULE_FIELDS = frozenset(
-    ("name", "purchase", "and_later", "every", "percent", "amount", "min_amount", "window_months")
-)
 DEFAULTS = Settings()
-
-MOST_DAYS = 36_500
-"""A hundred years: the longest span in days a setting may give (more is a typo)."""
-MOST_MONTHS = 1_200
-MOST_REFERRALS = 1_000_000
-MOST_PURCHASES = 1_000_000
-MOST_MONEY = 1_000_000_000_000
-"""The largest amount (in currency units) a setting may give."""
 
 
 def load_settings(path: Path) -> Settings:
@@ -76,6 +66,8 @@ class Checks:
     def __init__(self, path: Path, lines: KeyLines) -> None:
         self.path = path
         self.lines = lines
+        self.currency = Currency()
+        """The book's currency, once read: amounts in the file are in its units."""
 
     def fail(self, at: Key, message: str) -> ConfigError:
         line = self.lines.line_of(at.table, at.key, at.entry)
@@ -120,7 +112,17 @@ def read_settings(data: dict[str, Any], checks: Checks) -> Settings:
     """Settings from the whole file's data, one table at a time."""
     checks.known_keys(
         data,
-        {"currency", "theme", "pipeline", "leads", "partners", "loyalty", "goal", "keymap"},
+        {
+            "currency",
+            "number_format",
+            "theme",
+            "pipeline",
+            "leads",
+            "partners",
+            "loyalty",
+            "goal",
+            "keymap",
+        },
         Key("", ""),
     )
     currency = checks.string(data.get("currency", DEFAULTS.currency), Key("", "currency"))
@@ -129,6 +131,13 @@ def read_settings(data: dict[str, Any], checks: Checks) -> Settings:
         raise checks.fail(
             Key("", "currency"), f"must be a 3-letter code such as USD, not {currency!r}"
         )
+    at = Key("", "number_format")
+    number_format = checks.string(data.get("number_format", default_number_format()), at)
+    if number_format not in NUMBER_FORMATS:
+        raise checks.fail(
+            at, f"must be one of {', '.join(map(repr, NUMBER_FORMATS))}, not {number_format!r}"
+        )
+    checks.currency = Currency(currency, number_format)
     keymap = checks.table(data, "keymap")
     for key, value in keymap.items():
         checks.string(value, Key("keymap", key, name=f"keymap.{key}"))
@@ -139,6 +148,7 @@ def read_settings(data: dict[str, Any], checks: Checks) -> Settings:
         **read_loyalty(checks.table(data, "loyalty"), checks),
         **read_goal(checks.table(data, "goal"), checks),
         currency=currency,
+        number_format=number_format,
         theme=checks.string(data.get("theme", DEFAULTS.theme), Key("", "theme")),
         keymap=dict(keymap),
     )
@@ -296,90 +306,10 @@ def read_goal(goal: dict[str, Any], checks: Checks) -> dict[str, Any]:
             Key("goal", "period", name="goal.period"),
             f"must be one of {', '.join(GOAL_PERIODS)}, not {period!r}",
         )
-    return {"revenue_goal_cents": round(Decimal(str(revenue)) * 100), "goal_period": period}
-
-
-class _RuleEntry:
-    """One [[loyalty.rules]] table's values, each read with its own check; `fail` makes
-    the error (naming the rule, at its header's line)."""
-
-    def __init__(self, entry: dict, fail: Callable[[str], ConfigError]) -> None:
-        self.entry = entry
-        self.fail = fail
-
-    def count(self, key: str, minimum: int, maximum: int = MOST_PURCHASES) -> int | None:
-        got = self.entry.get(key)
-        if got is not None and (isinstance(got, bool) or not isinstance(got, int) or got < minimum):
-            raise self.fail(f"{key} must be a whole number, {minimum} or more")
-        if got is not None and got > maximum:
-            raise self.fail(f"{key} must be at most {maximum:,}, not {got:,}")
-        return got
-
-    def money(self, key: str) -> int | None:
-        if key not in self.entry:
-            return None
-        got = self.entry[key]
-        if isinstance(got, bool) or not isinstance(got, int | float) or not 0 <= got <= MOST_MONEY:
-            raise self.fail(f"{key} must be an amount, 0 to {MOST_MONEY:,}")
-        amount = Decimal(str(got))
-        if amount != amount.quantize(Decimal("0.01")):
-            raise self.fail(f"{key} has fractions of a cent")
-        return int(amount * 100)
-
-    def percent(self) -> Decimal | None:
-        if "percent" not in self.entry:
-            return None
-        got = self.entry["percent"]
-        if isinstance(got, bool) or not isinstance(got, int | float):
-            raise self.fail("percent must be a number")
-        percent = Decimal(str(got))
-        if not Decimal(0) < percent <= Decimal(100):
-            raise self.fail(f"percent must be more than 0 and at most 100, not {got}")
-        return percent
-
-    def flag(self, key: str) -> bool:
-        got = self.entry.get(key, False)
-        if not isinstance(got, bool):
-            raise self.fail(f"{key} must be true or false")
-        return got
-
-
-def read_loyalty_rule(entry: Any, index: int, checks: Checks) -> LoyaltyRule:
-    """One [[loyalty.rules]] table; every error names the rule, at its header's line."""
-    line = checks.lines.line_of("loyalty.rules", entry=index)
-
-    def fail(message: str) -> ConfigError:
-        return ConfigError(checks.path, f"loyalty rule {index}: {message}", line)
-
-    if not isinstance(entry, dict):
-        raise fail("must be a table")
-    unknown = sorted(set(entry) - RULE_FIELDS)
-    if unknown:
-        raise fail(f"unknown field {unknown[0]!r} (fields: {', '.join(sorted(RULE_FIELDS))})")
-    if ("purchase" in entry) == ("every" in entry):
-        raise fail("give exactly one of purchase = N or every = N")
-    if ("percent" in entry) == ("amount" in entry):
-        raise fail("give exactly one of percent or amount")
-    values = _RuleEntry(entry, fail)
-    percent = values.percent()
-    and_later = values.flag("and_later")
-    purchase, every = values.count("purchase", 1), values.count("every", 2)
-    if and_later and purchase is None:
-        raise fail("and_later goes with purchase = N")
-    amount = values.money("amount")
-    if amount is not None and amount <= 0:
-        raise fail("amount must be more than 0")
-    name = entry.get("name")
-    if name is not None and (not isinstance(name, str) or not name.strip()):
-        raise fail("name must be a non-empty string")
-    rule = LoyaltyRule(
-        name="",
-        purchase=purchase,
-        and_later=and_later,
-        every=every,
-        percent=percent,
-        amount_cents=amount,
-        min_cents=values.money("min_amount") or 0,
-        window_months=values.count("window_months", 1, MOST_MONTHS),
-    )
-    return replace(rule, name=name.strip() if name else describe_rule(rule))
+    amount = Decimal(str(revenue))
+    if amount != amount.quantize(Decimal(1).scaleb(-checks.currency.digits)):
+        raise checks.fail(
+            Key("goal", "revenue", name="goal.revenue"),
+            f"has fractions of {checks.currency}'s smallest unit",
+        )
+    return {"revenue_goal_cents": units_to_minor(amount, checks.currency), "goal_period": period}

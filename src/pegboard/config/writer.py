@@ -8,6 +8,7 @@ from typing import Any
 
 from pegboard.config.model import LoyaltyRule, Settings
 from pegboard.errors import ConfigError
+from pegboard.money import default_number_format, minor_to_units
 
 
 def to_toml_dict(settings: Settings) -> dict[str, Any]:
@@ -21,7 +22,8 @@ def to_toml_dict(settings: Settings) -> dict[str, Any]:
             entry["stale_after_days"] = stage.stale_after_days
         stages.append(entry)
     return {
-        "currency": settings.currency,
+        "currency": str(settings.currency),
+        "number_format": settings.number_format,
         "theme": settings.theme,
         "pipeline": {"qualified_stage": settings.qualified_stage, "stages": stages},
         "leads": {
@@ -36,14 +38,17 @@ def to_toml_dict(settings: Settings) -> dict[str, Any]:
         "loyalty": {
             "ask_referral_after_days": settings.ask_referral_after_days,
             "lapsed_after_months": settings.lapsed_after_months,
-            "rules": [rule_to_toml(rule) for rule in settings.loyalty_rules],
+            "rules": [rule_to_toml(rule, settings.currency) for rule in settings.loyalty_rules],
         },
-        "goal": {"revenue": _units(settings.revenue_goal_cents), "period": settings.goal_period},
+        "goal": {
+            "revenue": minor_to_units(settings.revenue_goal_cents, settings.currency),
+            "period": settings.goal_period,
+        },
         "keymap": dict(settings.keymap),
     }
 
 
-def rule_to_toml(rule: LoyaltyRule) -> dict[str, Any]:
+def rule_to_toml(rule: LoyaltyRule, currency: str = "USD") -> dict[str, Any]:
     """A loyalty rule as a [[loyalty.rules]] table: amounts in currency units, None left out."""
     entry: dict[str, Any] = {"name": rule.name}
     if rule.purchase is not None:
@@ -57,16 +62,12 @@ def rule_to_toml(rule: LoyaltyRule) -> dict[str, Any]:
             int(rule.percent) if rule.percent == int(rule.percent) else float(rule.percent)
         )
     if rule.amount_cents is not None:
-        entry["amount"] = _units(rule.amount_cents)
+        entry["amount"] = minor_to_units(rule.amount_cents, currency)
     if rule.min_cents:
-        entry["min_amount"] = _units(rule.min_cents)
+        entry["min_amount"] = minor_to_units(rule.min_cents, currency)
     if rule.window_months is not None:
         entry["window_months"] = rule.window_months
     return entry
-
-
-def _units(cents: int) -> int | float:
-    return cents // 100 if cents % 100 == 0 else cents / 100
 
 
 def save_settings(settings: Settings, path: Path) -> None:
@@ -100,5 +101,5 @@ def ensure_config_file(path: Path) -> Settings:
     from pegboard.config.reader import load_settings
 
     if not path.exists():
-        save_settings(Settings(), path)
+        save_settings(Settings(number_format=default_number_format()), path)
     return load_settings(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -12,7 +13,19 @@ from pathlib import Path
 from peewee import DateField, DateTimeField, Model
 
 from pegboard.files import open_private, replace_private_folder, write_private_file
-from pegboard.store.models import Contact, Lead, Partner, Purchase, Referral, StageChange, Touch
+from pegboard.services.csv_cells import text_cell
+from pegboard.services.writes import write_transaction
+from pegboard.store.models import (
+    Contact,
+    Lead,
+    Partner,
+    Purchase,
+    Referral,
+    SchemaInfo,
+    StageChange,
+    Touch,
+)
+from pegboard.text import shown
 
 BOOK_TABLES: tuple[tuple[str, type[Model]], ...] = (
     ("contacts", Contact),
@@ -25,26 +38,9 @@ BOOK_TABLES: tuple[tuple[str, type[Model]], ...] = (
 )
 """File name -> table, in the order an import must load them (references point back)."""
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A cell starting with one of these runs as a formula in a spreadsheet (CSV injection)."""
-QUOTE = "'"
-
 
 def columns_of(model: type[Model]) -> list[str]:
     return [field.column_name for field in model._meta.sorted_fields]
-
-
-def text_cell(value: str) -> str:
-    """Neutralise a text cell for a spreadsheet: a leading ' makes =1+1 plain text. A
-    value that already starts with ' gets one more, so an import can take exactly one off."""
-    if value.startswith((*FORMULA_STARTS, QUOTE)):
-        return QUOTE + value
-    return value
-
-
-def plain_cell(value: str) -> str:
-    """The inverse of text_cell, for reading pegboard's own export back."""
-    return value[1:] if value.startswith(QUOTE) else value
 
 
 def instant_text(moment: datetime) -> str:
@@ -126,7 +122,12 @@ def _write_json(handle, model: type[Model]) -> int:
 
 
 def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    """A TEXT value (RFC 5545 3.3.11): backslash, ; and , escaped, every line break
+    (CR LF, LF or a bare CR, which a parser splitting on CR reads as a new line) as \\n,
+    and any other control character, which TEXT may not hold, shown."""
+    escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return shown(escaped)
 
 
 def _fold(line: str) -> list[str]:
@@ -140,6 +141,18 @@ def _fold(line: str) -> list[str]:
             current += char
     out.append(current)
     return out
+
+
+def book_id() -> str:
+    """This book's own id, made the first time it is asked for and kept in the file: a
+    follow-up's calendar UID is one per lead and book, so a rescheduled follow-up
+    replaces its event, and two books' events never collide."""
+    row = SchemaInfo.get_or_none(SchemaInfo.key == "book_id")
+    if row is not None:
+        return row.value
+    with write_transaction():
+        SchemaInfo.insert(key="book_id", value=uuid.uuid4().hex).on_conflict_ignore().execute()
+    return SchemaInfo.get(SchemaInfo.key == "book_id").value
 
 
 def _next_day(day: date) -> date:
@@ -156,6 +169,7 @@ def export_follow_ups(path: Path, now: datetime) -> int:
         .order_by(Lead.due_date, Lead.id)
         .tuples()
     )
+    book = book_id()
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
@@ -169,7 +183,7 @@ def export_follow_ups(path: Path, now: datetime) -> int:
         summary = f"{action or 'Follow up'}: {name}"
         lines += [
             "BEGIN:VEVENT",
-            f"UID:pegboard-lead-{lead_id}-{day:%Y%m%d}@pegboard",
+            f"UID:lead-{lead_id}@{book}.pegboard",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
             f"DTEND;VALUE=DATE:{_next_day(day):%Y%m%d}",

@@ -43,6 +43,6 @@ def draft_problems(draft: LeadDraft, settings: Settings) -> dict[str, str]:
     return problems
 
 
-def parse_value(text: str) -> int:
-    """A lead value as typed: empty means 0."""
-    return parse_cents(text) if text.strip() else 0
+def parse_value(text: str, currency: str = "USD") -> int:
+    """A lead value as typed, in the book's number format: empty means 0."""
+    return parse_cents(text, currency) if text.strip() else 0

@@ -3,6 +3,7 @@ quick log's rules, with no database."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from pegboard.services.contacts import check_email, check_phone
@@ -27,13 +28,20 @@ def reach_problem(text: str) -> str | None:
     return check_email(email) if email else check_phone(phone)
 
 
+def folded(text: str) -> str:
+    """Text as a search compares it: accents and case folded on both sides, so `jose`
+    finds José, `bjorn` Björn, `nunez` Núñez and `strasse` Straße."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
 def fuzzy_score(query: str, candidate: str) -> int:
     """How well a few typed letters match a name: higher is better, 0 is no match.
 
     A prefix beats the start of a later word, which beats a substring, which
     beats the letters in order with gaps ("dk" finds "Dana Keller").
     """
-    query, candidate = query.lower().strip(), candidate.lower()
+    query, candidate = folded(query).strip(), folded(candidate)
     if not query:
         return 1
     if candidate.startswith(query):

@@ -17,6 +17,7 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.errors import ConfigError, PegboardError
 from pegboard.services.changes import ChangeWatcher, DataStamp, data_stamp
+from pegboard.text import shown
 from pegboard.ui.app_keys import apply_keymap, help_rows, pegboard_commands
 from pegboard.ui.messages import DataWritten, OpenRecord
 from pegboard.ui.palette import RecordsProvider
@@ -142,9 +143,16 @@ class PegboardApp(QuickLogHost, App[None]):
             self.call_after_refresh(self._run_after_first_paint)
         # Built while the owner reads the first screen, so that r opens it at once.
         self.set_timer(0.3, lambda: self.quick_log)
+        self.set_timer(0.5, self._load_email_checks)
         if not self.is_headless:
             # Tests (headless) ask for it themselves, so that it never runs behind them.
             self.set_timer(INSIGHTS_WARM_UP, self.prepare_insights)
+
+    @work(thread=True, group="warm-up")
+    def _load_email_checks(self) -> None:
+        """The email check's tables (25 ms to load) loaded aside, so that the first
+        address typed in the quick log does not stall a keystroke."""
+        import email_validator  # noqa: F401
 
     @work(thread=True, group="after-first-paint")
     def _run_after_first_paint(self) -> None:
@@ -288,7 +296,13 @@ class PegboardApp(QuickLogHost, App[None]):
         """Messages here carry names and notes as the owner typed them, so none is read
         as markup (Textual reads them so by default, and screens' `notify` asks it to):
         archiving a partner named "Ann [/]" stopped the app as the message showed."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        super().notify(
+            shown(message, lines=True),
+            title=title,
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def action_help_quit(self) -> None:
         """Textual's hint for a reflexive ctrl+c, written without markup (see notify)."""

@@ -8,6 +8,7 @@ from functools import partial
 from textual.command import Hit, Hits, Provider
 from textual.markup import escape
 
+from pegboard.text import shown
 from pegboard.ui.messages import OpenRecord
 
 
@@ -25,9 +26,9 @@ class RecordsProvider(Provider):
             # Escaped: the highlight and the help are read as markup, names are as typed.
             yield Hit(
                 score,
-                matcher.highlight(escape(hit.label)),
+                matcher.highlight(escape(shown(hit.label))),
                 partial(self._open, hit.kind, hit.id),
-                help=escape(hit.detail),
+                help=escape(shown(hit.detail)),
             )
 
     def _open(self, kind: str, record_id: int) -> None:

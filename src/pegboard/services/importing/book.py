@@ -11,8 +11,9 @@ from peewee import DateField, DateTimeField, IntegerField, Model
 
 from pegboard.config import Settings
 from pegboard.errors import ImportRefused
+from pegboard.services.csv_cells import plain_cell
 from pegboard.services.demo import database_is_empty
-from pegboard.services.export import BOOK_TABLES, columns_of, plain_cell
+from pegboard.services.export import BOOK_TABLES, columns_of
 from pegboard.services.importing.book_rules import BookRules
 from pegboard.services.importing.readers import read_csv
 from pegboard.services.writes import write_transaction

@@ -16,6 +16,7 @@ from pegboard.clock import to_utc
 from pegboard.config import Settings
 from pegboard.errors import ImportRefused
 from pegboard.money import parse_cents
+from pegboard.services.csv_cells import unguarded_cell
 from pegboard.services.importing.readers import read_table
 from pegboard.services.importing.vocabulary import (
     DEAL_FIELDS,
@@ -25,6 +26,7 @@ from pegboard.services.importing.vocabulary import (
     column_fields,
     word,
 )
+from pegboard.text import control_characters, one_line
 
 KINDS = ("auto", "contacts", "leads", "partners", "purchases")
 
@@ -199,7 +201,9 @@ class RowReader:
         for line, cells in rows:
             plan.rows += 1
             values = {
-                name: cells[index].strip() for index, name in names.items() if index < len(cells)
+                name: unguarded_cell(cells[index].strip())
+                for index, name in names.items()
+                if index < len(cells)
             }
             full = values.get("name") or " ".join(
                 part for part in (values.get("first_name", ""), values.get("last_name", "")) if part
@@ -211,7 +215,15 @@ class RowReader:
                 continue
 
             def bad(column: str, value: str, why: str, line: int = line) -> None:
-                problems.append(f"line {line}: {column}={value!r}: {why}")
+                problems.append(f"line {line}: {column}={one_line(value)!r}: {why}")
+
+            for field_name, value in values.items():
+                if found := control_characters(value, lines=field_name == "notes"):
+                    bad(
+                        self._column(field_name),
+                        value,
+                        f"holds control characters ({' '.join(found)})",
+                    )
 
             lead = self._lead(values, full, bad, plan) if self.kind == "leads" else None
             purchase = None
@@ -236,7 +248,7 @@ class RowReader:
         cents = 0
         if value_text:
             try:
-                cents = parse_cents(value_text)
+                cents = parse_cents(value_text, self.settings.currency)
             except ValueError as error:
                 bad(self._column("value"), value_text, str(error))
         moments = {}
@@ -281,7 +293,7 @@ class RowReader:
             bad(self._column("value"), text, "a purchase needs its amount")
         else:
             try:
-                cents = parse_cents(text)
+                cents = parse_cents(text, self.settings.currency)
             except ValueError as error:
                 bad(self._column("value"), text, str(error))
         if day is None or cents is None:

@@ -21,16 +21,19 @@ COMMON_LOST_REASONS = (
 class WonForm(FormScreen[int]):
     """Returns the won value in cents."""
 
-    def __init__(self, lead_name: str, value_cents: int) -> None:
+    def __init__(self, lead_name: str, value_cents: int, currency: str) -> None:
         super().__init__()
         self.value_cents = value_cents
+        self.currency = currency
         self.TITLE_TEXT = f"Won: {lead_name}"
 
     def fields(self) -> ComposeResult:
-        yield amount_field("Final value", self.value_cents, "what the deal closed at")
+        yield amount_field(
+            "Final value", self.value_cents, self.currency, "what the deal closed at"
+        )
 
     def result(self) -> int:
-        return parse_value(self.field("value").value)
+        return parse_value(self.field("value").value, self.currency)
 
 
 class LostForm(FormScreen[str]):

@@ -37,12 +37,12 @@ def due_field(today: date, value: date | None, placeholder: str) -> FormField:
     )
 
 
-def amount_field(label: str, cents: int, placeholder: str) -> FormField:
-    """A money field in the currency's units; empty means zero."""
+def amount_field(label: str, cents: int, currency: str, placeholder: str = "") -> FormField:
+    """A money field in the currency's units, in the book's number format; empty is zero."""
     return FormField(
         label,
-        cents_to_text(cents) if cents else "",
-        check=lambda text: problem_of(parse_value, text),
+        cents_to_text(cents, currency) if cents else "",
+        check=lambda text: problem_of(lambda typed: parse_value(typed, currency), text),
         placeholder=placeholder,
         id="value",
     )
@@ -74,7 +74,10 @@ class LeadForm(FormScreen[LeadDraft]):
         yield FormField(
             "Title", draft.title, placeholder="what they want (default: the name)", id="title"
         )
-        yield amount_field("Value", draft.value_cents, "e.g. 1200 or 1200.50")
+        currency = self.settings.currency
+        yield amount_field(
+            "Value", draft.value_cents, currency, f"e.g. {cents_to_text(120050, currency)}"
+        )
         yield FormField(
             "Source",
             draft.source,
@@ -98,7 +101,7 @@ class LeadForm(FormScreen[LeadDraft]):
             email=self.field("email").value,
             phone=self.field("phone").value,
             title=self.field("title").value,
-            value_cents=parse_value(self.field("value").value),
+            value_cents=parse_value(self.field("value").value, self.settings.currency),
             source=self.field("source").value,
             next_action=self.field("next").value,
             due_date=parse_date(due, self.today) if due else None,

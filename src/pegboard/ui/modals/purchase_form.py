@@ -48,7 +48,7 @@ class PurchaseForm(FormScreen[PurchaseDraft]):
     def fields(self) -> ComposeResult:
         yield FormField(
             "Amount *",
-            check=lambda text: problem_of(parse_cents, text),
+            check=lambda text: problem_of(lambda typed: parse_cents(typed, self.currency), text),
             placeholder="price before any discount, e.g. 120.00",
             id="amount",
         )
@@ -69,7 +69,7 @@ class PurchaseForm(FormScreen[PurchaseDraft]):
         """Before, discount (and the rule that gives it) and after, as the user types."""
         preview = self.query_one("#price-preview", Static)
         try:
-            amount = parse_cents(self.field("amount").input.value)
+            amount = parse_cents(self.field("amount").input.value, self.currency)
             day = parse_date(self.field("date").input.value, self.today)
         except ValueError:
             preview.update("Type an amount to see the loyalty discount.")
@@ -85,7 +85,7 @@ class PurchaseForm(FormScreen[PurchaseDraft]):
 
     def result(self) -> PurchaseDraft:
         return PurchaseDraft(
-            list_cents=parse_cents(self.field("amount").value),
+            list_cents=parse_cents(self.field("amount").value, self.currency),
             what=self.field("what").value,
             on=parse_date(self.field("date").value, self.today),
         )

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from pegboard.services.partner_match import PartnerMatch, rank_partners, reach_problem
 from pegboard.services.partners import ReferralDraft
+from pegboard.text import shown
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.form_screen import FormScreen
 from pegboard.ui.textual_private import RestyleOnlyIfStale
@@ -178,11 +179,13 @@ class QuickLog(RestyleOnlyIfStale, FormScreen[ReferralDraft]):
             return
         # Content, not str: a str prompt is read as markup, and names are as typed.
         options = [
-            Option(Content(m.name + (f" · {m.category}" if m.category else "")), id=str(m.id))
+            Option(
+                Content(shown(m.name + (f" · {m.category}" if m.category else ""))), id=str(m.id)
+            )
             for m in rank_partners(self.partners, text, limit=5)
         ]
         if not any(p.name.lower() == text.lower() for p in self.partners):
-            options.append(Option(Content(f'+ new partner "{text}"'), id=NEW_PARTNER))
+            options.append(Option(Content(f'+ new partner "{shown(text)}"'), id=NEW_PARTNER))
         matches.add_options(options)
         matches.highlighted = 0
         matches.display = True

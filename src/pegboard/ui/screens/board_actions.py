@@ -93,7 +93,7 @@ class BoardLeadActions:
 
         if target.closes == "won":
             self.app.push_screen(
-                WonForm(card.name, card.value_cents),
+                WonForm(card.name, card.value_cents, self.settings.currency),
                 lambda value: value is not None and move(value_cents=value),
             )
         elif target.closes == "lost":

@@ -15,6 +15,7 @@ from pegboard.config import Settings
 from pegboard.errors import ServiceError
 from pegboard.money import format_cents
 from pegboard.services.loyalty import LoyaltyService
+from pegboard.text import shown
 from pegboard.ui.messages import ShowsData
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.purchase_form import PurchaseDraft, PurchaseForm
@@ -154,7 +155,7 @@ class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):
     def reload_data(self) -> None:
         detail = self.loyalty.customer_detail(self.customer_id)
         self.detail = detail
-        self.sub_title = f"Customer · {detail.name}"
+        self.sub_title = f"Customer · {shown(detail.name)}"
         currency = self.loyalty.settings.currency
 
         def when(moment) -> str:

@@ -26,6 +26,7 @@ from pegboard.services.importing import (
     preview_file,
 )
 from pegboard.store.models import db
+from pegboard.text import shown
 from pegboard.ui.widgets.key_footer import KeyFooter
 from pegboard.ui.widgets.plain_table import PlainTable
 
@@ -98,7 +99,8 @@ class ImportScreen(Screen[None]):
 
     def _show_preview(self, preview: Preview) -> None:
         mapping = Text(f"Reads as {preview.kind}. ", style="bold")
-        for index, header in enumerate(preview.header):
+        for index, raw_header in enumerate(preview.header):
+            header = shown(raw_header)
             target = preview.fields.get(index)
             if target:
                 mapping.append(f"{header} → {target}", style="green")

@@ -13,6 +13,7 @@ from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
 from pegboard.money import format_cents
 from pegboard.services.lead_records import LeadDetail
+from pegboard.text import shown
 from pegboard.ui.widgets.key_footer import KeyFooter
 from pegboard.ui.widgets.plain_table import TextTable
 
@@ -63,7 +64,7 @@ class LeadDetailScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Lead · {self.detail.name}"
+        self.sub_title = f"Lead · {shown(self.detail.name)}"
 
     def _fields(self) -> TextTable:
         detail = self.detail

@@ -17,6 +17,7 @@ from pegboard.services.lead_records import lead_detail
 from pegboard.services.partner_match import PartnerMatch
 from pegboard.services.partner_views import Exchange
 from pegboard.services.partners import OUTCOME_LABELS, OUTCOMES, WARMTH_LABELS, PartnerService
+from pegboard.text import shown
 from pegboard.ui.messages import AboutPartner, ShowsData
 from pegboard.ui.modals.close_forms import WonForm
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
@@ -86,7 +87,7 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
     def reload_data(self) -> None:
         detail = self.partners.partner_detail(self.partner_id)
         self.detail = detail
-        self.sub_title = f"Partner · {detail.name}"
+        self.sub_title = f"Partner · {shown(detail.name)}"
         info = TextTable.grid(padding=(0, 2))
         info.add_column(style="dim")
         info.add_column()
@@ -168,7 +169,10 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
             if value is not None:
                 self._attempt(lambda: self.partners.set_outcome(exchange.id, "converted", value))
 
-        self.app.push_screen(WonForm(exchange.person or "referral", exchange.value_cents), save)
+        self.app.push_screen(
+            WonForm(exchange.person or "referral", exchange.value_cents, self.settings.currency),
+            save,
+        )
 
     def action_thanked(self) -> None:
         exchange = self.selected()

@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.changes import DataStamp
+from pegboard.text import shown
 from pegboard.ui.messages import OpenRecord, ShowsData
 from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.undoing import UndoesSteps
@@ -39,8 +40,8 @@ def section_options_for(section: TriageSection) -> list[Option]:
         # No-break spaces: SVG screenshots collapse plain ones at a style change.
         label = Content.assemble(
             "  ",
-            (row.title, "bold red" if row.overdue_days else "bold"),
-            (f"\u00a0\u00a0{row.detail}", "dim"),
+            (shown(row.title), "bold red" if row.overdue_days else "bold"),
+            (f"\u00a0\u00a0{shown(row.detail)}", "dim"),
         )
         options.append(Option(label, id=row_key(row)))
     if section.count > len(section.rows):

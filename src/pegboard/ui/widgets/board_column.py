@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from pegboard.money import format_cents, format_compact
 from pegboard.services.board import Card, ColumnSummary
+from pegboard.text import shown
 
 CARD_ROWS = 4
 """Text lines in a card."""
@@ -64,10 +65,10 @@ class LeadCard(Static):
     ) -> None:
         stale = card.is_stale(now, stale_after_days)
         days = card.days_in_stage(now)
-        shown = (card, stale, days, today, currency, selected, selected and active)
-        if shown == self.shown:
+        drawn = (card, stale, days, today, currency, selected, selected and active)
+        if drawn == self.shown:
             return
-        self.shown = shown
+        self.shown = drawn
         overdue = card.is_overdue(today)
         states = {
             "-referral": card.is_referral,
@@ -81,11 +82,11 @@ class LeadCard(Static):
         # restyles each time, which was most of the board's drawing cost.
         if wanted != set(self.classes):
             self.set_classes(wanted)
-        subtitle = card.company or (card.title if card.title != card.name else "")
+        subtitle = shown(card.company or (card.title if card.title != card.name else ""))
         value = format_cents(card.value_cents, currency, whole=True) if card.value_cents else "—"
-        via = f"via {card.partner}" if card.partner else (card.source or "no source")
+        via = shown(f"via {card.partner}" if card.partner else (card.source or "no source"))
         parts: list[str | tuple[str, str]] = [
-            (("★ " if card.is_referral else "") + card.name, "bold"),
+            (("★ " if card.is_referral else "") + shown(card.name), "bold"),
             "\n",
             (subtitle, "dim"),
             f"\n{value} · ",

@@ -11,6 +11,8 @@ from textual.suggester import SuggestFromList
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 
+from pegboard.text import control_characters
+
 Check = Callable[[str], str | None]
 """Returns what is wrong with the text, or None when it is fine."""
 
@@ -93,7 +95,9 @@ class FormField(Horizontal):
 
     def problem(self) -> str | None:
         """Check now, show the result beside the field, and return it."""
-        message = self.check(self.input.value) if self.check else None
+        message = control_problem(self.input.value)
+        if message is None and self.check:
+            message = self.check(self.input.value)
         self._show(message)
         return message
 
@@ -118,3 +122,10 @@ class FormField(Horizontal):
     def _recheck(self, event: Input.Changed) -> None:
         result = event.validation_result
         self._show(result.failure_descriptions[0] if result and not result.is_valid else None)
+
+
+def control_problem(text: str) -> str | None:
+    """Text pasted with control characters in it (a terminal escape copied along) is
+    refused here, before it could be stored and shown to a terminal later."""
+    found = control_characters(text, lines=True)
+    return f"remove the control character(s) {' '.join(found)}" if found else None

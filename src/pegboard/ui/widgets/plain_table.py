@@ -7,6 +7,8 @@ from rich.table import Table
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellType, RowKey
 
+from pegboard.text import shown
+
 
 class PlainTable(DataTable[CellType]):
     """A DataTable whose str cells show as they are.
@@ -24,7 +26,7 @@ class PlainTable(DataTable[CellType]):
 
 
 def _plain(cell):
-    return escape(cell) if isinstance(cell, str) else cell
+    return escape(shown(cell, lines=True)) if isinstance(cell, str) else cell
 
 
 class TextTable(Table):
