@@ -132,3 +132,24 @@ def test_partners_are_found_without_their_accents(typed, found):
         for n, name in enumerate(["José Núñez", "Björn Ek", "Straße Bau", "Dana Keller"], 1)
     ]
     assert rank_partners(partners, typed)[0].name == found
+
+
+async def test_the_due_field_shows_the_date_typed_in_words(database, settings, clock):
+    from pegboard.ui.app import PegboardApp
+    from pegboard.wiring import Services
+
+    app = PegboardApp(Services(settings, clock), start_mode="board")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"Ann Lee")
+        await pilot.pause()
+        due = app.screen.field("due")
+        due.input.focus()
+        await pilot.press(*"fri")
+        await pilot.pause()
+        assert str(due.query_one(".field-error").render()) == "→ Fri 27 Nov 2026"
+        assert due.query_one(".field-error").has_class("-reading")
+        await pilot.press("backspace", "backspace", "backspace", *"someday")
+        await pilot.pause()
+        note = due.query_one(".field-error")
+        assert "not a date" in str(note.render()) and not note.has_class("-reading")

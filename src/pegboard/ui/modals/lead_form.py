@@ -25,7 +25,8 @@ def problem_of(parse, text: str) -> str | None:
 
 
 def due_field(today: date, value: date | None, placeholder: str) -> FormField:
-    """A follow-up date field: YYYY-MM-DD, today, tomorrow, +3d, +1w; empty is fine."""
+    """A follow-up date field (YYYY-MM-DD, today, 3d, 2w, +1m, fri...); empty is fine.
+    What a date typed in words became shows beside it."""
     return FormField(
         "Due",
         value.isoformat() if value else "",
@@ -33,8 +34,19 @@ def due_field(today: date, value: date | None, placeholder: str) -> FormField:
             problem_of(lambda t: parse_date(t, today), text) if text.strip() else None
         ),
         placeholder=placeholder,
+        reading=lambda text: date_reading(text, today),
         id="due",
     )
+
+
+def date_reading(text: str, today: date) -> str | None:
+    """What a typed date became ('fri' -> '→ Fri 27 Nov'), shown beside the field."""
+    if not text.strip() or (text.strip()[:4].isdigit() and len(text.strip()) == 10):
+        return None
+    try:
+        return f"→ {parse_date(text, today):%a %d %b %Y}"
+    except ValueError:
+        return None
 
 
 def amount_field(label: str, cents: int, currency: str, placeholder: str = "") -> FormField:
@@ -91,7 +103,7 @@ class LeadForm(FormScreen[LeadDraft]):
             id="source",
         )
         yield FormField("Next action", draft.next_action, placeholder="e.g. Call back", id="next")
-        yield due_field(self.today, draft.due_date, "YYYY-MM-DD, today, tomorrow, +3d")
+        yield due_field(self.today, draft.due_date, "3d, fri, tomorrow, YYYY-MM-DD")
 
     def result(self) -> LeadDraft:
         due = self.field("due").value

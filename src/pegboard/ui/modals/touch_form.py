@@ -44,7 +44,7 @@ class TouchForm(FormScreen[TouchDraft]):
         yield FormField(
             "Next action", "", placeholder="leave empty to keep the current one", id="next"
         )
-        yield due_field(self.today, None, "next follow-up: +3d, tomorrow, YYYY-MM-DD")
+        yield due_field(self.today, None, "next follow-up: 3d, fri, +1m, YYYY-MM-DD")
 
     def result(self) -> TouchDraft:
         due = self.field("due").value

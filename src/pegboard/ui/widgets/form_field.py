@@ -50,6 +50,7 @@ class FormField(Horizontal):
             &.-invalid:focus { border: none; background: $error 30%; }
         }
         & > .field-error { width: auto; max-width: 32; padding-left: 1; color: $text-error; }
+        & > .field-error.-reading { color: $text-muted; }
     }
     """
 
@@ -61,9 +62,12 @@ class FormField(Horizontal):
         check: Check | None = None,
         placeholder: str = "",
         suggestions: Sequence[str] = (),
+        reading: Callable[[str], str | None] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.reading = reading
+        """How the text reads, shown beside it while it is fine (a date typed as 'fri')."""
         self.label = label
         self.initial = value
         self.check = check
@@ -115,7 +119,10 @@ class FormField(Horizontal):
         self._show(None)
 
     def _show(self, message: str | None) -> None:
-        self.query_one(".field-error", Static).update(message or "")
+        note = self.query_one(".field-error", Static)
+        reading = None if message or self.reading is None else self.reading(self.input.value)
+        note.update(message or reading or "")
+        note.set_class(reading is not None and not message, "-reading")
         self.input.set_class(bool(message), "-invalid")
 
     @on(Input.Changed)
