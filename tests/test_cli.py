@@ -307,7 +307,11 @@ def test_today_prints_sections_with_counts_and_json(run):
     assert code == 0
     assert out.splitlines()[0].startswith("1 due, 1 new referrals")
     assert "Follow-ups due (1)" in out and "Ann Due: Call back" in out
-    assert "New referrals to contact (1)" in out and "Ben New: from Dana" in out
+    assert (
+        "New referrals to contact (1)" in out
+        and "Ben New: no phone or email yet · from Dana" in out
+    )
+    assert out.index("New referrals to contact") < out.index("Follow-ups due"), "warmest first"
     data = json.loads(run("today", "--json")[1])
     assert data["due"]["count"] == 1 and data["due"]["rows"][0]["title"] == "Ann Due"
     assert data["new_referral"]["rows"][0]["title"] == "Ben New"

@@ -35,12 +35,28 @@ def test_new_referral_until_first_touch(world):
     dana = partners.create_partner(PartnerDraft("Dana"))
     logged = partners.log_referral(ReferralDraft("received", "Ann", partner_id=dana))
     rows = section(today, "new_referral").rows
-    assert [(r.title, r.detail) for r in rows] == [("Ann", "from Dana · not contacted yet")]
+    assert [(r.title, r.detail) for r in rows] == [
+        ("Ann", "no phone or email yet · from Dana · not contacted yet")
+    ]
     today.done(rows[0])
     assert section(today, "new_referral").count == 0
     assert Touch.select().where(Touch.lead == logged.lead_id).count() == 1
     assert undo(today)
     assert section(today, "new_referral").count == 1
+
+
+def test_a_new_referral_comes_first_with_its_phone_and_value(world, leads):
+    """Call-ready: the warmest lead on top, with the number to dial and what it is worth."""
+    today, partners, _ = world
+    dana = partners.create_partner(PartnerDraft("Dana"))
+    logged = partners.log_referral(
+        ReferralDraft("received", "Hector Ruiz", partner_id=dana, reach="+1 555 0199")
+    )
+    Lead.update(value_cents=180000).where(Lead.id == logged.lead_id).execute()
+    sections = today.sections()
+    assert sections[0].key == "new_referral"
+    (row,) = sections[0].rows
+    assert row.detail == "+1 555 0199 · from Dana · $1,800 · not contacted yet"
 
 
 def test_stale_leads_by_stage_threshold(world, leads, make_lead):

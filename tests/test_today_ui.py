@@ -40,6 +40,9 @@ async def test_today_is_home_and_the_morning_triage_clears_by_keyboard(app, make
         assert isinstance(screen, TodayScreen)
         summary = str(screen.query_one("#today-summary").content)
         assert "2 due, 1 new referrals" in summary
+        # The new referral first, ready to call; the follow-ups below it.
+        assert screen.selected().title == "Fresh Referral"
+        await pilot.press("down")
         assert screen.selected().title == "Old Due"
         await pilot.press("d")
         assert Lead.get_by_id(first).due_date is None
@@ -49,13 +52,13 @@ async def test_today_is_home_and_the_morning_triage_clears_by_keyboard(app, make
         await pilot.press("S")
         assert Lead.get_by_id(second).due_date == date(2026, 11, 30)
         await settle(app, pilot)
-        assert screen.selected().title == "Fresh Referral"
+        assert screen.selected().title == "Dana"  # the next section: a partner I owe
         assert "1 due" not in str(screen.query_one("#today-summary").content)
         await pilot.press("u")
         await settle(app, pilot)
         assert Lead.get_by_id(second).due_date == date(2026, 11, 23)
         assert "Due Today" in {row.title for row in screen.rows.values()}
-        assert screen.selected().title == "Fresh Referral"  # the cursor stays put
+        assert screen.selected().title == "Dana"  # the cursor stays put
         await pilot.press("up")
         assert screen.selected().title == "Due Today"
         await pilot.press("enter")
@@ -130,4 +133,5 @@ async def test_a_write_redraws_only_the_sections_it_touched(app, make_lead):
         assert row.detail.startswith("Call back")
         listing = screen.query_one("#today-list")
         shown = [listing.get_option_at_index(i) for i in range(listing.option_count)]
-        assert shown[: len(after["due"])] == after["due"]
+        start = shown.index(after["due"][0])
+        assert shown[start : start + len(after["due"])] == after["due"]

@@ -14,6 +14,7 @@ from peewee import fn
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
+from pegboard.money import format_cents
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerService
 from pegboard.store.dialect import without_index
@@ -26,13 +27,17 @@ SECTION_LIMIT = 50
 """Rows shown per section (the heading still counts them all)."""
 
 SECTIONS = (
-    ("due", "Follow-ups due"),
+    # A new referral is the warmest lead there is: first, ready to call.
     ("new_referral", "New referrals to contact"),
+    ("due", "Follow-ups due"),
     ("stale", "Stale leads"),
     ("owed_partner", "Partners I owe"),
     ("customer", "Customers to ask or invite back"),
     ("loop", "Loops to close"),
 )
+
+NEW_REFERRAL_SHOWS = (Contact.name, Contact.phone, Contact.email, Lead.value_cents)
+"""What a new referral's row shows: whom to call, the number, and what it is worth."""
 
 SECTION_TABLES = {
     "due": ("lead", "contact", "referral", "touch", "snooze"),
@@ -187,7 +192,7 @@ class TriageSections:
     def _new_referrals(self, limit: int) -> TriageSection:
         """Received referrals whose lead has had no touch since it came in."""
         new = (
-            Referral.select(Referral.id, Referral.partner, Lead.id, Contact.name)
+            Referral.select(Referral.id, Referral.partner, Lead.id, *NEW_REFERRAL_SHOWS)
             .join(Lead, on=Referral.lead == Lead.id)
             .join(Contact, on=Lead.contact == Contact.id)
             .where(self._new_referral())
@@ -195,17 +200,21 @@ class TriageSections:
         )
         # With their count in the same read: counting apart walked every open lead again.
         first, count = rows_and_count(new, limit)
-        partner_names = self._partner_names(partner_id for _, partner_id, _, _ in first)
-        rows = [
-            TriageRow(
-                "new_referral",
-                referral_id,
-                person,
-                f"from {partner_names.get(partner_id, 'a partner')} · not contacted yet",
-                lead_id=lead_id,
+        partner_names = self._partner_names(row[1] for row in first)
+        rows = []
+        for referral_id, partner_id, lead_id, person, phone, email, value in first:
+            reach = phone or email or "no phone or email yet"
+            worth = f" · {format_cents(value, self.settings.currency, whole=True)}" if value else ""
+            partner = partner_names.get(partner_id, "a partner")
+            rows.append(
+                TriageRow(
+                    "new_referral",
+                    referral_id,
+                    person,
+                    f"{reach} · from {partner}{worth} · not contacted yet",
+                    lead_id=lead_id,
+                )
             )
-            for referral_id, partner_id, lead_id, person in first
-        ]
         return TriageSection("new_referral", "New referrals to contact", count, rows)
 
     def _stale(self, limit: int) -> TriageSection:
