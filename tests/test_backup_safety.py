@@ -166,7 +166,8 @@ def test_on_a_really_full_disk_backup_and_import_are_one_line_and_leave_no_file(
     if app is not None:
         app.execute("SELECT COUNT(*) FROM lead").fetchone()
     fill(small_disk)
-    for args in (["backup"], ["import", str(deals)]):
+    purchase = ["purchase", "add", "--customer", "Zed", "--amount", "12", "--create-customer"]
+    for args in (["backup"], ["import", str(deals)], ["lead", "add", "Ann"], purchase):
         done = run_pegboard("--db", str(book), *args)
         assert done.returncode == 2, done.stderr
         (line,) = done.stderr.strip().splitlines()

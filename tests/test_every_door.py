@@ -296,6 +296,8 @@ def read_only_disk(tmp_path):
     with tmpfs(tmp_path / "ro", "8m") as disk:
         assert main(["--db", str(disk / "book.db"), "lead", "add", "Seed"]) == 0
         close_database()
+        open_database(str(disk / "empty.db"))  # an empty book, for the demo
+        close_database()
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         yield disk
 
@@ -316,16 +318,18 @@ def pegboard(*args, env_extra=None):
 @pytest.mark.parametrize(
     "args",
     [
-        ["purchase", "add", "Seed", "12"],
+        ["purchase", "add", "--customer", "Seed", "--amount", "12", "--create-customer"],
         ["import", "PEOPLE"],
         ["lead", "add", "Ann"],
         ["backup"],
+        ["demo", "--leads", "5", "--db", "EMPTY"],
     ],
 )
 def test_on_a_read_only_disk_every_write_is_one_line(read_only_disk, tmp_path, args):
     people = tmp_path / "people.csv"
     people.write_text("Name,Email\nAnn Lee,ann@example.com\n", encoding="utf-8")
-    args = [str(people) if arg == "PEOPLE" else arg for arg in args]
+    swap = {"PEOPLE": str(people), "EMPTY": str(read_only_disk / "empty.db")}
+    args = [swap.get(arg, arg) for arg in args]
     done = pegboard(
         "--db",
         str(read_only_disk / "book.db"),
@@ -334,6 +338,7 @@ def test_on_a_read_only_disk_every_write_is_one_line(read_only_disk, tmp_path, a
     )
     assert done.returncode == 2, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert "read-only" in done.stderr.lower() or "read only" in done.stderr.lower()
 
 
 def test_an_unwritable_config_or_data_folder_on_the_first_start_is_one_line(

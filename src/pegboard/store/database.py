@@ -51,6 +51,11 @@ def _why(error: BaseException, target: str, path: Path | None) -> str:
         with contextlib.suppress(OSError):
             if shutil.disk_usage(path.parent).free == 0:
                 return "the disk is full (free some space, then try again)"
+            if not os.access(path.parent, os.W_OK):
+                return (
+                    f"{path.parent} is read-only, and a book needs its folder writable "
+                    "(for its journal)"
+                )
     return hide_password(str(error), target)
 
 
