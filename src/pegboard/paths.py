@@ -49,24 +49,30 @@ def sqlite_path(target: str) -> Path | None:
     return Path(target).expanduser()
 
 
+def _credentials(target: str) -> tuple[str, str, str, str] | None:
+    """(scheme, user, password, place) of a server URL with a password, else None."""
+    scheme, found, rest = target.partition("://")
+    credentials, at, place = rest.rpartition("@")
+    if not found or not at or ":" not in credentials:
+        return None
+    user, password = credentials.split(":", 1)
+    return scheme, user, password, place
+
+
 def shown_target(target: str) -> str:
     """A database target as it may be shown: a server URL's password is never printed
     (`postgresql://ann:***@host/db`)."""
-    scheme, found, rest = target.partition("://")
-    if not found:
+    parts = _credentials(target)
+    if parts is None:
         return target
-    credentials, at, place = rest.rpartition("@")
-    if not at or ":" not in credentials:
-        return target
-    user = credentials.split(":", 1)[0]
+    scheme, user, _, place = parts
     return f"{scheme}://{user}:***@{place}"
 
 
 def hide_password(text: str, target: str) -> str:
     """`text` (a driver's message) with the password of the URL `target` taken out."""
-    _, found, rest = target.partition("://")
-    credentials = rest.rpartition("@")[0] if found else ""
-    password = credentials.split(":", 1)[1] if ":" in credentials else ""
+    parts = _credentials(target)
+    password = parts[2] if parts else ""
     return text.replace(password, "***") if password else text
 
 

@@ -18,23 +18,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pegboard.cli.parser import build_parser
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    unreadable = next((arg for arg in argv if not _is_utf8(arg)), None)
-    if unreadable is not None:
-        shown = unreadable.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        print(
-            f"pegboard: error: an argument is not UTF-8 text ({one_line(shown)!r}); "
-            "nothing was done",
-            file=sys.stderr,
-        )
-        return 2
-    controlled = next((arg for arg in argv if control_characters(arg, lines=True)), None)
-    if controlled is not None:
-        print(
-            f"pegboard: error: an argument holds control characters "
-            f"({', '.join(control_characters(controlled, lines=True))}): {one_line(controlled)!r}; "
-            "nothing was done",
-            file=sys.stderr,
-        )
+    refusal = next((problem for arg in argv if (problem := _refused_argument(arg))), None)
+    if refusal is not None:
+        print(f"pegboard: error: {refusal}; nothing was done", file=sys.stderr)
         return 2
     args = build_parser().parse_args(argv)
     skip_server_drivers(resolve_db_target(args.db))
@@ -76,10 +62,15 @@ def skip_server_drivers(target: str) -> None:
         sys.modules.setdefault(name, None)
 
 
-def _is_utf8(text: str) -> bool:
-    """Bytes that are not UTF-8 reach Python as lone surrogates; they cannot be stored."""
+def _refused_argument(arg: str) -> str | None:
+    """Why an argument cannot be taken, or None. Bytes that are not UTF-8 reach Python
+    as lone surrogates, which cannot be stored; control characters would reach a
+    terminal later (see pegboard.text)."""
     try:
-        text.encode("utf-8")
+        arg.encode("utf-8")
     except UnicodeEncodeError:
-        return False
-    return True
+        shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return f"an argument is not UTF-8 text ({one_line(shown)!r})"
+    if found := control_characters(arg, lines=True):
+        return f"an argument holds control characters ({', '.join(found)}): {one_line(arg)!r}"
+    return None

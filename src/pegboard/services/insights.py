@@ -1,25 +1,8 @@
-"""Insights: which sources and partners bring the business, where leads stall, the goal plan.
+"""Insights: which sources and partners bring the business, and the customers they
+became (the funnel and the goal plan are in `insight_pipeline`).
 
-Every figure is a SQL aggregate over a period that ends now. What counts in a
-period is stated once here and in the README:
-
-- A source's *leads* were created in the period; *qualified* leads first
-  reached the qualified stage (or a later one, won included) in it
-  (lead.qualified_at); *won* and
-  *lost* leads closed in it. The win rate is won / (won + lost): open leads do
-  not count against it.
-- Referral versus other splits leads by whether they came by referral (the
-  referral source, or a referring partner). Customers are split the same way by
-  their leads, and follow the customers whose first purchase fell in the period;
-  their lifetime value and repeat purchases count every purchase they made.
-- The funnel follows the leads created in the period: how far each got (reaching
-  a stage counts every stage before it). Time in stage covers the stays that
-  ended in the period and those still going (up to now). Percentiles are
-  nearest-rank: the median of 1, 2, 3, 4 is 2.
-- The revenue goal is for the calendar month, quarter or year that holds today.
-
-Archived leads, purchases and referrals count nowhere.
-"""
+What counts in a period, for every figure, is stated once: in `insight_figures` and in
+the README."""
 
 from __future__ import annotations
 

@@ -126,10 +126,16 @@ class LeadDetail:
     history: list[tuple[datetime, str | None, str]]
 
 
-def lead_detail(lead_id: int) -> LeadDetail:
+def lead_with_contact(lead_id: int) -> Lead:
+    """The lead with its contact read in the same query; NotFound when there is none."""
     lead = Lead.select(Lead, Contact).join(Contact).where(Lead.id == lead_id).get_or_none()
     if lead is None:
         raise NotFound(f"no lead with id {lead_id}")
+    return lead
+
+
+def lead_detail(lead_id: int) -> LeadDetail:
+    lead = lead_with_contact(lead_id)
     partner = None
     if lead.referred_by_id:
         partner = (

@@ -15,6 +15,7 @@ from pegboard.errors import EditConflict, NotFound, ServiceError
 from pegboard.services.contacts import find_or_create_contact
 from pegboard.services.lead_closing import sync_purchase, sync_referrals, sync_won_value
 from pegboard.services.lead_draft import TOUCH_KINDS, LeadDraft, draft_problems
+from pegboard.services.lead_records import lead_with_contact
 from pegboard.services.lead_steps import (
     FOLLOW_UP,
     LeadChange,
@@ -61,9 +62,7 @@ class LeadService:
 
     def draft_of(self, lead_id: int) -> LeadDraft:
         """The lead as an edit form shows it."""
-        lead = Lead.select(Lead, Contact).join(Contact).where(Lead.id == lead_id).get_or_none()
-        if lead is None:
-            raise NotFound(f"no lead with id {lead_id}")
+        lead = lead_with_contact(lead_id)
         return LeadDraft(
             name=lead.contact.name,
             company=lead.contact.company,
