@@ -61,21 +61,25 @@ class LeadChange:
     purchases_archived: list[int] = field(default_factory=list)
     archived_at: datetime | None = None
     """When the change archived `purchases_archived`."""
+    changed: list[Lead] = field(default_factory=list)
+    """The leads themselves, as the change saves them."""
 
     def keep(self, lead: Lead) -> None:
-        """Remember the lead's fields as they are before the change."""
+        """Remember the lead's fields as they are before the change (and the lead, whose
+        fields the change then sets and saves)."""
         self.before[lead.id] = lead_fields(lead)
+        self.changed.append(lead)
 
     def step(self, clock_now: Callable[[], datetime]) -> Step:
-        """The step, made once the change is written: it expects what the change left."""
-        after = {
-            lead.id: lead_fields(lead)
-            for lead in Lead.select().where(Lead.id.in_(list(self.before)))
-        }
-        referrals_after = {
-            row.id: {"outcome": row.outcome, "value_cents": row.value_cents}
-            for row in Referral.select().where(Referral.id.in_([r[0] for r in self.referrals]))
-        }
+        """The step, made once the change is written: it expects what the change left
+        (the saved leads' fields, not read back; the referrals the move set, read)."""
+        after = {lead.id: lead_fields(lead) for lead in self.changed}
+        referrals_after = {}
+        if self.referrals:
+            referrals_after = {
+                row.id: {"outcome": row.outcome, "value_cents": row.value_cents}
+                for row in Referral.select().where(Referral.id.in_([r[0] for r in self.referrals]))
+            }
 
         def reverse() -> None:
             for lead_id, fields in after.items():
