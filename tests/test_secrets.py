@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from pegboard.paths import hide_password, shown_target
-from tests.conftest import NO_POSTGRES, POSTGRES_URL
+from tests.conftest import NO_POSTGRES, POSTGRES_URL, _wipe_postgres
 
 SECRET = "S3cret-pw"
 
@@ -59,6 +59,7 @@ def test_a_server_that_is_down_is_one_line_without_the_password(tmp_path):
 
 @pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)
 def test_check_and_a_missing_database_never_show_the_password(tmp_path):
+    _wipe_postgres(POSTGRES_URL)  # a sound, empty book: check passes, whatever ran before
     done = pegboard("--db", with_password(POSTGRES_URL), "check", tmp_path=tmp_path)
     assert done.returncode == 0, done.stderr
     assert SECRET not in done.stdout + done.stderr and ":***@" in done.stdout
