@@ -20,7 +20,10 @@ FIXED_NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
 os.environ.pop("LC_ALL", None)
 os.environ["LC_NUMERIC"] = "C"
-"""Amounts read as 1,234.56 (the locale's format is the default): the same on every machine."""
+os.environ["LC_TIME"] = "C"
+os.environ["LC_TELEPHONE"] = "C"
+"""Amounts read as 1,234.56, dates as MM/DD and phones as US numbers (the locale's ways
+are the defaults): the same on every machine."""
 
 POSTGRES_URL = os.environ.get("PEGBOARD_TEST_POSTGRES", "")
 """A PostgreSQL server the tests may wipe (.ci/run starts a throwaway one and sets this)."""

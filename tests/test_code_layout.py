@@ -57,3 +57,29 @@ def test_services_are_built_only_by_the_composition_root():
         if made.search(line)
     ]
     assert outside == []
+
+
+FOLDED_SOURCES = re.compile(
+    r"(Contact|Lead)\.update\([^)]*\b(name|company|title)\b"
+    r"|(Contact|Lead)\.(insert|insert_many)\("
+)
+"""A write of a name, company or title that goes around Model.save(), which keeps
+their folded keys (name_key, company_key, title_key) in step."""
+
+
+def test_names_are_written_where_their_folded_keys_are_kept():
+    """The search and every look-up by name compare the folded keys; a bulk path that
+    writes names fills the keys itself (the import writer and the demo, through
+    store.bulk with the key columns), and nothing else bypasses save()."""
+    bypasses = [
+        f"{path.relative_to(SOURCE)}:{number}: {line.strip()}"
+        for path in _sources()
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if FOLDED_SOURCES.search(line)
+    ]
+    assert bypasses == []
+    for bulk_writer in ("services/importing/writer.py", "services/demo.py"):
+        text = (SOURCE / bulk_writer).read_text()
+        assert "Contact.name_key" in text and "Contact.phone_key" in text, bulk_writer
+    assert "Lead.title_key" in (SOURCE / "services/importing/writer.py").read_text()
+    assert "Lead.title_key" in (SOURCE / "services/demo_leads.py").read_text()

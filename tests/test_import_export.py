@@ -114,7 +114,9 @@ def test_hubspot_deals_land_on_the_board_with_stages_sources_and_values(cli, tmp
     # The board's filter finds what came in (on SQLite, indexed in one go after the load),
     # and an edit after it as ever.
     assert names_found("payroll") == ["Payroll set-up"]
-    Contact.update(company="Quillfeather").where(Contact.id == won.contact_id).execute()
+    contact = Contact.get_by_id(won.contact_id)
+    contact.company = "Quillfeather"
+    contact.save()
     assert names_found("quillf") == ["Year-end accounts"]
 
 

@@ -54,9 +54,16 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 RELATIVE = re.compile(r"^\+?(\d{1,6})\s*(d|day|days|w|wk|week|weeks|m|mo|month|months)?$")
 
 
-def parse_date(text: str, today: date) -> date:
+NUMERIC_DATE = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})(?:\2(\d{2}|\d{4}))?\.?$")
+"""12/03, 12/03/2026, 12.03.26, 2026/12/03: read in the book's date order."""
+ORDER_SHOWN = {"dmy": "DD/MM/YYYY", "mdy": "MM/DD/YYYY", "ymd": "YYYY/MM/DD"}
+
+
+def parse_date(text: str, today: date, order: str = "mdy") -> date:
     """A due date as people type it: YYYY-MM-DD, today, tomorrow, +3 / 3d / 2w / +1m
-    from today, or a weekday (fri, friday, next monday: the first one after today)."""
+    from today, a weekday (fri, friday, next monday: the first one after today), or
+    numbers with / . or - in the book's date `order` (dmy: 03/12 is 3 December; mdy:
+    March 12); without a year, this year."""
     typed = " ".join(text.strip().lower().split())
     if typed in ("today", "tod"):
         return today
@@ -70,10 +77,34 @@ def parse_date(text: str, today: date) -> date:
     try:
         day = date.fromisoformat(typed)
     except ValueError:
-        raise ValueError(
-            f"not a date: {text.strip()!r} (use YYYY-MM-DD, today, tomorrow, +3d, 2w, +1m, fri)"
-        ) from None
+        day = _numeric_date(typed, today, order, text.strip())
     return within_years(day, text.strip())
+
+
+def _numeric_date(typed: str, today: date, order: str, text: str) -> date:
+    match = NUMERIC_DATE.match(typed)
+    if match is None:
+        raise ValueError(
+            f"not a date: {text!r} (use {ORDER_SHOWN[order]}, YYYY-MM-DD, today, tomorrow, "
+            "+3d, 2w, +1m, fri)"
+        )
+    first, _, second, third = match.groups()
+    if len(first) == 4:
+        if third is None:
+            raise ValueError(f"not a date: {text!r} (a year first needs a month and a day)")
+        year, month, day = int(first), int(second), int(third)
+    else:
+        year = today.year if third is None else int(third)
+        if third is not None and len(third) == 2:
+            year += 2000
+        month, day = (int(first), int(second)) if order != "dmy" else (int(second), int(first))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(
+            f"not a date: {text!r} (read as {ORDER_SHOWN[order]}: no day {day} "
+            f"in month {month} of {year})"
+        ) from None
 
 
 def _later(today: date, amount: int, unit: str, text: str) -> date:

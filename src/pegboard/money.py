@@ -8,8 +8,9 @@ under `1.234,56`, instead of becoming 120,050.00.
 
 from __future__ import annotations
 
-import os
 from decimal import ROUND_HALF_UP, Decimal
+
+from pegboard.locales import language
 
 NUMBER_FORMATS: dict[str, tuple[str, str]] = {
     "1,234.56": (".", ","),
@@ -78,12 +79,7 @@ LARGEST = 10**15
 
 def default_number_format() -> str:
     """The number format of the owner's locale (LC_ALL, LC_NUMERIC, LANG), else 1,234.56."""
-    value = next(
-        (os.environ[name] for name in ("LC_ALL", "LC_NUMERIC", "LANG") if os.environ.get(name)),
-        "C",
-    )
-    language = value.split("_")[0].split(".")[0].lower()
-    return COMMA_DECIMAL_LANGUAGES.get(language, "1,234.56")
+    return COMMA_DECIMAL_LANGUAGES.get(language("LC_NUMERIC"), "1,234.56")
 
 
 class Currency(str):

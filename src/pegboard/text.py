@@ -6,6 +6,7 @@ a bidi override, which would show the rest of the line backwards, as its code.""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
 """C0 controls as Unicode's control pictures: ESC is ␛, BEL is ␇, NUL is ␀."""
@@ -81,3 +82,13 @@ class VisibleControls:
 
     def __getattr__(self, name: str):
         return getattr(self.stream, name)
+
+
+def folded(text: str) -> str:
+    """Text as a search or a look-up by name compares it: accents and case folded
+    (NFKD, combining marks dropped, casefold), so `jose` finds José, `bjorn` Björn,
+    `nunez` Núñez and `strasse` Straße. ASCII text is only lower-cased (no normalising)."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()

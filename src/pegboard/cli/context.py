@@ -38,7 +38,7 @@ def open_context(args: argparse.Namespace) -> Context:
 
     settings = load_settings(config_file())
     target = resolve_db_target(args.db)
-    open_database(target)
+    open_database(target, phone_region=settings.phone_region)
     return Context(settings=settings, clock=Clock(), db_target=target)
 
 

@@ -61,7 +61,9 @@ def cmd_lead_add(args: argparse.Namespace) -> int:
         ),
         source=args.source.strip(),
         next_action=args.next_action.strip(),
-        due_date=parse_option(lambda text: parse_date(text, today), args.due, "--due")
+        due_date=parse_option(
+            lambda text: parse_date(text, today, context.settings.date_order), args.due, "--due"
+        )
         if args.due
         else None,
     )

@@ -41,7 +41,9 @@ def cmd_purchase_add(args: argparse.Namespace) -> int:
     )
     today = context.clock.today()
     on = (
-        parse_option(lambda text: parse_date(text, today), args.date, "--date")
+        parse_option(
+            lambda text: parse_date(text, today, context.settings.date_order), args.date, "--date"
+        )
         if args.date
         else None
     )

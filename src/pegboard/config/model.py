@@ -115,6 +115,11 @@ class Settings:
     symbol, minor digits and this book's number format) as the settings are made."""
     number_format: str = "1,234.56"
     """How amounts are typed and shown: one of money.NUMBER_FORMATS."""
+    date_order: str = "mdy"
+    """How 03/12/2026 is read (dmy, mdy or ymd): one of locales.DATE_ORDERS."""
+    phone_region: str = "US"
+    """Where a phone number typed without +country code is (ISO 3166 code, such as DE):
+    0170 1234567 and +49 170 1234567 are then one number."""
     theme: str = "textual-dark"
     """A Textual theme's name; one picked in the palette is saved here."""
     keymap: dict[str, str] = field(default_factory=dict)

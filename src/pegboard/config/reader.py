@@ -14,16 +14,18 @@ from pegboard.config.lines import KeyLines
 from pegboard.config.model import CLOSES, GOAL_PERIODS, LoyaltyRule, Settings, Stage
 from pegboard.config.rules import read_loyalty_rule
 from pegboard.errors import ConfigError
+from pegboard.locales import DATE_ORDERS, default_date_order, default_phone_region
 from pegboard.money import NUMBER_FORMATS, Currency, default_number_format, units_to_minor
+from pegboard.phones import region_known
 
 STAGE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 DEFAULTS = Settings()
 
 
 def load_settings(path: Path) -> Settings:
-    """Read settings from `path`; defaults when the file does not exist."""
+    """Read settings from `path`; defaults (the locale's formats) when it does not exist."""
     if not path.exists():
-        return Settings()
+        return read_settings({}, Checks(path, KeyLines("")))
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
@@ -115,6 +117,8 @@ def read_settings(data: dict[str, Any], checks: Checks) -> Settings:
         {
             "currency",
             "number_format",
+            "date_order",
+            "phone_region",
             "theme",
             "pipeline",
             "leads",
@@ -149,9 +153,23 @@ def read_settings(data: dict[str, Any], checks: Checks) -> Settings:
         **read_goal(checks.table(data, "goal"), checks),
         currency=currency,
         number_format=number_format,
+        **read_regional(data, checks),
         theme=checks.string(data.get("theme", DEFAULTS.theme), Key("", "theme")),
         keymap=dict(keymap),
     )
+
+
+def read_regional(data: dict[str, Any], checks: Checks) -> dict[str, Any]:
+    """date_order and phone_region: how dates and phone numbers are read by default."""
+    at = Key("", "date_order")
+    date_order = checks.string(data.get("date_order", default_date_order()), at)
+    if date_order not in DATE_ORDERS:
+        raise checks.fail(at, f"must be one of {', '.join(DATE_ORDERS)}, not {date_order!r}")
+    at = Key("", "phone_region")
+    region = checks.string(data.get("phone_region", default_phone_region()), at).upper()
+    if not re.fullmatch(r"[A-Z]{2}", region) or not region_known(region):
+        raise checks.fail(at, f"must be a 2-letter country code such as US or DE, not {region!r}")
+    return {"date_order": date_order, "phone_region": region}
 
 
 def read_pipeline(pipeline: dict[str, Any], checks: Checks) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from pegboard.config.model import LoyaltyRule, Settings
 from pegboard.errors import ConfigError
+from pegboard.locales import default_date_order, default_phone_region
 from pegboard.money import default_number_format, minor_to_units
 
 
@@ -24,6 +25,8 @@ def to_toml_dict(settings: Settings) -> dict[str, Any]:
     return {
         "currency": str(settings.currency),
         "number_format": settings.number_format,
+        "date_order": settings.date_order,
+        "phone_region": settings.phone_region,
         "theme": settings.theme,
         "pipeline": {"qualified_stage": settings.qualified_stage, "stages": stages},
         "leads": {
@@ -101,5 +104,12 @@ def ensure_config_file(path: Path) -> Settings:
     from pegboard.config.reader import load_settings
 
     if not path.exists():
-        save_settings(Settings(number_format=default_number_format()), path)
+        save_settings(
+            Settings(
+                number_format=default_number_format(),
+                date_order=default_date_order(),
+                phone_region=default_phone_region(),
+            ),
+            path,
+        )
     return load_settings(path)

@@ -17,6 +17,7 @@ from pegboard.config import Settings, Stage
 from pegboard.services.lead_records import join_contact_and_partner
 from pegboard.store import lead_text
 from pegboard.store.models import Contact, Lead, LeadText, Partner, db
+from pegboard.text import folded
 
 FILTER_KEYS = ("source", "partner")
 TRIGRAM = 3
@@ -95,7 +96,11 @@ def lead_text_matches(term: str, *, counting: bool = False):
     (`counting`: the columns' counts) reads them off lead_text instead, once, with one
     LIKE over one column and no join: at 100,000 leads the counts took 90 ms for "an",
     against 430 ms over the four fields. (A term this short has no space in it, so it
-    cannot match across two fields of the text.)"""
+    cannot match across two fields of the text.)
+
+    Names, companies and titles are compared folded (text.folded) on both sides:
+    `jose` finds José and `strasse` Straße, on SQLite as on PostgreSQL."""
+    term = folded(term)
     if lead_text.available():
         if len(term) >= TRIGRAM:
             phrase = '"' + term.replace('"', '""') + '"'
@@ -106,9 +111,9 @@ def lead_text_matches(term: str, *, counting: bool = False):
         if counting:
             return Lead.id.in_(LeadText.select(LeadText.rowid).where(LeadText.body.contains(term)))
     return (
-        Contact.name.contains(term)
-        | Contact.company.contains(term)
-        | Lead.title.contains(term)
+        Contact.name_key.contains(term)
+        | Contact.company_key.contains(term)
+        | Lead.title_key.contains(term)
         | Contact.email.contains(term)
     )
 

@@ -7,10 +7,11 @@ from datetime import datetime
 
 from peewee import fn
 
+from pegboard.phones import phone_key
 from pegboard.store.models import Contact
+from pegboard.text import folded
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE = re.compile(r"^\+?[\d\s().\-/]{5,}$")
 
 
 def check_email(email: str) -> str | None:
@@ -31,14 +32,11 @@ def check_email(email: str) -> str | None:
     return None
 
 
-def check_phone(phone: str) -> str | None:
-    if phone and not PHONE.match(phone):
-        return "digits, spaces and + ( ) - only"
-    return None
-
-
-def find_contact(name: str, company: str = "", email: str = "", phone: str = "") -> Contact | None:
-    """The existing contact that is this person: same email, else same phone, else same name.
+def find_contact(
+    name: str, company: str = "", email: str = "", phone: str = "", *, region: str
+) -> Contact | None:
+    """The existing contact that is this person: same email, else same phone (as a
+    number: its key in the book's `region`), else same name (accents and case folded).
 
     A name matches only when the companies agree too (or one side has none), so
     two different John Smiths at two firms stay two people.
@@ -49,32 +47,49 @@ def find_contact(name: str, company: str = "", email: str = "", phone: str = "")
         if found:
             return found
     if phone:
-        found = Contact.get_or_none(live & (Contact.phone == phone))
+        found = Contact.get_or_none(live & (Contact.phone_key == phone_key(phone, region)))
         if found:
             return found
-    query = Contact.select().where(live & (fn.LOWER(Contact.name) == name.lower()))
+    query = Contact.select().where(live & (Contact.name_key == folded(name)))
+    company_key = folded(company)
     for candidate in query.limit(5):
-        if not company or not candidate.company or candidate.company.lower() == company.lower():
+        if not company or not candidate.company or candidate.company_key == company_key:
             return candidate
     return None
 
 
 def find_or_create_contact(
-    name: str, now: datetime, company: str = "", email: str = "", phone: str = ""
+    name: str, now: datetime, company: str = "", email: str = "", phone: str = "", *, region: str
 ) -> Contact:
     """Reuse the matching contact (filling in what it lacked) or create a new one."""
-    contact = find_contact(name, company, email, phone)
+    contact = find_contact(name, company, email, phone, region=region)
+    key = phone_key(phone, region)
     if contact is None:
         return Contact.create(
             name=name,
             company=company,
             email=email,
             phone=phone,
+            phone_key=key,
             created_at=now,
             updated_at=now,
         )
-    fill_in_contact(contact, now, company=company, email=email, phone=phone)
+    fill_in_contact(contact, now, company=company, email=email, phone=phone, phone_key=key)
     return contact
+
+
+def contact_of_draft(draft, now: datetime, region: str) -> Contact:
+    """The contact a lead's or a partner's draft names (its name, company, email and
+    phone), found or made."""
+    return find_or_create_contact(
+        draft.name.strip(), now, draft.company, draft.email, draft.phone, region=region
+    )
+
+
+def set_phone(contact: Contact, phone: str, region: str) -> None:
+    """Give the contact this phone, as typed, with its match key (saved by the caller)."""
+    contact.phone = phone
+    contact.phone_key = phone_key(phone, region)
 
 
 def fill_in_contact(contact: Contact, now: datetime, **values: str) -> None:

@@ -20,6 +20,7 @@ from peewee import Model
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.errors import ServiceError
+from pegboard.phones import phone_key
 from pegboard.services.demo_leads import LEAD_FIELDS, DemoLead, LeadLives, weighted_picker
 from pegboard.services.demo_words import (
     BUSINESS,
@@ -42,6 +43,7 @@ from pegboard.store.models import (
     StageChange,
     Touch,
 )
+from pegboard.text import folded
 
 
 @dataclass(frozen=True)
@@ -333,7 +335,10 @@ class _DemoWriter:
 
     def _insert_contacts(self, people: Sequence[tuple[str, str, str, str]]) -> list[int]:
         now = self.now
-        rows = [(name, company, email, phone, now, now) for name, company, email, phone in people]
+        rows = [
+            (name, company, email, phone, now, now, *self._keys(name, company, phone))
+            for name, company, email, phone in people
+        ]
         return self._insert(
             Contact,
             (
@@ -343,9 +348,16 @@ class _DemoWriter:
                 Contact.phone,
                 Contact.created_at,
                 Contact.updated_at,
+                Contact.name_key,
+                Contact.company_key,
+                Contact.phone_key,
             ),
             rows,
         )
+
+    def _keys(self, name: str, company: str, phone: str) -> tuple[str, str, str]:
+        """A contact's folded name and company and its phone's match key."""
+        return folded(name), folded(company), phone_key(phone, self.settings.phone_region)
 
     @staticmethod
     def _insert(

@@ -20,6 +20,7 @@ from pegboard.services.demo_words import (
 )
 from pegboard.services.leads import stay_hours
 from pegboard.store.models import Lead
+from pegboard.text import folded
 
 LEAD_FIELDS = (
     Lead.title,
@@ -39,6 +40,7 @@ LEAD_FIELDS = (
     Lead.closed_at,
     Lead.lost_reason,
     Lead.qualified_at,
+    Lead.title_key,
 )
 """The lead columns the demo fills, in the order its rows are inserted."""
 
@@ -70,6 +72,10 @@ class DemoLead:
     path: list[str]
     """The stages it went through, in order; `times` says when it entered each."""
     times: list[datetime]
+
+    @property
+    def title_key(self) -> str:
+        return folded(self.title)
 
     def row(self) -> list:
         return [getattr(self, field.name) for field in LEAD_FIELDS]

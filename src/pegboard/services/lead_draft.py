@@ -7,7 +7,8 @@ from datetime import date
 
 from pegboard.config import Settings
 from pegboard.money import parse_cents
-from pegboard.services.contacts import check_email, check_phone
+from pegboard.phones import phone_problem
+from pegboard.services.contacts import check_email
 
 TOUCH_KINDS = ("call", "email", "meeting", "message", "note")
 
@@ -34,7 +35,7 @@ def draft_problems(draft: LeadDraft, settings: Settings) -> dict[str, str]:
         problems["name"] = "a lead needs a contact name"
     if message := check_email(draft.email):
         problems["email"] = message
-    if message := check_phone(draft.phone):
+    if message := phone_problem(draft.phone, settings.phone_region):
         problems["phone"] = message
     if draft.source and draft.source not in settings.sources:
         problems["source"] = f"not a configured source ({', '.join(settings.sources)})"

@@ -12,7 +12,7 @@ from peewee import fn
 from pegboard.clock import Clock
 from pegboard.config import Settings, Stage
 from pegboard.errors import EditConflict, NotFound, ServiceError
-from pegboard.services.contacts import find_or_create_contact
+from pegboard.services.contacts import contact_of_draft, set_phone
 from pegboard.services.lead_closing import sync_purchase, sync_referrals, sync_won_value
 from pegboard.services.lead_draft import TOUCH_KINDS, LeadDraft, draft_problems
 from pegboard.services.lead_records import lead_with_contact
@@ -105,9 +105,7 @@ class LeadService:
         now = self.clock.now()
         at = at or now
         with write_transaction():
-            contact = find_or_create_contact(
-                draft.name.strip(), now, draft.company, draft.email, draft.phone
-            )
+            contact = contact_of_draft(draft, now, self.settings.phone_region)
             closes = self.settings.stage(stage_id).closes
             lead = Lead.create(
                 title=draft.title or draft.name.strip(),
@@ -168,7 +166,7 @@ class LeadService:
             contact.name = draft.name.strip()
             contact.company = draft.company
             contact.email = draft.email
-            contact.phone = draft.phone
+            set_phone(contact, draft.phone, self.settings.phone_region)
             contact.updated_at = now
             contact.save()
             lead.title = draft.title or contact.name

@@ -29,6 +29,7 @@ from pegboard.services.undo import Step, UndoLog, expect_unchanged
 from pegboard.services.writes import write_transaction
 from pegboard.store.models import Contact, Purchase
 from pegboard.store.paging import rows_and_count
+from pegboard.text import folded
 
 
 class LoyaltyService:
@@ -136,10 +137,10 @@ class LoyaltyService:
             return self.record_purchase(contact_id, list_cents, what, on)
 
     def find_or_create_customer(self, name: str, create: bool) -> int:
-        """The contact named `name` (any case), or a new one when `create`."""
+        """The contact named `name` (any case, any accents), or a new one when `create`."""
         matches = list(
             Contact.select(Contact.id)
-            .where(Contact.archived_at.is_null() & (fn.LOWER(Contact.name) == name.strip().lower()))
+            .where(Contact.archived_at.is_null() & (Contact.name_key == folded(name.strip())))
             .limit(2)
         )
         if len(matches) > 1:
@@ -150,7 +151,9 @@ class LoyaltyService:
             raise NotFound(f"no customer named {name!r}")
         if not name.strip():
             raise ServiceError("a customer needs a name")
-        return find_or_create_contact(name.strip(), self.clock.now()).id
+        return find_or_create_contact(
+            name.strip(), self.clock.now(), region=self.settings.phone_region
+        ).id
 
     def mark_asked(self, contact_id: int) -> None:
         """Record that the customer was asked for a referral today."""

@@ -3,10 +3,11 @@ quick log's rules, with no database."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
-from pegboard.services.contacts import check_email, check_phone
+from pegboard.phones import phone_problem
+from pegboard.services.contacts import check_email
+from pegboard.text import folded
 
 
 @dataclass(frozen=True)
@@ -23,16 +24,10 @@ def split_reach(text: str) -> tuple[str, str]:
     return (text, "") if "@" in text else ("", text)
 
 
-def reach_problem(text: str) -> str | None:
+def reach_problem(text: str, region: str) -> str | None:
+    """What is wrong with a phone (read in `region`) or an email typed in one field."""
     email, phone = split_reach(text)
-    return check_email(email) if email else check_phone(phone)
-
-
-def folded(text: str) -> str:
-    """Text as a search compares it: accents and case folded on both sides, so `jose`
-    finds José, `bjorn` Björn, `nunez` Núñez and `strasse` Straße."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return check_email(email) if email else phone_problem(phone, region)
 
 
 def fuzzy_score(query: str, candidate: str) -> int:

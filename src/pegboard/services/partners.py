@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from peewee import fn
-
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.errors import EditConflict, NotFound, ServiceError
-from pegboard.services.contacts import check_email, check_phone, find_or_create_contact
+from pegboard.phones import phone_problem
+from pegboard.services.contacts import (
+    check_email,
+    contact_of_draft,
+    find_or_create_contact,
+    set_phone,
+)
 from pegboard.services.partner_match import PartnerMatch, rank_partners, reach_problem, split_reach
 from pegboard.services.partner_views import (
     PartnerDetail,
@@ -31,6 +35,7 @@ from pegboard.services.undo import Step, UndoLog, expect_unchanged
 from pegboard.services.writes import write_transaction
 from pegboard.store.models import Contact, Lead, Partner, Referral
 from pegboard.store.paging import rows_and_count
+from pegboard.text import folded
 
 if TYPE_CHECKING:
     from pegboard.services.leads import LeadService
@@ -102,9 +107,7 @@ class PartnerService:
         self._check_partner(draft)
         now = self.clock.now()
         with write_transaction():
-            contact = find_or_create_contact(
-                draft.name.strip(), now, draft.company, draft.email, draft.phone
-            )
+            contact = contact_of_draft(draft, now, self.settings.phone_region)
             existing = Partner.get_or_none(Partner.contact == contact)
             if existing is not None:
                 if existing.archived_at is None:
@@ -146,7 +149,7 @@ class PartnerService:
             contact.name = draft.name.strip()
             contact.company = draft.company.strip()
             contact.email = draft.email.strip()
-            contact.phone = draft.phone.strip()
+            set_phone(contact, draft.phone.strip(), self.settings.phone_region)
             contact.updated_at = now
             contact.save()
             partner.category = draft.category.strip()
@@ -196,11 +199,12 @@ class PartnerService:
         return rank_partners(self.all_partners(), text, limit)
 
     def find_partner(self, name: str) -> PartnerMatch | None:
-        """The live partner with exactly this name (any case)."""
+        """The live partner with exactly this name (any case, any accents: `bjorn akesson`
+        finds Björn Åkesson)."""
         row = (
             Partner.select(Partner.id, Contact.name, Contact.company, Partner.category)
             .join(Contact)
-            .where(Partner.archived_at.is_null() & (fn.LOWER(Contact.name) == name.strip().lower()))
+            .where(Partner.archived_at.is_null() & (Contact.name_key == folded(name.strip())))
             .tuples()
             .first()
         )
@@ -216,7 +220,7 @@ class PartnerService:
             raise ServiceError("a referral is received or given")
         if not draft.person.strip():
             raise ServiceError("who was referred? the person needs a name")
-        if problem := reach_problem(draft.reach):
+        if problem := reach_problem(draft.reach, self.settings.phone_region):
             raise ServiceError(f"phone or email: {problem}")
         if draft.warmth is not None and not 1 <= draft.warmth <= 5:
             raise ServiceError("warmth is 1 to 5")
@@ -253,7 +257,11 @@ class PartnerService:
                 contact_id = Lead.get_by_id(lead_id).contact_id
             else:
                 contact_id = find_or_create_contact(
-                    draft.person.strip(), now, email=email, phone=phone
+                    draft.person.strip(),
+                    now,
+                    email=email,
+                    phone=phone,
+                    region=self.settings.phone_region,
                 ).id
             referral = Referral.create(
                 partner=partner_id,
@@ -363,13 +371,12 @@ class PartnerService:
     def partner_detail(self, partner_id: int) -> PartnerDetail:
         return partner_detail(self._partner(partner_id))
 
-    @staticmethod
-    def _check_partner(draft: PartnerDraft) -> None:
+    def _check_partner(self, draft: PartnerDraft) -> None:
         if not draft.name.strip():
             raise ServiceError("a partner needs a name")
         if problem := check_email(draft.email.strip()):
             raise ServiceError(f"email: {problem}")
-        if problem := check_phone(draft.phone.strip()):
+        if problem := phone_problem(draft.phone, self.settings.phone_region):
             raise ServiceError(f"phone: {problem}")
 
     @staticmethod

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pegboard.services.board import lead_text_matches
 from pegboard.services.threads import on_own_connection
 from pegboard.store.models import Contact, Lead, Partner, Purchase
+from pegboard.text import folded
 
 MIN_QUERY = 2
 
@@ -29,7 +30,8 @@ def search_records(text: str, limit: int = 8) -> list[RecordHit]:
     term = text.strip()
     if len(term) < MIN_QUERY:
         return []
-    name_matches = Contact.name.contains(term) | Contact.company.contains(term)
+    key = folded(term)
+    name_matches = Contact.name_key.contains(key) | Contact.company_key.contains(key)
     hits = [
         RecordHit(
             "partner",

@@ -88,12 +88,15 @@ def schema_version(database: Database) -> int:
     )
 
 
-def open_database(target: str, *, backup_dir: Path | None = None) -> Database:
+def open_database(
+    target: str, *, backup_dir: Path | None = None, phone_region: str = "US"
+) -> Database:
     """Open (creating if needed) and migrate the database at `target`; bind the models to it.
 
     A file written by a newer pegboard is refused and left as it was. An older
     SQLite file is backed up (into `backup_dir`, or a `backups` folder beside
-    it) before it is migrated in place.
+    it) before it is migrated in place; phones it holds are keyed as numbers of
+    `phone_region` (the book's, from config.toml).
     """
     path = sqlite_path(target)
     if path is not None:
@@ -128,6 +131,10 @@ def open_database(target: str, *, backup_dir: Path | None = None) -> Database:
             )
         with _write_lock(database):
             migrate_to_latest(database, schema_version(database))
+            if version < PHONE_KEYS_SINCE:
+                from pegboard.store.keys import fill_phone_keys
+
+                fill_phone_keys(database, phone_region)
     db.initialize(database)
     return database
 
@@ -161,6 +168,9 @@ def _write_lock(database: Database):
         database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         yield
 
+
+PHONE_KEYS_SINCE = 9
+"""The schema that keys phones: a file older than it has its phones keyed once opened."""
 
 MIGRATION_LOCK = 0x70656762
 """The advisory lock key pegboard's migrations take on PostgreSQL ('pegb')."""

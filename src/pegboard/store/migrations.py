@@ -294,7 +294,7 @@ def add_lead_text(database: Database) -> None:
 
     if not is_postgres(database):
         # An SQLite without the trigram tokenizer (before 3.34) goes on without it.
-        lead_text.create(database)
+        lead_text.create(database, lead_text.FIRST_BODY)
 
 
 TODAY_LOOPS = ("direction", "outcome", "archived_at", "thanked_at", "at", "contact_id")
@@ -329,6 +329,44 @@ def add_table_generations(database: Database) -> None:
         table_generations.create(database)
 
 
+KEY_COLUMNS = (
+    ("contact", "name_key"),
+    ("contact", "company_key"),
+    ("contact", "phone_key"),
+    ("lead", "title_key"),
+)
+
+
+def add_folded_keys(database: Database) -> None:
+    """Step 8 -> 9: names, companies and titles folded (no accents, no case) beside
+    what was typed, and a match key for each phone.
+
+    SQLite's lower() folds ASCII only, so `Björn Åkesson` stored could not be found by
+    name again; the folded keys are compared instead, on both databases. The phone key
+    is filled in by `store.keys.fill_phone_keys` after the steps run, since it depends
+    on the book's region (config.toml). The trigram index is rebuilt from the keys."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from pegboard.store import keys, lead_text
+    from pegboard.store.dialect import is_postgres
+
+    # Added as NOT NULL DEFAULT '' in one statement each: playhouse's add_column would add
+    # them nullable and then rebuild the table to make them NOT NULL, which on SQLite
+    # copies every row through the lead_text triggers and drops the table they name.
+    for table, column in KEY_COLUMNS:
+        database.execute_sql(
+            f'ALTER TABLE "{table}" ADD COLUMN "{column}" VARCHAR(255) NOT NULL DEFAULT \'\''
+        )
+    migrator = SchemaMigrator.from_database(database)
+    migrate(
+        migrator.add_index("contact", ("name_key",), False),
+        migrator.add_index("contact", ("phone_key",), False),
+    )
+    keys.fill_folded_keys(database)
+    if not is_postgres(database):
+        lead_text.rebuild(database)
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: create_v1,
     2: add_last_touch_and_board_index,
@@ -338,6 +376,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     6: add_lead_text,
     7: add_loop_and_customer_indexes,
     8: add_table_generations,
+    9: add_folded_keys,
 }
 """Target version -> the step that reaches it from the version before."""
 

@@ -20,6 +20,7 @@ from peewee import (
 )
 
 from pegboard.store.fields import UTCDateTimeField
+from pegboard.text import folded
 
 db = DatabaseProxy()
 
@@ -52,6 +53,19 @@ class Contact(BaseModel):
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
     archived_at = UTCDateTimeField(null=True)
+    name_key = CharField(default="", index=True)
+    """The name folded (text.folded: no accents, no case), kept by save(): a look-up by
+    name and a search compare this, so `bjorn` finds Björn on SQLite as on PostgreSQL."""
+    company_key = CharField(default="")
+    """The company folded, kept by save()."""
+    phone_key = CharField(default="", index=True)
+    """The phone's match key (phones.phone_key: E.164 in the book's region), set by the
+    services with the phone: (555) 010-0177 and 555-010-0177 are one number."""
+
+    def save(self, *args, **kwargs):
+        self.name_key = folded(self.name)
+        self.company_key = folded(self.company)
+        return super().save(*args, **kwargs)
 
 
 class Partner(BaseModel):
@@ -95,6 +109,12 @@ class Lead(BaseModel):
     archived_at = UTCDateTimeField(null=True)
     version = IntegerField(default=1)
     """Bumped on every write, so an edit can tell that another window changed the row."""
+    title_key = CharField(default="")
+    """The title folded (text.folded), kept by save(), for the search."""
+
+    def save(self, *args, **kwargs):
+        self.title_key = folded(self.title)
+        return super().save(*args, **kwargs)
 
     class Meta:
         indexes = (

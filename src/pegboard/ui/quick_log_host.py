@@ -72,6 +72,7 @@ class QuickLogHost:
         # name typed meanwhile is ranked again when it arrives; a partner missing from
         # the old list for those milliseconds is found by name when saving.
         known = self.quick_log.partners
+        self.quick_log.phone_region = self.settings.phone_region
         self.quick_log.prepare(known or self.services.partners.all_partners(), partner, direction)
         # Saved before the form closes: a refusal (or a full disk) keeps what was typed.
         self.quick_log.saving(self._log_referral)

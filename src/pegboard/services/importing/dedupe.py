@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from pegboard.services.importing.rows import ImportRow
 from pegboard.store.models import Contact
 from pegboard.store.scratch import DiskMap
+from pegboard.text import folded
 
 
 class ContactKeys:
@@ -23,31 +22,37 @@ class ContactKeys:
     def load(cls) -> ContactKeys:
         keys = cls()
         query = (
-            Contact.select(Contact.id, Contact.name, Contact.company, Contact.email, Contact.phone)
+            Contact.select(
+                Contact.id, Contact.name_key, Contact.company_key, Contact.email, Contact.phone_key
+            )
             .where(Contact.archived_at.is_null())
             .tuples()
         )
         keys.map.add_many(
             (key, contact_id)
-            for contact_id, name, company, email, phone in query.iterator()
-            for key in cls._keys(ImportRow(name, company, email, phone, "", None))
+            for contact_id, name_key, company_key, email, phone in query.iterator()
+            for key in cls._keys(name_key, company_key, email, phone)
         )
         return keys
 
     @staticmethod
-    def _keys(row: ImportRow) -> list[str]:
-        """The row's keys, most telling first."""
+    def _keys(name_key: str, company_key: str, email: str, phone_key: str) -> list[str]:
+        """A person's keys, most telling first: the email, the phone's match key (one
+        number however it is written), the folded name and company."""
         keys = []
-        if row.email:
-            keys.append("e:" + row.email.casefold())
-        digits = re.sub(r"\D", "", row.phone)
-        if len(digits) >= 6:
-            keys.append("p:" + digits)
-        keys.append(f"n:{row.name.casefold()}\x1f{row.company.casefold()}")
+        if email:
+            keys.append("e:" + email.casefold())
+        if phone_key:
+            keys.append("p:" + phone_key)
+        keys.append(f"n:{name_key}\x1f{company_key}")
         return keys
 
+    @classmethod
+    def _row_keys(cls, row: ImportRow) -> list[str]:
+        return cls._keys(folded(row.name), folded(row.company), row.email, row.phone_key)
+
     def find(self, row: ImportRow) -> int | None:
-        for key in self._keys(row):
+        for key in self._row_keys(row):
             found = self.map.get(key)
             if found is not None:
                 return found
@@ -61,7 +66,7 @@ class ContactKeys:
 
     def add(self, row: ImportRow, contact_id: int) -> None:
         """Remember a contact's keys; a negative id is a placeholder until settle()."""
-        for key in self._keys(row):
+        for key in self._row_keys(row):
             if self.map.add(key, contact_id) and contact_id < 0:
                 self.pending.append(key)
 

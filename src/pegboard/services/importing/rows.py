@@ -16,6 +16,7 @@ from pegboard.clock import to_utc
 from pegboard.config import Settings
 from pegboard.errors import ImportRefused
 from pegboard.money import parse_cents
+from pegboard.phones import phone_key
 from pegboard.services.csv_cells import unguarded_cell
 from pegboard.services.importing.readers import read_table
 from pegboard.services.importing.vocabulary import (
@@ -96,6 +97,8 @@ class ImportRow:
     """For a partners import: the row makes the contact a partner (of this category)."""
     purchase: tuple[date, int, str] | None = None
     """For a purchases import: (day, amount in cents, what)."""
+    phone_key: str = ""
+    """The phone's match key in the book's region (phones.phone_key)."""
 
 
 class RowReader:
@@ -235,6 +238,7 @@ class RowReader:
                 email=values.get("email", ""),
                 phone=values.get("phone", ""),
                 notes=values.get("notes", ""),
+                phone_key=phone_key(values.get("phone", ""), self.settings.phone_region),
                 lead=lead,
                 category=values.get("category", "") if self.kind == "partners" else None,
                 purchase=purchase,

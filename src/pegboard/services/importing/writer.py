@@ -21,6 +21,7 @@ from pegboard.services.leads import stay_hours
 from pegboard.services.writes import write_transaction
 from pegboard.store.bulk import bulk_insert, bulk_insert_ids, bulk_load
 from pegboard.store.models import HISTORY_FIELDS, Contact, Lead, Partner, Purchase, StageChange
+from pegboard.text import folded
 
 CHUNK = 5000
 """Rows written at a time: a chunk's new contacts are inserted together."""
@@ -32,6 +33,9 @@ CONTACT_FIELDS = (
     Contact.notes,
     Contact.created_at,
     Contact.updated_at,
+    Contact.name_key,
+    Contact.company_key,
+    Contact.phone_key,
 )
 LEAD_FIELDS = (
     Lead.title,
@@ -48,6 +52,7 @@ LEAD_FIELDS = (
     Lead.updated_at,
     Lead.closed_at,
     Lead.lost_reason,
+    Lead.title_key,
 )
 PURCHASE_FIELDS = (
     Purchase.contact,
@@ -112,7 +117,10 @@ class ImportWriter:
         if contact_ref is None:
             now = self.now
             chunk.new_contacts.append(
-                [row.name, row.company, row.email, row.phone, row.notes, now, now]
+                [
+                    *(row.name, row.company, row.email, row.phone, row.notes, now, now),
+                    *(folded(row.name), folded(row.company), row.phone_key),
+                ]
             )
             contact_ref = -len(chunk.new_contacts)
             keys.add(row, contact_ref)
@@ -123,6 +131,7 @@ class ImportWriter:
                 company=row.company,
                 email=row.email,
                 phone=row.phone,
+                phone_key=row.phone_key,
                 notes=row.notes,
             )
         if row.lead is not None:
@@ -198,6 +207,7 @@ class ImportWriter:
             Lead.updated_at: self.now,
             Lead.closed_at: closed,
             Lead.lost_reason: lead["lost_reason"] if stage.closes == "lost" else "",
+            Lead.title_key: folded(lead["title"]),
         }
 
     def _insert_leads(self, records: list[dict[Field, Any]]) -> None:

@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from pegboard.clock import parse_date
 from pegboard.config import Settings
 from pegboard.money import cents_to_text
-from pegboard.services.contacts import check_email, check_phone
+from pegboard.phones import phone_problem, phone_reading
+from pegboard.services.contacts import check_email
 from pegboard.services.lead_draft import LeadDraft, parse_value
 from pegboard.ui.modals.form_screen import FormScreen
 from pegboard.ui.widgets.form_field import FormField
@@ -24,29 +25,42 @@ def problem_of(parse, text: str) -> str | None:
     return None
 
 
-def due_field(today: date, value: date | None, placeholder: str) -> FormField:
-    """A follow-up date field (YYYY-MM-DD, today, 3d, 2w, +1m, fri...); empty is fine.
-    What a date typed in words became shows beside it."""
+def due_field(today: date, order: str, value: date | None, placeholder: str) -> FormField:
+    """A follow-up date field (YYYY-MM-DD, today, 3d, 2w, +1m, fri, or numbers in the
+    book's date `order`); empty is fine. What a typed date became shows beside it."""
     return FormField(
         "Due",
         value.isoformat() if value else "",
         check=lambda text: (
-            problem_of(lambda t: parse_date(t, today), text) if text.strip() else None
+            problem_of(lambda t: parse_date(t, today, order), text) if text.strip() else None
         ),
         placeholder=placeholder,
-        reading=lambda text: date_reading(text, today),
+        reading=lambda text: date_reading(text, today, order),
         id="due",
     )
 
 
-def date_reading(text: str, today: date) -> str | None:
-    """What a typed date became ('fri' -> '→ Fri 27 Nov'), shown beside the field."""
+def date_reading(text: str, today: date, order: str) -> str | None:
+    """What a typed date became ('fri' -> '→ Fri 27 Nov', '03/12' -> '→ Thu 03 Dec'),
+    shown beside the field; nothing for an ISO date, which says it all."""
     if not text.strip() or (text.strip()[:4].isdigit() and len(text.strip()) == 10):
         return None
     try:
-        return f"→ {parse_date(text, today):%a %d %b %Y}"
+        return f"→ {parse_date(text, today, order):%a %d %b %Y}"
     except ValueError:
         return None
+
+
+def phone_field(value: str, region: str) -> FormField:
+    """A phone as people read it out (ext 12, 1-800-FLOWERS, a national number), with
+    the number it was read as beside it (+1 555-010-0177 ext. 12)."""
+    return FormField(
+        "Phone",
+        value,
+        check=lambda text: phone_problem(text, region),
+        reading=lambda text: f"→ {shown}" if (shown := phone_reading(text, region)) else None,
+        id="phone",
+    )
 
 
 def amount_field(label: str, cents: int, currency: str, placeholder: str = "") -> FormField:
@@ -82,7 +96,7 @@ class LeadForm(FormScreen[LeadDraft]):
         )
         yield FormField("Company", draft.company, id="company")
         yield FormField("Email", draft.email, check=lambda t: check_email(t.strip()), id="email")
-        yield FormField("Phone", draft.phone, check=lambda t: check_phone(t.strip()), id="phone")
+        yield phone_field(draft.phone, self.settings.phone_region)
         yield FormField(
             "Title", draft.title, placeholder="what they want (default: the name)", id="title"
         )
@@ -103,7 +117,12 @@ class LeadForm(FormScreen[LeadDraft]):
             id="source",
         )
         yield FormField("Next action", draft.next_action, placeholder="e.g. Call back", id="next")
-        yield due_field(self.today, draft.due_date, "3d, fri, tomorrow, YYYY-MM-DD")
+        yield due_field(
+            self.today,
+            self.settings.date_order,
+            draft.due_date,
+            "3d, fri, tomorrow, YYYY-MM-DD",
+        )
 
     def result(self) -> LeadDraft:
         due = self.field("due").value
@@ -116,5 +135,5 @@ class LeadForm(FormScreen[LeadDraft]):
             value_cents=parse_value(self.field("value").value, self.settings.currency),
             source=self.field("source").value,
             next_action=self.field("next").value,
-            due_date=parse_date(due, self.today) if due else None,
+            due_date=parse_date(due, self.today, self.settings.date_order) if due else None,
         )

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from pegboard.services.contacts import check_email, check_phone
+from pegboard.services.contacts import check_email
 from pegboard.services.partners import PartnerDraft
 from pegboard.ui.modals.form_screen import FormScreen
+from pegboard.ui.modals.lead_form import phone_field
 from pegboard.ui.widgets.form_field import FormField
 
 CATEGORIES = ("accountant", "realtor", "lawyer", "banker", "insurance", "designer", "coach")
 
 
 class PartnerForm(FormScreen[PartnerDraft]):
-    def __init__(self, draft: PartnerDraft | None = None) -> None:
+    def __init__(self, region: str, draft: PartnerDraft | None = None) -> None:
         super().__init__()
+        self.phone_region = region
+        """Where a phone typed without +country code is (the book's phone_region)."""
         self.draft = draft
         self.TITLE_TEXT = "Edit partner" if draft else "New partner"
 
@@ -28,7 +31,7 @@ class PartnerForm(FormScreen[PartnerDraft]):
         )
         yield FormField("Company", draft.company, id="company")
         yield FormField("Email", draft.email, check=lambda t: check_email(t.strip()), id="email")
-        yield FormField("Phone", draft.phone, check=lambda t: check_phone(t.strip()), id="phone")
+        yield phone_field(draft.phone, self.phone_region)
         yield FormField(
             "Category",
             draft.category,

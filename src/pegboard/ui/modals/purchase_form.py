@@ -14,7 +14,7 @@ from pegboard.clock import parse_date
 from pegboard.money import format_cents, parse_cents
 from pegboard.services.loyalty_rules import PurchaseQuote
 from pegboard.ui.modals.form_screen import FormScreen
-from pegboard.ui.modals.lead_form import problem_of
+from pegboard.ui.modals.lead_form import date_reading, problem_of
 from pegboard.ui.widgets.form_field import FormField
 
 
@@ -38,10 +38,12 @@ class PurchaseForm(FormScreen[PurchaseDraft]):
         today: date,
         quote: Callable[[int, date], PurchaseQuote],
         currency: str,
+        date_order: str = "mdy",
     ) -> None:
         super().__init__()
         self.TITLE_TEXT = f"Purchase: {customer}"
         self.today = today
+        self.date_order = date_order
         self.quote = quote
         self.currency = currency
 
@@ -56,7 +58,8 @@ class PurchaseForm(FormScreen[PurchaseDraft]):
         yield FormField(
             "Date",
             self.today.isoformat(),
-            check=lambda text: problem_of(lambda t: parse_date(t, self.today), text),
+            check=lambda text: problem_of(self._day, text),
+            reading=lambda text: date_reading(text, self.today, self.date_order),
             id="date",
         )
         yield Static(id="price-preview", markup=False)
@@ -70,7 +73,7 @@ class PurchaseForm(FormScreen[PurchaseDraft]):
         preview = self.query_one("#price-preview", Static)
         try:
             amount = parse_cents(self.field("amount").input.value, self.currency)
-            day = parse_date(self.field("date").input.value, self.today)
+            day = self._day(self.field("date").input.value)
         except ValueError:
             preview.update("Type an amount to see the loyalty discount.")
             return
@@ -87,5 +90,8 @@ class PurchaseForm(FormScreen[PurchaseDraft]):
         return PurchaseDraft(
             list_cents=parse_cents(self.field("amount").value, self.currency),
             what=self.field("what").value,
-            on=parse_date(self.field("date").value, self.today),
+            on=self._day(self.field("date").value),
         )
+
+    def _day(self, text: str):
+        return parse_date(text, self.today, self.date_order)

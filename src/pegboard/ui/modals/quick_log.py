@@ -77,6 +77,9 @@ class QuickLog(RestyleOnlyIfStale, FormScreen[ReferralDraft]):
         self.partners = partners
         self.chosen = partner
         self.direction = direction
+        self.phone_region = "US"
+        """Where a phone typed without +country code is: the book's phone_region, set by
+        the app each time the form opens (settings can change while it is installed)."""
 
     def fields(self) -> ComposeResult:
         yield FormField(
@@ -95,7 +98,7 @@ class QuickLog(RestyleOnlyIfStale, FormScreen[ReferralDraft]):
         )
         yield FormField(
             "Phone/email",
-            check=reach_problem,
+            check=lambda text: reach_problem(text, self.phone_region),
             placeholder="how to reach them",
             id="reach",
         )

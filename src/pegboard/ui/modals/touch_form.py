@@ -25,9 +25,10 @@ class TouchDraft:
 class TouchForm(FormScreen[TouchDraft]):
     TITLE_TEXT = "Log a touch"
 
-    def __init__(self, lead_name: str, today: date) -> None:
+    def __init__(self, lead_name: str, today: date, date_order: str = "mdy") -> None:
         super().__init__()
         self.today = today
+        self.date_order = date_order
         self.TITLE_TEXT = f"Log a touch: {lead_name}"
 
     def fields(self) -> ComposeResult:
@@ -44,7 +45,9 @@ class TouchForm(FormScreen[TouchDraft]):
         yield FormField(
             "Next action", "", placeholder="leave empty to keep the current one", id="next"
         )
-        yield due_field(self.today, None, "next follow-up: 3d, fri, +1m, YYYY-MM-DD")
+        yield due_field(
+            self.today, self.date_order, None, "next follow-up: 3d, fri, +1m, YYYY-MM-DD"
+        )
 
     def result(self) -> TouchDraft:
         due = self.field("due").value
@@ -52,7 +55,7 @@ class TouchForm(FormScreen[TouchDraft]):
             kind=self.field("kind").value.lower(),
             note=self.field("note").value,
             next_action=self.field("next").value or None,
-            due_date=parse_date(due, self.today) if due else None,
+            due_date=parse_date(due, self.today, self.date_order) if due else None,
         )
 
 
@@ -64,6 +67,6 @@ def touch_form_for(leads: LeadService, lead_id: int, name: str, today: date) -> 
             lead_id, touch.kind, touch.note, next_action=touch.next_action, due_date=touch.due_date
         )
 
-    form = TouchForm(name, today)
+    form = TouchForm(name, today, leads.settings.date_order)
     form.saving(save)
     return form

@@ -61,6 +61,7 @@ class _PurchaseRecording:
             today,
             lambda cents, day: self.loyalty.quote(self.customer_id, cents, day),
             self.currency,
+            self.loyalty.settings.date_order,
         ).saving(self.save)
         self.screen.app.push_screen(self.form, self.saved)
 

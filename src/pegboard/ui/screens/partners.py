@@ -144,7 +144,7 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
         self.app.open_quick_log(direction=direction, partner=self.quick_log_partner())
 
     def action_new_partner(self) -> None:
-        form = PartnerForm().saving(self.partners.create_partner)
+        form = PartnerForm(self.settings.phone_region).saving(self.partners.create_partner)
 
         def saved(draft: PartnerDraft | None) -> None:
             if draft is not None:
@@ -168,7 +168,7 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
             if draft is not None:
                 self.reload_data()
 
-        form = PartnerForm(self.partners.draft_of(row.id)).saving(save)
+        form = PartnerForm(self.settings.phone_region, self.partners.draft_of(row.id)).saving(save)
         self.app.push_screen(form, saved)
 
     def action_archive(self) -> None:
