@@ -141,19 +141,35 @@ def test_the_command_line_reads_the_books_format(tmp_path, capsys, monkeypatch):
     close_database()
 
 
-def test_an_import_refuses_amounts_the_book_would_misread(tmp_path, capsys, monkeypatch):
+def test_an_import_reads_each_amount_column_as_its_values_show(tmp_path, capsys, monkeypatch):
+    """A book that writes 1.234,56 imports a file written 1,234.56 (its 1200.50 can only
+    be read one way) as exactly as one in its own format; a column that never says
+    (only 1.200) is refused until --decimal says, never read as the book would guess."""
     db, config = book_with_format(tmp_path, "1.234,56")
     monkeypatch.setenv("PEGBOARD_CONFIG_DIR", str(config))
-    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
-    good.write_text("Date;Amount;Item;Name\n2026-11-02;1.200,50;Books;Fay Tan\n", "utf-8")
-    bad.write_text("Date,Amount,Item,Name\n2026-11-02,1200.50,Books,Fay Tan\n", "utf-8")
-    assert main(["--db", str(db), "import", str(bad), "--kind", "purchases"]) == 2
+    theirs, ours, unclear = tmp_path / "theirs.csv", tmp_path / "ours.csv", tmp_path / "unclear.csv"
+    theirs.write_text("Date,Amount,Item,Name\n2026-11-02,1200.50,Books,Fay Tan\n", "utf-8")
+    ours.write_text("Date;Amount;Item;Name\n2026-11-03;1.200,50;Books;Fay Tan\n", "utf-8")
+    unclear.write_text("Date;Amount;Item;Name\n2026-11-04;1.200;Books;Fay Tan\n", "utf-8")
+    for path in (theirs, ours):
+        assert main(["--db", str(db), "import", str(path), "--kind", "purchases"]) == 0
+        close_database()
+    assert main(["--db", str(db), "import", str(unclear), "--kind", "purchases"]) == 2
     close_database()
-    assert "type 1200,50" in capsys.readouterr().err
-    assert main(["--db", str(db), "import", str(good), "--kind", "purchases"]) == 0
+    assert "column 'Amount': its numbers could be read more than one way" in capsys.readouterr().err
+    flags = ["--kind", "purchases", "--decimal", "."]
+    assert main(["--db", str(db), "import", str(unclear), *flags]) == 2, "1.200 is not 1.2"
+    close_database()
+    assert "at most two decimal places" in capsys.readouterr().err
+    flags[-1] = ","
+    assert main(["--db", str(db), "import", str(unclear), *flags]) == 0
     close_database()
     open_database(str(db))
-    assert [p.amount_cents for p in Purchase.select()] == [120050]
+    assert [p.amount_cents for p in Purchase.select().order_by(Purchase.id)] == [
+        120050,
+        120050,
+        120000,
+    ]
     close_database()
 
 

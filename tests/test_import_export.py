@@ -196,7 +196,10 @@ def test_unknown_columns_are_listed_and_map_takes_a_column(cli, tmp_path, db_tar
         "import", write(tmp_path, "odd.csv", text), "--map", "Who=name", "--map", "Firm=company"
     )
     assert code == 0, err
-    assert "columns not imported: Notes about them" in out
+    assert (
+        "columns not imported (use --map COLUMN=FIELD to read one): Notes about them ('likes mornings')"
+        in out
+    )
     reopen(db_target)
     assert Contact.get(Contact.name == "Lena Ortiz").company == "Ortiz Law"
 

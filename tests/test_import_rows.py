@@ -34,7 +34,7 @@ def test_deal_rows_are_read_and_translated_without_a_database(tmp_path):
     reader = RowReader(Settings(), path)
     assert reader.kind == "leads"
     plan, problems = Plan(reader.kind), []
-    rows = list(reader.rows(plan, problems))
+    rows = list(reader.checked_rows(plan, problems))
     assert plan.rows == 3
     assert [row.name for row in rows] == ["Dana Price", "Eli Moss", "Fay Lin"]
     dana, eli, _fay = rows
@@ -56,7 +56,7 @@ def test_purchase_rows_need_a_date_and_an_amount(tmp_path):
     path.write_text("Customer,Order Date,Amount,Item\nAnn Lee,2026-11-02,89.90,Candles\nBo,,12,\n")
     reader = RowReader(Settings(), path, "purchases")
     problems: list[str] = []
-    rows = list(reader.rows(Plan(reader.kind), problems))
+    rows = list(reader.checked_rows(Plan(reader.kind), problems))
     assert rows[0].purchase == (date(2026, 11, 2), 8990, "Candles")
     assert rows[1].purchase is None
     assert problems == ["line 3: Order Date='': a purchase needs its date"]
@@ -68,5 +68,5 @@ def test_a_mapping_names_a_column_the_vocabulary_does_not_know(tmp_path):
     with pytest.raises(ImportRefused, match="no column names the person"):
         RowReader(Settings(), path)
     mapping = Mapping.parse(["Kunde=name", "Firma=company"], Settings())
-    rows = list(RowReader(Settings(), path, "contacts", mapping).rows(Plan("contacts"), []))
+    rows = list(RowReader(Settings(), path, "contacts", mapping).checked_rows(Plan("contacts"), []))
     assert (rows[0].name, rows[0].company) == ("Jörg Ähler", "Bäckerei Ähler")

@@ -308,3 +308,16 @@ async def test_the_quick_log_takes_numbers_read_out_on_the_phone(database, setti
     gina = Contact.get(Contact.name == "Gina Ruiz")
     assert gina.phone == reach
     assert gina.phone_key == phone_key(reach, "US")
+
+
+def test_a_contacts_other_emails_and_phones_are_found_by_the_filter(database, services):
+    """An import keeps a person's second email and phone (also_reach): the board's
+    filter and the palette find the lead by them too."""
+    lead_id = services.leads.create_lead(LeadDraft("Ann Smith", email="ann@work.example"))
+    contact = Lead.get_by_id(lead_id).contact
+    contact.also_reach = "ann.smith@home.example\n+1 555 010 0188"
+    contact.save()
+    for typed in ("ann.smith@home", "010 0188"):
+        cards = column_cards("new", 0, 10, "referral", BoardFilter(typed))
+        assert [card.name for card in cards] == ["Ann Smith"], typed
+    assert "Ann Smith" in [hit.label for hit in search_records("smith@home")]

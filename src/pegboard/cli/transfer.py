@@ -25,7 +25,7 @@ def register(commands: Commands) -> None:
         "bring in a CSV (HubSpot, Pipedrive, a spreadsheet) or a pegboard export folder",
         cmd_import,
     )
-    import_.add_argument("path", help="a .csv file, or a folder written by pegboard export")
+    import_.add_argument("path", help="a .csv or .vcf file, or a folder written by pegboard export")
     import_.add_argument(
         "--kind",
         default="auto",
@@ -43,6 +43,21 @@ def register(commands: Commands) -> None:
         default=[],
         metavar="COLUMN=FIELD",
         help="read COLUMN as FIELD; or stage:VALUE=STAGE, source:VALUE=SOURCE (repeatable)",
+    )
+    import_.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the file's text encoding when it is not UTF-8 or UTF-16 (e.g. cp1252)",
+    )
+    import_.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        help="the decimal mark of every amount (default: as each column's values show)",
+    )
+    import_.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy", "ymd"),
+        help="how 03/12/2026 reads in every date column (default: as the values show)",
     )
 
 
@@ -100,14 +115,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             verb = "would import" if args.dry_run else "imported"
             print(f"{verb} {', '.join(f'{count} {name}' for name, count in counts.items())}")
             return 0
-        job = CsvImport(
-            context.settings,
-            context.clock,
-            path,
-            args.kind,
-            Mapping.parse(args.map, context.settings),
-            progress,
-        )
+        mapping = Mapping.parse(args.map, context.settings)
+        mapping.encoding, mapping.decimal = args.encoding, args.decimal
+        mapping.date_order = args.date_order
+        job = CsvImport(context.settings, context.clock, path, args.kind, mapping, progress)
         plan = job.run(dry_run=args.dry_run, before_write=backup)
     except ImportRefused as refused:
         if progress:

@@ -115,6 +115,7 @@ def lead_text_matches(term: str, *, counting: bool = False):
         | Contact.company_key.contains(term)
         | Lead.title_key.contains(term)
         | Contact.email.contains(term)
+        | Contact.also_reach.contains(term)
     )
 
 

@@ -40,6 +40,8 @@ class CustomerDetail:
     source: str | None
     referred_by: str | None
     lead_title: str | None
+    also: tuple[str, ...] = ()
+    """The person's other emails and phones (an import brought them)."""
 
 
 CUSTOMER_SORTS = ("name", "purchases", "lifetime", "last")
@@ -71,6 +73,7 @@ def customer_detail(contact_id: int) -> CustomerDetail:
         company=contact.company,
         email=contact.email,
         phone=contact.phone,
+        also=tuple(contact.also_reach.splitlines()),
         asked_referral_at=contact.asked_referral_at,
         testimonial_at=contact.testimonial_at,
         purchases=purchases,

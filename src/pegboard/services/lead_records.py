@@ -124,6 +124,8 @@ class LeadDetail:
     archived: bool
     touches: list[tuple[datetime, str, str]]
     history: list[tuple[datetime, str | None, str]]
+    also: tuple[str, ...] = ()
+    """The person's other emails and phones (an import brought them)."""
 
 
 def lead_with_contact(lead_id: int) -> Lead:
@@ -161,6 +163,7 @@ def lead_detail(lead_id: int) -> LeadDetail:
         company=lead.contact.company,
         email=lead.contact.email,
         phone=lead.contact.phone,
+        also=tuple(lead.contact.also_reach.splitlines()),
         stage=lead.stage,
         source=lead.source,
         partner=partner,

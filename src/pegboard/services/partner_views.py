@@ -66,6 +66,8 @@ class PartnerDetail:
     notes: str
     archived: bool
     exchanges: list[Exchange]
+    also: tuple[str, ...] = ()
+    """The person's other emails and phones (an import brought them)."""
 
 
 PARTNER_SORTS = ("name", "category", "received", "given", "balance", "closed", "last")
@@ -188,6 +190,7 @@ def partner_detail(partner: Partner) -> PartnerDetail:
         company=contact.company,
         email=contact.email,
         phone=contact.phone,
+        also=tuple(contact.also_reach.splitlines()),
         category=partner.category,
         since=partner.since,
         notes=partner.notes,

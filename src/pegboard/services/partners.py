@@ -19,7 +19,6 @@ from pegboard.phones import phone_problem
 from pegboard.services.contacts import (
     check_email,
     contact_of_draft,
-    find_or_create_contact,
     set_phone,
 )
 from pegboard.services.partner_match import PartnerMatch, rank_partners, reach_problem, split_reach
@@ -256,13 +255,8 @@ class PartnerService:
                 )
                 contact_id = Lead.get_by_id(lead_id).contact_id
             else:
-                contact_id = find_or_create_contact(
-                    draft.person.strip(),
-                    now,
-                    email=email,
-                    phone=phone,
-                    region=self.settings.phone_region,
-                ).id
+                person = LeadDraft(name=draft.person, email=email, phone=phone)
+                contact_id = contact_of_draft(person, now, self.settings.phone_region).id
             referral = Referral.create(
                 partner=partner_id,
                 direction=draft.direction,

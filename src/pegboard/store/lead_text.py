@@ -1,6 +1,6 @@
 """lead_text (SQLite only): each lead's searchable text in an FTS5 trigram index.
 
-The text is the lead's contact's name, company and email and the lead's title, folded
+The text is the lead's contact's name, company, emails and phones and the lead's title, folded
 (no accents, no case); triggers on lead and contact keep it. The board's filter and the palette look
 three letters or more up in it instead of reading every lead.
 
@@ -19,7 +19,7 @@ from pegboard.store.models import db
 
 BODY = (
     "contact.name_key || ' ' || contact.company_key || ' ' || lead.title_key || ' ' "
-    "|| lower(contact.email)"
+    "|| lower(contact.email) || ' ' || lower(contact.also_reach)"
 )
 """What a lead is found by, folded (no accents, no case: see Contact.name_key), so the
 index finds José for `jose`; a search folds its words the same way."""
@@ -48,7 +48,10 @@ def triggers(body: str = BODY) -> dict[str, str]:
     lead_columns, contact_columns = (
         ("title, contact_id", "name, company, email")
         if body == FIRST_BODY
-        else ("title, title_key, contact_id", "name, company, email, name_key, company_key")
+        else (
+            "title, title_key, contact_id",
+            "name, company, email, name_key, company_key, also_reach",
+        )
     )
     return {
         "lead_text_insert": f"""CREATE TRIGGER lead_text_insert AFTER INSERT ON lead BEGIN

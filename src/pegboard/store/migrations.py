@@ -329,17 +329,10 @@ def add_table_generations(database: Database) -> None:
         table_generations.create(database)
 
 
-KEY_COLUMNS = (
-    ("contact", "name_key"),
-    ("contact", "company_key"),
-    ("contact", "phone_key"),
-    ("lead", "title_key"),
-)
-
-
 def add_folded_keys(database: Database) -> None:
     """Step 8 -> 9: names, companies and titles folded (no accents, no case) beside
-    what was typed, and a match key for each phone.
+    what was typed, a match key for each phone, and a contact's other emails and phones
+    (also_reach).
 
     SQLite's lower() folds ASCII only, so `Björn Åkesson` stored could not be found by
     name again; the folded keys are compared instead, on both databases. The phone key
@@ -350,13 +343,7 @@ def add_folded_keys(database: Database) -> None:
     from pegboard.store import keys, lead_text
     from pegboard.store.dialect import is_postgres
 
-    # Added as NOT NULL DEFAULT '' in one statement each: playhouse's add_column would add
-    # them nullable and then rebuild the table to make them NOT NULL, which on SQLite
-    # copies every row through the lead_text triggers and drops the table they name.
-    for table, column in KEY_COLUMNS:
-        database.execute_sql(
-            f'ALTER TABLE "{table}" ADD COLUMN "{column}" VARCHAR(255) NOT NULL DEFAULT \'\''
-        )
+    keys.add_columns(database)
     migrator = SchemaMigrator.from_database(database)
     migrate(
         migrator.add_index("contact", ("name_key",), False),

@@ -58,6 +58,9 @@ class Contact(BaseModel):
     name and a search compare this, so `bjorn` finds Björn on SQLite as on PostgreSQL."""
     company_key = CharField(default="")
     """The company folded, kept by save()."""
+    also_reach = TextField(default="")
+    """The person's other emails and phones, one a line, as an import found them (a
+    Google or Outlook contact may have three of each; the first is `email`/`phone`)."""
     phone_key = CharField(default="", index=True)
     """The phone's match key (phones.phone_key: E.164 in the book's region), set by the
     services with the phone: (555) 010-0177 and 555-010-0177 are one number."""

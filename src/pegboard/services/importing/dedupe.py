@@ -70,5 +70,11 @@ class ContactKeys:
             if self.map.add(key, contact_id) and contact_id < 0:
                 self.pending.append(key)
 
+    def remember(self, row: ImportRow, value: int) -> None:
+        """Remember a row's keys with a value of the caller's (the check pass keeps the
+        row's line), where no other row's are."""
+        for key in self._row_keys(row):
+            self.map.add(key, value)
+
     def close(self) -> None:
         self.map.close()

@@ -3,6 +3,7 @@ header and rows, each row with the line it starts on. Nothing here knows the dat
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -19,8 +20,44 @@ def normalize_header(header: str) -> str:
     return re.sub(r"\s+", " ", text).casefold()
 
 
-def _open_text(path: Path) -> io.TextIOWrapper:
-    return path.open("r", encoding="utf-8-sig", newline="")
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def file_encoding(path: Path, encoding: str | None = None) -> str:
+    """How to decode the file: as told (--encoding), else as its byte order mark says
+    (UTF-8 or UTF-16: Excel's "Unicode Text"), else UTF-8."""
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ImportRefused(
+                f"--encoding {encoding!r}: no such encoding (e.g. cp1252, latin-1)"
+            ) from None
+        return encoding
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4)
+    except OSError as error:
+        raise ImportRefused(f"cannot read {path}: {error.strerror}") from None
+    if start.startswith(UTF16_BOMS):
+        return "utf-16"
+    return "utf-8-sig"
+
+
+def not_decoded(path: Path, encoding: str, error: UnicodeDecodeError, line: int | None) -> str:
+    """The refusal for bytes that do not decode: where, and what to pass instead."""
+    where = f"line {line}: " if line else ""
+    byte = error.object[error.start : error.start + 1].hex()
+    if encoding.startswith("utf-8"):
+        return (
+            f"{path.name}: {where}not UTF-8 text (byte 0x{byte}); a file saved on Windows "
+            "(Outlook, Excel) is often cp1252: pass --encoding cp1252"
+        )
+    return f"{path.name}: {where}not {encoding} text (byte 0x{byte}); pass its --encoding"
+
+
+def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:
+    return path.open("r", encoding=encoding, newline="")
 
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -42,22 +79,34 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
-def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The header and the rows (with the line each starts on), streamed."""
+def read_csv(
+    path: Path, encoding: str | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header and the rows (with the line each starts on), streamed.
+
+    Read strictly: a quote left open runs to the end of the file in a lenient reader,
+    swallowing every row after it into one cell, so it is refused, naming its line."""
+    encoding = file_encoding(path, encoding)
     try:
-        handle = _open_text(path)
+        handle = _open_text(path, encoding)
         sample = handle.read(64 * 1024)
     except UnicodeDecodeError as error:
-        raise ImportRefused(f"{path.name}: not UTF-8 text ({error.reason})") from None
+        raise ImportRefused(not_decoded(path, encoding, error, None)) from None
     except OSError as error:
         raise ImportRefused(f"cannot read {path}: {error.strerror}") from None
     handle.seek(0)
-    reader = csv.reader(handle, delimiter=sniff_delimiter(sample))
+    reader = csv.reader(handle, delimiter=sniff_delimiter(sample), strict=True)
     try:
         header = next(reader)
     except StopIteration:
         handle.close()
         raise ImportRefused(f"{path.name} is empty") from None
+    except csv.Error as error:
+        handle.close()
+        raise ImportRefused(f"{path.name}: line 1: {_csv_problem(error)}") from None
+    except UnicodeDecodeError as error:
+        handle.close()
+        raise ImportRefused(not_decoded(path, encoding, error, 1)) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         with handle:
@@ -68,86 +117,28 @@ def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
                         yield line, row
                     line = reader.line_num + 1
             except UnicodeDecodeError as error:
-                raise ImportRefused(
-                    f"{path.name}: line {line}: not UTF-8 text ({error.reason})"
-                ) from None
+                raise ImportRefused(not_decoded(path, encoding, error, line)) from None
             except csv.Error as error:
-                raise ImportRefused(f"{path.name}: line {line}: {error}") from None
+                raise ImportRefused(f"{path.name}: line {line}: {_csv_problem(error)}") from None
 
     return header, rows()
 
 
-VCARD_COLUMNS = ["name", "company", "email", "phone", "notes"]
+def _csv_problem(error: csv.Error) -> str:
+    text = str(error)
+    if "unexpected end of data" in text:
+        return "a quote opened here is never closed (the rest of the file would be one cell)"
+    if "expected after" in text:
+        return f'{text}: a quoted cell must end at a delimiter (quote it whole, as "a ""b""")'
+    return text
 
 
-def _vcard_value(text: str) -> str:
-    """Undo vCard escaping: \\n is a new line, \\, \\; and \\\\ are themselves."""
-    out, index = [], 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and index + 1 < len(text):
-            following = text[index + 1]
-            out.append("\n" if following in "nN" else following)
-            index += 2
-            continue
-        out.append(char)
-        index += 1
-    return "".join(out)
-
-
-def read_vcards(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Contacts from a .vcf file (vCard 3.0 and 4.0, as phones and mail clients export
-    them), in the shape read_csv gives: a header and rows with their first line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportRefused(f"{path.name}: not UTF-8 text ({error.reason})") from None
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        card: dict[str, str] | None = None
-        start = 0
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        # Unfold: a line starting with a space or tab continues the one before.
-        logical: list[tuple[int, str]] = []
-        for number, line in enumerate(lines, start=1):
-            if line[:1] in (" ", "\t") and logical:
-                logical[-1] = (logical[-1][0], logical[-1][1] + line[1:])
-            else:
-                logical.append((number, line))
-        for number, line in logical:
-            name, colon, value = line.partition(":")
-            if not colon:
-                continue
-            prop = name.split(";")[0].split(".")[-1].upper()
-            if prop == "BEGIN" and value.strip().upper() == "VCARD":
-                card, start = {}, number
-            elif prop == "END" and card is not None:
-                # FN is the name as shown; N (family;given;...) stands in when FN is missing.
-                card.setdefault("name", card.pop("n", ""))
-                yield start, [card.get(column, "") for column in VCARD_COLUMNS]
-                card = None
-            elif card is not None:
-                value = _vcard_value(value.strip())
-                if prop == "FN" and value:
-                    card["name"] = value
-                elif prop == "N":
-                    family, _, rest = value.partition(";")
-                    given = rest.split(";")[0]
-                    card["n"] = " ".join(part for part in (given, family) if part)
-                elif prop == "ORG":
-                    card.setdefault("company", value.split(";")[0])
-                elif prop == "EMAIL":
-                    card.setdefault("email", value.removeprefix("mailto:"))
-                elif prop == "TEL":
-                    card.setdefault("phone", value.removeprefix("tel:"))
-                elif prop == "NOTE":
-                    card.setdefault("notes", value)
-
-    return list(VCARD_COLUMNS), rows()
-
-
-def read_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+def read_table(
+    path: Path, encoding: str | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """A CSV, or a .vcf file of contacts, as a header and its rows."""
     if path.suffix.lower() in (".vcf", ".vcard"):
-        return read_vcards(path)
-    return read_csv(path)
+        from pegboard.services.importing.vcards import read_vcards
+
+        return read_vcards(path, encoding)
+    return read_csv(path, encoding)

@@ -6,81 +6,53 @@ same reading serves the check pass and the write pass, so both see the same rows
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from pegboard.clock import to_utc
 from pegboard.config import Settings
 from pegboard.errors import ImportRefused
-from pegboard.money import parse_cents
 from pegboard.phones import phone_key
 from pegboard.services.csv_cells import unguarded_cell
+from pegboard.services.importing.formats import AmountColumn, DateColumn, local_day
+from pegboard.services.importing.plan import SAMPLES, Plan
 from pegboard.services.importing.readers import read_table
+from pegboard.services.importing.vcards import MANY
 from pegboard.services.importing.vocabulary import (
-    DEAL_FIELDS,
+    MANY_COLUMNS,
     SOURCE_WORDS,
     STAGE_WORDS,
     Mapping,
     column_fields,
+    is_deals_file,
     word,
 )
 from pegboard.text import control_characters, one_line
 
 KINDS = ("auto", "contacts", "leads", "partners", "purchases")
-
-
-@dataclass
-class Plan:
-    """What an import will do (a dry run prints it)."""
-
-    kind: str
-    rows: int = 0
-    contacts_created: int = 0
-    contacts_updated: int = 0
-    leads_created: int = 0
-    partners_created: int = 0
-    """Rows that make their contact a partner (one already a partner stays as is)."""
-    purchases_created: int = 0
-    skipped: int = 0
-    mapped: Counter = field(default_factory=Counter)
-    """(what, from, to) -> rows, for stage and source values that were translated."""
-    unmatched_columns: list[str] = field(default_factory=list)
-
-    def lines(self, done: bool = False) -> list[str]:
-        """The plan in words: what will be done, or (done) what was."""
-        create, update = ("created", "updated") if done else ("to create", "to update")
-        out = [
-            f"{self.rows} rows as {self.kind}: {self.contacts_created} contacts {create}, "
-            f"{self.contacts_updated} {update} (same email, phone, or name and company), "
-            f"{self.leads_created} leads {create}, {self.skipped} rows skipped"
-        ]
-        if self.kind == "partners":
-            out[0] += f"; {self.partners_created} rows name partners"
-        if self.kind == "purchases":
-            out[0] += f"; {self.purchases_created} purchases {create}"
-        for (what, found, to), count in sorted(self.mapped.items()):
-            out.append(f"  {what} {found!r} -> {to!r} ({count} rows)")
-        if self.unmatched_columns:
-            out.append(f"  columns not imported: {', '.join(self.unmatched_columns)}")
-        return out
-
-
-def parse_instant(text: str) -> datetime:
-    """A date or date-time as exports write them: ISO, 2026-11-23 10:00, 11/23/2026, 23.11.2026."""
-    text = text.strip()
-    try:
-        return to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except ValueError:
-        pass
-    for pattern in ("%m/%d/%Y %H:%M", "%m/%d/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y/%m/%d"):
-        try:
-            return to_utc(datetime.strptime(text, pattern))
-        except ValueError:
-            continue
-    raise ValueError("not a date (use YYYY-MM-DD, MM/DD/YYYY or DD.MM.YYYY)")
+DATE_FIELDS = ("created", "closed", "due", "purchased_on")
+PERSON_FIELDS = {"name", "first_name", "last_name", "email"}
+PERSON_COLUMNS = {*PERSON_FIELDS, "middle_name", "company", "job_title", "phone", "notes"}
+USED_BY_KIND = {
+    "contacts": PERSON_COLUMNS,
+    "partners": {*PERSON_COLUMNS, "category"},
+    "purchases": {*PERSON_COLUMNS, "purchased_on", "value", "currency", "what"},
+    "leads": {
+        *PERSON_COLUMNS,
+        *("title", "stage", "status", "source", "value", "currency", "created", "closed", "due"),
+        *("next_action", "lost_reason"),
+    },
+}
+"""The fields each kind of import reads: a column of any other field (a deal's title in
+a contacts file, Outlook's honorific "Title") is listed as not imported, never dropped
+without a word."""
+NAME_AND_EMAIL = re.compile(r"^(.*?)\s*\(([^()\s]+@[^()\s]+)\)$")
+"""A name with its email after it in brackets, as HubSpot writes an associated contact."""
+STAND_IN = datetime(2000, 1, 1)
+"""A date's place in the check pass, before its column's reading is known."""
 
 
 @dataclass
@@ -99,6 +71,10 @@ class ImportRow:
     """For a purchases import: (day, amount in cents, what)."""
     phone_key: str = ""
     """The phone's match key in the book's region (phones.phone_key)."""
+    also: tuple[str, ...] = ()
+    """The person's other emails and phones, as written (the first of each is the main)."""
+    line: int = 0
+    """The line of the file the row starts on."""
 
 
 class RowReader:
@@ -121,18 +97,32 @@ class RowReader:
         self.progress = progress
         self._stages_seen: dict[tuple[str, str], tuple[str, tuple | None]] = {}
         self._sources_seen: dict[str, tuple[str, tuple | None]] = {}
-        header, _ = read_table(path)
+        header, _ = read_table(path, self.mapping.encoding)
         self.header = header
         self.fields = column_fields(header, self.mapping)
         found = set(self.fields.values())
         if kind == "auto":
-            kind = "leads" if found & DEAL_FIELDS else "contacts"
+            kind = "leads" if is_deals_file(header, self.mapping) else "contacts"
         self.kind = kind
-        if not ({"name", "first_name", "last_name", "email"} & found):
+        self.used = USED_BY_KIND[kind]
+        if not (PERSON_FIELDS & found) and "company" not in found:
             raise ImportRefused(
-                f"{path.name}: no column names the person (Name, First Name / Last Name or "
-                f"Email); the columns are {', '.join(header)}. Use --map COLUMN=name"
+                f"{path.name}: no column names the person (Name, First Name / Last Name, "
+                f"Email or Company); the columns are {', '.join(header)}. Use --map COLUMN=name"
             )
+        self.amounts = AmountColumn(self._column("value"), settings.currency, self.mapping.decimal)
+        self.dates = {
+            name: DateColumn(self._column(name), self.mapping.date_order) for name in DATE_FIELDS
+        }
+        self.settled = False
+        """Whether the check pass has picked each column's reading (see formats.py)."""
+
+    def settle(self, problems: list[str]) -> None:
+        """After the check pass: each amount and date column's reading, or its refusal."""
+        self.amounts.settle(problems)
+        for column in self.dates.values():
+            column.settle(problems)
+        self.settled = True
 
     def _stage(self, raw: str, status: str, plan: Plan) -> str:
         return self._memo(
@@ -199,20 +189,19 @@ class RowReader:
 
     def rows(self, plan: Plan, problems: list[str]) -> Iterator[ImportRow]:
         """Every row checked and translated; problems collected, one line each."""
-        _, rows = read_table(self.path)
-        names = dict(self.fields)
+        _, rows = read_table(self.path, self.mapping.encoding)
+        unread = [
+            index for index in range(len(self.header)) if self.fields.get(index) not in self.used
+        ]
         for line, cells in rows:
             plan.rows += 1
-            values = {
-                name: unguarded_cell(cells[index].strip())
-                for index, name in names.items()
-                if index < len(cells)
-            }
-            full = values.get("name") or " ".join(
-                part for part in (values.get("first_name", ""), values.get("last_name", "")) if part
-            )
-            if not full:
-                full = values.get("email", "")
+            self._sample_unread(plan, unread, cells)
+            values, many = self._values(cells)
+            if found := NAME_AND_EMAIL.match(values.get("name", "")):
+                many["email"].append(found.group(2))
+            emails = _distinct(many["email"], str.casefold)
+            phones = _distinct(many["phone"], lambda phone: phone)
+            full = self._full_name(values) or (emails[0] if emails else "")
             if not full:
                 problems.append(f"line {line}: no name (and no email to stand for one)")
                 continue
@@ -220,54 +209,116 @@ class RowReader:
             def bad(column: str, value: str, why: str, line: int = line) -> None:
                 problems.append(f"line {line}: {column}={one_line(value)!r}: {why}")
 
-            for field_name, value in values.items():
+            for field_name, value in [*values.items(), *(("email", e) for e in emails)]:
                 if found := control_characters(value, lines=field_name == "notes"):
                     bad(
                         self._column(field_name),
                         value,
                         f"holds control characters ({' '.join(found)})",
                     )
+            for phone in phones:
+                if found := control_characters(phone):
+                    bad(
+                        self._column("phone"),
+                        phone,
+                        f"holds control characters ({' '.join(found)})",
+                    )
 
-            lead = self._lead(values, full, bad, plan) if self.kind == "leads" else None
+            lead = self._lead(values, full, line, bad, plan) if self.kind == "leads" else None
             purchase = None
             if self.kind == "purchases":
-                purchase = self._purchase(values, bad)
+                purchase = self._purchase(values, line, bad)
+            phone = phones[0] if phones else ""
             yield ImportRow(
                 name=full,
                 company=values.get("company", ""),
-                email=values.get("email", ""),
-                phone=values.get("phone", ""),
-                notes=values.get("notes", ""),
-                phone_key=phone_key(values.get("phone", ""), self.settings.phone_region),
+                email=emails[0] if emails else "",
+                phone=phone,
+                notes=_notes(values),
+                phone_key=phone_key(phone, self.settings.phone_region),
                 lead=lead,
                 category=values.get("category", "") if self.kind == "partners" else None,
                 purchase=purchase,
+                also=(*emails[1:], *phones[1:]),
+                line=line,
             )
             if self.progress and plan.rows % 1000 == 0:
                 self.progress(plan.rows)
 
-    def _lead(self, values: dict[str, str], full: str, bad, plan: Plan) -> dict:
+    def _values(self, cells: list[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """A row's cells by field; every email and phone cell (each may hold several,
+        apart by ` ::: `, as Google and vCards write them) in a list of its own."""
+        values: dict[str, str] = {}
+        many: dict[str, list[str]] = {name: [] for name in MANY_COLUMNS}
+        for index, name in self.fields.items():
+            if index >= len(cells) or name not in self.used:
+                continue
+            value = unguarded_cell(cells[index].strip())
+            if "\r" in value:  # a line break inside a cell, as Windows writes it
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
+            if name in MANY_COLUMNS:
+                many[name] += [part.strip() for part in value.split(MANY) if part.strip()]
+            else:
+                values[name] = value
+        return values, many
+
+    @staticmethod
+    def _full_name(values: dict[str, str]) -> str:
+        """The name column, else first, middle and last, else (an organizations export)
+        the company."""
+        parts = (values.get(key, "") for key in ("first_name", "middle_name", "last_name"))
+        name = values.get("name", "")
+        if found := NAME_AND_EMAIL.match(name):
+            name = found.group(1)  # HubSpot's "Ana Silva (ana@example.com)"
+        return name or " ".join(p for p in parts if p) or values.get("company", "")
+
+    def _sample_unread(self, plan: Plan, unread: list[int], cells: list[str]) -> None:
+        for index in unread:
+            samples = plan.unmatched_columns.setdefault(self.header[index], [])
+            if len(samples) < SAMPLES and index < len(cells) and cells[index].strip():
+                samples.append(one_line(cells[index].strip())[:40])
+
+    def checked_rows(self, plan: Plan, problems: list[str]) -> Iterator[ImportRow]:
+        """The rows as they will be written: the check pass first, which learns each
+        amount and date column's reading (and adds each bad row to `problems`, and what
+        it counts to `plan`)."""
+        for _ in self.rows(plan, problems):
+            pass
+        self.settle(problems)
+        return self.rows(Plan(self.kind), [])
+
+    def _amount(self, text: str, line: int) -> int:
+        """An amount: learnt from in the check pass (0 stands in), read after it."""
+        if not self.settled:
+            self.amounts.check(line, text)
+            return 0
+        try:
+            return self.amounts.read(text)
+        except ValueError:
+            return 0  # the check pass named it: nothing is written
+
+    def _moment(self, name: str, text: str, line: int) -> datetime:
+        """A date or date-time as written (naive: local time); in the check pass, which
+        only learns from it, a stand-in."""
+        column = self.dates[name]
+        if not self.settled:
+            column.check(line, text)
+            return STAND_IN
+        try:
+            return column.read(text)
+        except ValueError:
+            return STAND_IN  # the check pass named it: nothing is written
+
+    def _lead(self, values: dict[str, str], full: str, line: int, bad, plan: Plan) -> dict:
         """The deal a leads row describes: its amount, dates and stage read exactly."""
         value_text = values.get("value", "")
-        cents = 0
-        if value_text:
-            try:
-                cents = parse_cents(value_text, self.settings.currency)
-            except ValueError as error:
-                bad(self._column("value"), value_text, str(error))
+        cents = self._amount(value_text, line) if value_text else 0
+        self._same_currency(values, bad)
         moments = {}
         for key in ("created", "closed"):
             if values.get(key):
-                try:
-                    moments[key] = parse_instant(values[key])
-                except ValueError as error:
-                    bad(self._column(key), values[key], str(error))
-        due = None
-        if values.get("due"):
-            try:
-                due = parse_instant(values["due"]).date()
-            except ValueError as error:
-                bad(self._column("due"), values["due"], str(error))
+                moments[key] = to_utc(self._moment(key, values[key], line))
+        due = local_day(self._moment("due", values["due"], line)) if values.get("due") else None
         stage = self._stage(values.get("stage", ""), values.get("status", ""), plan)
         return {
             "title": values.get("title", "") or full,
@@ -281,31 +332,51 @@ class RowReader:
             "lost_reason": values.get("lost_reason", ""),
         }
 
-    def _purchase(self, values: dict[str, str], bad) -> tuple[date, int, str] | None:
-        """A purchase needs its day and amount; each missing or bad one is a bad row."""
-        day = cents = None
-        text = values.get("purchased_on", "")
-        if not text:
-            bad(self._column("purchased_on"), text, "a purchase needs its date")
-        else:
-            try:
-                day = parse_instant(text).astimezone().date()
-            except ValueError as error:
-                bad(self._column("purchased_on"), text, str(error))
-        text = values.get("value", "")
-        if not text:
-            bad(self._column("value"), text, "a purchase needs its amount")
-        else:
-            try:
-                cents = parse_cents(text, self.settings.currency)
-            except ValueError as error:
-                bad(self._column("value"), text, str(error))
-        if day is None or cents is None:
+    def _purchase(self, values: dict[str, str], line: int, bad) -> tuple[date, int, str] | None:
+        """A purchase needs its day and amount; each missing one is a bad row."""
+        day_text, amount_text = values.get("purchased_on", ""), values.get("value", "")
+        if not day_text:
+            bad(self._column("purchased_on"), day_text, "a purchase needs its date")
+        if not amount_text:
+            bad(self._column("value"), amount_text, "a purchase needs its amount")
+        if not (day_text and amount_text):
             return None
-        return day, cents, values.get("what", "")
+        self._same_currency(values, bad)
+        moment = self._moment("purchased_on", day_text, line)
+        return local_day(moment), self._amount(amount_text, line), values.get("what", "")
+
+    def _same_currency(self, values: dict[str, str], bad) -> None:
+        """An amount in another currency than the book's is refused: it would be kept
+        as this many of the book's units, a silent change of value."""
+        currency = values.get("currency", "").strip().upper()
+        if currency and currency != str(self.settings.currency):
+            bad(
+                self._column("currency"),
+                currency,
+                f"this book keeps amounts in {self.settings.currency}: convert the file's "
+                f"amounts, or set currency = {currency!r} in config.toml for a book in {currency}",
+            )
 
     def _column(self, name: str) -> str:
         for index, field_name in self.fields.items():
             if field_name == name:
                 return self.header[index]
         return name
+
+
+def _distinct(values: list[str], key) -> list[str]:
+    """Values in order, each once (by `key`)."""
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        if key(value) not in seen:
+            seen.add(key(value))
+            out.append(value)
+    return out
+
+
+def _notes(values: dict[str, str]) -> str:
+    """The notes, with the job title (a contact has no field of its own for it) first."""
+    title = values.get("job_title", "")
+    notes = values.get("notes", "")
+    return "\n".join(part for part in (f"Job title: {title}" if title else "", notes) if part)

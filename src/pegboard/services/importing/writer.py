@@ -36,7 +36,11 @@ CONTACT_FIELDS = (
     Contact.name_key,
     Contact.company_key,
     Contact.phone_key,
+    Contact.also_reach,
 )
+MERGED = {"company": 1, "email": 2, "phone": 3, "notes": 4, "company_key": 8, "phone_key": 9}
+"""The new-contact row's cells a later row of the same person fills in when empty."""
+ALSO = 10
 LEAD_FIELDS = (
     Lead.title,
     Lead.contact,
@@ -119,14 +123,20 @@ class ImportWriter:
             chunk.new_contacts.append(
                 [
                     *(row.name, row.company, row.email, row.phone, row.notes, now, now),
-                    *(folded(row.name), folded(row.company), row.phone_key),
+                    *(folded(row.name), folded(row.company), row.phone_key, "\n".join(row.also)),
                 ]
             )
             contact_ref = -len(chunk.new_contacts)
             keys.add(row, contact_ref)
-        elif contact_ref > 0:
+        elif contact_ref < 0:
+            _merge_into(chunk.new_contacts[-contact_ref - 1], row)
+            keys.add(row, contact_ref)
+        else:
+            keys.add(row, contact_ref)
+            contact = Contact.get_by_id(contact_ref)
+            also = _more_reach(contact.also_reach, row, contact.email, contact.phone)
             fill_in_contact(
-                Contact.get_by_id(contact_ref),
+                contact,
                 self.now,
                 company=row.company,
                 email=row.email,
@@ -134,6 +144,9 @@ class ImportWriter:
                 phone_key=row.phone_key,
                 notes=row.notes,
             )
+            if also != contact.also_reach:
+                contact.also_reach = also
+                contact.save()
         if row.lead is not None:
             chunk.leads.append((contact_ref, row.lead))
         if row.category is not None:
@@ -244,3 +257,31 @@ class ImportWriter:
             Purchase.rule: "",
             Purchase.created_at: self.now,
         }
+
+
+def _merge_into(cells: list, row: ImportRow) -> None:
+    """A row of a person met earlier in the same chunk fills in what the first left
+    empty, as a second import would (never overwriting), and adds its other reach."""
+    given = {
+        "company": row.company,
+        "email": row.email,
+        "phone": row.phone,
+        "notes": row.notes,
+        "company_key": folded(row.company),
+        "phone_key": row.phone_key,
+    }
+    for name, index in MERGED.items():
+        if given[name] and not cells[index]:
+            cells[index] = given[name]
+    cells[ALSO] = _more_reach(cells[ALSO], row, cells[MERGED["email"]], cells[MERGED["phone"]])
+
+
+def _more_reach(also: str, row: ImportRow, email: str, phone: str) -> str:
+    """A contact's other emails and phones with the row's added: each once, and none
+    that is the contact's main email or phone."""
+    known = [line for line in also.split("\n") if line]
+    main = {email.casefold(), phone}
+    for value in (row.email, row.phone, *row.also):
+        if value and value.casefold() not in main and value not in known:
+            known.append(value)
+    return "\n".join(known)

@@ -19,6 +19,7 @@ from pegboard.text import shown
 from pegboard.ui.messages import ShowsData
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.purchase_form import PurchaseDraft, PurchaseForm
+from pegboard.ui.reach import reach_line
 from pegboard.ui.undoing import UndoesSteps
 from pegboard.ui.widgets.key_footer import KeyFooter
 from pegboard.ui.widgets.plain_table import PlainTable, TextTable
@@ -167,7 +168,7 @@ class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):
         info.add_column()
         info.add_row("Customer", Text(detail.name, style="bold"))
         info.add_row("Company", detail.company or "—")
-        info.add_row("Reach", " · ".join(x for x in (detail.email, detail.phone) if x) or "—")
+        info.add_row("Reach", reach_line(detail.email, detail.phone, detail.also))
         came = detail.source or "—"
         if detail.lead_title:
             came += f" (lead: {detail.lead_title})"

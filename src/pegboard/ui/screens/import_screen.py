@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, ProgressBar, Static
 from textual.worker import get_current_worker
@@ -17,9 +17,11 @@ from textual.worker import get_current_worker
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.errors import ServiceError
+from pegboard.locales import DATE_ORDERS
 from pegboard.services.importing import (
     CsvImport,
     ImportRefused,
+    Mapping,
     Plan,
     Preview,
     import_book,
@@ -37,6 +39,9 @@ class ImportScreen(Screen[None]):
     DEFAULT_CSS = """
     ImportScreen {
         & #import-path { margin: 1 1 0 1; }
+        & #import-reading { height: auto; margin: 0 1; }
+        & #import-reading Input { width: 1fr; }
+        & #import-reading #import-map { width: 2fr; }
         & #import-body { height: 1fr; padding: 0 1; }
         & #import-mapping, & #import-plan { height: auto; margin-top: 1; }
         & #import-preview { height: auto; max-height: 12; margin-top: 1; }
@@ -67,6 +72,11 @@ class ImportScreen(Screen[None]):
             placeholder="a .csv or .vcf file, or a folder from pegboard export; enter to look",
             id="import-path",
         )
+        with Horizontal(id="import-reading"):
+            yield Input(placeholder="map Column=field, …", id="import-map")
+            yield Input(placeholder="encoding", id="import-encoding")
+            yield Input(placeholder="decimal . ,", id="import-decimal")
+            yield Input(placeholder="dates dmy…", id="import-date-order")
         with VerticalScroll(id="import-body"):
             yield Static(id="import-mapping")
             yield PlainTable(id="import-preview", show_cursor=False)
@@ -78,16 +88,18 @@ class ImportScreen(Screen[None]):
         self.sub_title = "Import"
         self.query_one("#import-path", Input).focus()
 
-    @on(Input.Submitted, "#import-path")
+    @on(Input.Submitted)
     def _look(self, event: Input.Submitted) -> None:
+        """Enter in the path, or in how to read it: look (again) with what they say."""
         event.stop()
-        text = event.value.strip()
+        text = self.query_one("#import-path", Input).value.strip()
         if not text:
             return
         self.path = Path(text).expanduser()
         self.rows_checked = None
         try:
-            preview, self.job = preview_file(self.settings, self.clock, self.path)
+            mapping = self._reading()
+            preview, self.job = preview_file(self.settings, self.clock, self.path, mapping=mapping)
         except ImportRefused as refused:
             self._say(str(refused), "red")
             self.query_one("#import-mapping", Static).update("")
@@ -96,6 +108,24 @@ class ImportScreen(Screen[None]):
         self._show_preview(preview)
         self._say("Checking every row…", "dim")
         self._check()
+
+    def _reading(self) -> Mapping:
+        """How the owner said to read the file, as the command line's --map, --encoding,
+        --decimal and --date-order would."""
+
+        def typed(name: str) -> str:
+            return self.query_one(f"#import-{name}", Input).value.strip()
+
+        columns = [item.strip() for item in typed("map").split(",") if item.strip()]
+        mapping = Mapping.parse(columns, self.settings)
+        mapping.encoding = typed("encoding") or None
+        decimal, order = typed("decimal"), typed("date-order").lower()
+        if decimal and decimal not in (".", ","):
+            raise ImportRefused(f"decimal: type . or , (not {decimal!r})")
+        if order and order not in DATE_ORDERS:
+            raise ImportRefused(f"dates: type dmy, mdy or ymd (not {order!r})")
+        mapping.decimal, mapping.date_order = decimal or None, order or None
+        return mapping
 
     def _show_preview(self, preview: Preview) -> None:
         mapping = Text(f"Reads as {preview.kind}. ", style="bold")

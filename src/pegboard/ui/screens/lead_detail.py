@@ -14,6 +14,7 @@ from pegboard.config import Settings
 from pegboard.money import format_cents
 from pegboard.services.lead_records import LeadDetail
 from pegboard.text import shown
+from pegboard.ui.reach import reach_line
 from pegboard.ui.widgets.key_footer import KeyFooter
 from pegboard.ui.widgets.plain_table import TextTable
 
@@ -78,7 +79,7 @@ class LeadDetailScreen(Screen[None]):
         rows = [
             ("Lead", Text(detail.title, style="bold")),
             ("Contact", detail.name + (f" · {detail.company}" if detail.company else "")),
-            ("Email / phone", " · ".join(x for x in (detail.email, detail.phone) if x) or "—"),
+            ("Email / phone", reach_line(detail.email, detail.phone, detail.also)),
             ("Stage", stage + ("  [archived]" if detail.archived else "")),
             ("Value", format_cents(detail.value_cents, self.settings.currency)),
             ("Source", detail.source or "—"),

@@ -20,6 +20,7 @@ from pegboard.services.partners import OUTCOME_LABELS, OUTCOMES, WARMTH_LABELS, 
 from pegboard.text import shown
 from pegboard.ui.messages import AboutPartner, ShowsData
 from pegboard.ui.modals.close_forms import WonForm
+from pegboard.ui.reach import reach_line
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.undoing import UndoesSteps
 from pegboard.ui.widgets.key_footer import KeyFooter
@@ -96,7 +97,7 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
         info.add_row("Partner", Text(detail.name, style="bold"))
         info.add_row("Company", detail.company or "—")
         info.add_row("Category", detail.category or "—")
-        info.add_row("Reach", " · ".join(x for x in (detail.email, detail.phone) if x) or "—")
+        info.add_row("Reach", reach_line(detail.email, detail.phone, detail.also))
         info.add_row("Since", detail.since.isoformat() if detail.since else "—")
         info.add_row("Exchanges", f"got {received} · gave {given} · balance {received - given:+d}")
         if detail.notes:
