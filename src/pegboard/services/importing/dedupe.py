@@ -5,7 +5,6 @@ from __future__ import annotations
 from pegboard.services.importing.rows import ImportRow
 from pegboard.store.models import Contact
 from pegboard.store.scratch import DiskMap
-from pegboard.text import folded
 
 
 class ContactKeys:
@@ -49,7 +48,7 @@ class ContactKeys:
 
     @classmethod
     def _row_keys(cls, row: ImportRow) -> list[str]:
-        return cls._keys(folded(row.name), folded(row.company), row.email, row.phone_key)
+        return cls._keys(row.name_key, row.company_key, row.email, row.phone_key)
 
     def find(self, row: ImportRow) -> int | None:
         for key in self._row_keys(row):

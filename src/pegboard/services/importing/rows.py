@@ -30,7 +30,7 @@ from pegboard.services.importing.vocabulary import (
     is_deals_file,
     word,
 )
-from pegboard.text import control_characters, one_line
+from pegboard.text import control_characters, folded, one_line
 
 KINDS = ("auto", "contacts", "leads", "partners", "purchases")
 DATE_FIELDS = ("created", "closed", "due", "purchased_on")
@@ -75,6 +75,9 @@ class ImportRow:
     """The person's other emails and phones, as written (the first of each is the main)."""
     line: int = 0
     """The line of the file the row starts on."""
+    name_key: str = ""
+    company_key: str = ""
+    """The name and company folded (text.folded), as the book compares them."""
 
 
 class RowReader:
@@ -195,9 +198,10 @@ class RowReader:
         ]
         for line, cells in rows:
             plan.rows += 1
-            self._sample_unread(plan, unread, cells)
+            if not self.settled:
+                self._sample_unread(plan, unread, cells)
             values, many = self._values(cells)
-            if found := NAME_AND_EMAIL.match(values.get("name", "")):
+            if "(" in values.get("name", "") and (found := NAME_AND_EMAIL.match(values["name"])):
                 many["email"].append(found.group(2))
             emails = _distinct(many["email"], str.casefold)
             phones = _distinct(many["phone"], lambda phone: phone)
@@ -209,29 +213,18 @@ class RowReader:
             def bad(column: str, value: str, why: str, line: int = line) -> None:
                 problems.append(f"line {line}: {column}={one_line(value)!r}: {why}")
 
-            for field_name, value in [*values.items(), *(("email", e) for e in emails)]:
-                if found := control_characters(value, lines=field_name == "notes"):
-                    bad(
-                        self._column(field_name),
-                        value,
-                        f"holds control characters ({' '.join(found)})",
-                    )
-            for phone in phones:
-                if found := control_characters(phone):
-                    bad(
-                        self._column("phone"),
-                        phone,
-                        f"holds control characters ({' '.join(found)})",
-                    )
+            if not self.settled:  # the write pass reads what the check pass passed
+                self._refuse_controls(values, emails, phones, bad)
 
             lead = self._lead(values, full, line, bad, plan) if self.kind == "leads" else None
             purchase = None
             if self.kind == "purchases":
                 purchase = self._purchase(values, line, bad)
             phone = phones[0] if phones else ""
+            company = values.get("company", "")
             yield ImportRow(
                 name=full,
-                company=values.get("company", ""),
+                company=company,
                 email=emails[0] if emails else "",
                 phone=phone,
                 notes=_notes(values),
@@ -241,9 +234,21 @@ class RowReader:
                 purchase=purchase,
                 also=(*emails[1:], *phones[1:]),
                 line=line,
+                name_key=folded(full),
+                company_key=folded(company),
             )
             if self.progress and plan.rows % 1000 == 0:
                 self.progress(plan.rows)
+
+    def _refuse_controls(self, values: dict[str, str], emails, phones, bad) -> None:
+        """Each cell holding a control character is a bad row (tabs and line breaks
+        are fine in notes)."""
+        cells = [*values.items(), *(("email", e) for e in emails), *(("phone", p) for p in phones)]
+        for field_name, value in cells:
+            if found := control_characters(value, lines=field_name == "notes"):
+                bad(
+                    self._column(field_name), value, f"holds control characters ({' '.join(found)})"
+                )
 
     def _values(self, cells: list[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
         """A row's cells by field; every email and phone cell (each may hold several,
@@ -268,7 +273,7 @@ class RowReader:
         the company."""
         parts = (values.get(key, "") for key in ("first_name", "middle_name", "last_name"))
         name = values.get("name", "")
-        if found := NAME_AND_EMAIL.match(name):
+        if "(" in name and (found := NAME_AND_EMAIL.match(name)):
             name = found.group(1)  # HubSpot's "Ana Silva (ana@example.com)"
         return name or " ".join(p for p in parts if p) or values.get("company", "")
 

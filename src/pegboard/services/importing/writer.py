@@ -123,7 +123,7 @@ class ImportWriter:
             chunk.new_contacts.append(
                 [
                     *(row.name, row.company, row.email, row.phone, row.notes, now, now),
-                    *(folded(row.name), folded(row.company), row.phone_key, "\n".join(row.also)),
+                    *(row.name_key, row.company_key, row.phone_key, "\n".join(row.also)),
                 ]
             )
             contact_ref = -len(chunk.new_contacts)
@@ -267,7 +267,7 @@ def _merge_into(cells: list, row: ImportRow) -> None:
         "email": row.email,
         "phone": row.phone,
         "notes": row.notes,
-        "company_key": folded(row.company),
+        "company_key": row.company_key,
         "phone_key": row.phone_key,
     }
     for name, index in MERGED.items():
