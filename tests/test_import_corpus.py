@@ -349,3 +349,23 @@ async def test_the_import_screen_reads_a_file_as_the_owner_says(database, settin
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert Lead.get(Lead.title == "Küchenumbau").contact.notes == "12.500,00"
+
+
+def test_a_day_past_twelve_tells_the_whole_columns_order(book, tmp_path):
+    rows = tmp_path / "deals.csv"
+    rows.write_text(
+        "Deal Name,Amount,Next activity date,Contact\n"
+        "Roof,900,03/12/2026,Kim\nGutters,450,23/11/2026,Lee\n"
+    )
+    code, _, err = book(str(rows))
+    assert code == 0, err
+    assert Lead.get(Lead.title == "Roof").due_date == date(2026, 12, 3)
+    assert Lead.get(Lead.title == "Gutters").due_date == date(2026, 11, 23)
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(
+        "Deal Name,Amount,Next activity date,Contact\n"
+        "Roof,900,11/23/2026,Kim\nGutters,450,23/11/2026,Lee\n"
+    )
+    code, _, err = book(str(mixed))
+    assert code == 2 and "column 'Next activity date' mixes dates" in err
+    assert "line 2: '11/23/2026' reads only as month first" in err
