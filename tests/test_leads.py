@@ -250,4 +250,4 @@ def test_lead_records_have_the_documented_keys(make_lead):
     }
     assert record["value_cents"] == 120050
     assert record["due"] == "2026-12-01"
-    assert record["created_at"] == "2026-11-23T15:00:00+00:00"
+    assert record["created_at"] == "2026-11-23T15:00:00Z"

@@ -232,7 +232,7 @@ def test_partner_records_have_the_documented_keys(partners):
         "last_exchange",
         "owed",
     }
-    assert record["last_exchange"] == "2026-11-23T15:00:00+00:00"
+    assert record["last_exchange"] == "2026-11-23T15:00:00Z"
     assert record["owed"] is True
 
 

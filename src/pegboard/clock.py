@@ -33,6 +33,13 @@ def to_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def instant_text(moment: datetime) -> str:
+    """An instant as every output of pegboard writes it (JSON, CSV, the export): ISO 8601
+    in UTC with a Z, microseconds only when there are some."""
+    moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds") + "Z"
+
+
 def to_local(moment: datetime) -> datetime:
     return moment.astimezone()
 

@@ -94,3 +94,24 @@ def folded(text: str) -> str:
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def display_width(text: str) -> int:
+    """Terminal columns `text` takes: a wide character (CJK, fullwidth) two, a combining
+    mark none, the rest one."""
+    if text.isascii():
+        return len(text)
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+def ljust_display(text: str, width: int) -> str:
+    """`text` padded with spaces on the right to `width` terminal columns (as str.ljust,
+    counting columns: `山田太郎` takes eight)."""
+    return text + " " * max(0, width - display_width(text))
+
+
+def rjust_display(text: str, width: int) -> str:
+    return " " * max(0, width - display_width(text)) + text

@@ -7,6 +7,7 @@ import sys
 
 from pegboard.cli.context import open_context, print_json
 from pegboard.cli.parser import Commands, record_id
+from pegboard.clock import instant_text
 from pegboard.text import one_line
 
 
@@ -36,7 +37,7 @@ def cmd_archived(args: argparse.Namespace) -> int:
                     "name": record.name,
                     "what": record.what,
                     "amount_cents": record.amount_cents,
-                    "archived_at": record.archived_at.isoformat(),
+                    "archived_at": instant_text(record.archived_at),
                 }
                 for record in records
             ]

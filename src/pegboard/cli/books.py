@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pegboard.cli.context import STAMP, open_context, sqlite_file
+from pegboard.cli.context import STAMP, json_option, open_context, print_json, report, sqlite_file
 from pegboard.cli.parser import Commands
 from pegboard.errors import CommandError
 from pegboard.paths import shown_target
@@ -14,15 +14,18 @@ from pegboard.paths import shown_target
 def register(commands: Commands) -> None:
     backup = commands.add("backup", "copy the database safely, even while in use", cmd_backup)
     backup.add_argument("--to", default=None, help="where (default: backups/ beside it)")
+    json_option(backup)
     restore = commands.add(
         "restore",
         "replace the database with a backup (checked first; the current one is backed up)",
         cmd_restore,
     )
     restore.add_argument("path", help="the backup to restore")
-    commands.add(
+    json_option(restore)
+    check = commands.add(
         "check", "integrity check and pegboard's own rules; exit 1 on a problem", cmd_check
     )
+    json_option(check)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -38,7 +41,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     target = Path(args.to) if args.to else path.parent / "backups" / f"{path.stem}-{stamp}.db"
     if args.to and target.exists():
         raise CommandError(f"{target} exists already; pick another --to")
-    print(copy_database(path, target, unique=not args.to))
+    written = copy_database(path, target, unique=not args.to)
+    report(args, {"backup": str(written)}, str(written))
     return 0
 
 
@@ -63,7 +67,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if before
         else f"{path} (new)"
     )
-    print(f"restored {source} ({facts.leads} leads, {facts.contacts} contacts) over {replaced}")
+    data = {
+        "restored": str(source),
+        "leads": facts.leads,
+        "contacts": facts.contacts,
+        "over": str(path),
+        "saved_as": str(saved) if saved else None,
+    }
+    report(
+        args,
+        data,
+        f"restored {source} ({facts.leads} leads, {facts.contacts} contacts) over {replaced}",
+    )
     return 0
 
 
@@ -72,6 +87,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     context = open_context(args)
     problems = check_database(context.settings)
+    database = shown_target(context.db_target)
+    if args.json:
+        print_json({"database": database, "problems": problems, "ok": not problems})
+        return 1 if problems else 0
     for problem in problems:
         print(problem)
     if problems:

@@ -51,6 +51,20 @@ def print_json(data) -> None:
     sys.stdout.write("\n")
 
 
+def json_option(command: argparse.ArgumentParser) -> None:
+    """`--json`: what the command did, as one JSON document, for scripts."""
+    command.add_argument("--json", action="store_true", help="what was done, as JSON")
+
+
+def report(args: argparse.Namespace, data: dict, *lines: str) -> None:
+    """What a command did: `data` as JSON with --json, else `lines` as text."""
+    if getattr(args, "json", False):
+        print_json(data)
+    else:
+        for line in lines:
+            print(line)
+
+
 def parse_option(parse, text: str, option: str):
     """`parse(text)`, or a CommandError naming the option when the text does not read."""
     try:

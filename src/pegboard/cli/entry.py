@@ -18,6 +18,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pegboard.cli.parser import build_parser
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_complete"] and len(argv) == 2:
+        from pegboard.cli.completion import print_words
+
+        return print_words(argv[1])  # for completion scripts: fast, no parser, no database
     refusal = next((problem for arg in argv if (problem := _refused_argument(arg))), None)
     if refusal is not None:
         print(f"pegboard: error: {refusal}; nothing was done", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pegboard.cli.context import open_context, parse_option, print_json
+from pegboard.cli.context import json_option, open_context, parse_option, print_json, report
 from pegboard.cli.parser import Commands, record_id
 from pegboard.clock import parse_date, parse_datetime
 from pegboard.errors import CommandError
@@ -27,7 +27,9 @@ def register(commands: Commands) -> None:
     add.add_argument("--due", default=None, help="follow-up date: YYYY-MM-DD, today, +3d")
     add.add_argument("--at", default=None, help="when the lead came in (default: now)")
 
+    json_option(add)
     move = lead.add("move", "move a lead to another stage", cmd_lead_move)
+    json_option(move)
     move.add_argument("id", type=record_id)
     move.add_argument("stage", help="stage id")
     move.add_argument("--value", default=None, help="final value when won")
@@ -72,7 +74,8 @@ def cmd_lead_add(args: argparse.Namespace) -> int:
         field, message = next(iter(problems.items()))
         raise CommandError(f"{field}: {message}")
     leads = context.services.leads
-    print(leads.create_lead(draft, stage=args.stage, at=at, lost_reason=args.reason))
+    lead_id = leads.create_lead(draft, stage=args.stage, at=at, lost_reason=args.reason)
+    report(args, {"id": lead_id}, str(lead_id))
     return 0
 
 
@@ -91,7 +94,11 @@ def cmd_lead_move(args: argparse.Namespace) -> int:
     result = context.services.leads.move_lead(
         args.id, args.stage, value_cents=value, lost_reason=args.reason, at=at
     )
-    print(f"lead {result.lead_id}: {result.from_stage} -> {result.to_stage}")
+    report(
+        args,
+        {"id": result.lead_id, "from": result.from_stage, "to": result.to_stage},
+        f"lead {result.lead_id}: {result.from_stage} -> {result.to_stage}",
+    )
     return 0
 
 

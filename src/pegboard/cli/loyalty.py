@@ -9,6 +9,7 @@ from pegboard.cli.context import open_context, parse_option, print_json
 from pegboard.cli.parser import Commands
 from pegboard.clock import parse_date
 from pegboard.errors import NotFound
+from pegboard.text import ljust_display
 
 
 def register(commands: Commands) -> None:
@@ -88,7 +89,7 @@ def cmd_customers(args: argparse.Namespace) -> int:
         )
         rule = row.next_rule.name if row.next_rule else "-"
         print(
-            f"{row.name:<24} {row.purchases:>3} bought  "
+            f"{ljust_display(row.name, 24)} {row.purchases:>3} bought  "
             f"{format_cents(row.lifetime_cents, currency):>12}  last {row.last_purchase}  "
             f"next: {rule}  {flags}"
         )

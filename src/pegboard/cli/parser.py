@@ -55,15 +55,25 @@ def global_options() -> argparse.ArgumentParser:
 class Commands:
     """The subcommands of one parser; each gets the global options."""
 
-    def __init__(self, parser: argparse.ArgumentParser, dest: str, *, required: bool) -> None:
+    def __init__(
+        self, parser: argparse.ArgumentParser, dest: str, *, required: bool, prefix: str = ""
+    ) -> None:
         self.subparsers = parser.add_subparsers(
             dest=dest, metavar="COMMAND" if dest == "command" else "ACTION", parser_class=Parser
         )
         self.subparsers.required = required
         self.parents = [global_options()]
+        self.prefix = prefix
+        """The group's own name and a space (`lead `), for its actions' examples."""
 
     def add(self, name: str, help: str, handler=None, **kwargs) -> argparse.ArgumentParser:
-        """A subcommand; `handler(args) -> exit code` runs it (leave it out for a group)."""
+        """A subcommand; `handler(args) -> exit code` runs it (leave it out for a group).
+        Its --help ends with its examples (cli/examples.py)."""
+        from pegboard.cli.examples import examples_of
+
+        if epilog := examples_of(self.prefix + name):
+            kwargs.setdefault("epilog", epilog)
+            kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
         command = self.subparsers.add_parser(name, help=help, parents=self.parents, **kwargs)
         if handler is not None:
             command.set_defaults(handler=handler)
@@ -71,17 +81,65 @@ class Commands:
 
     def group(self, name: str, help: str, dest: str) -> Commands:
         """A subcommand with actions of its own (`lead add`, `lead move`)."""
-        return Commands(self.add(name, help), dest, required=True)
+        return Commands(self.add(name, help), dest, required=True, prefix=f"{name} ")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from pegboard.cli import archive, books, leads, loyalty, referrals, reports, transfer, ui
+def build_parser(*, completing: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; `completing` also marks the arguments whose values
+    (stage ids, sources) a completion script asks pegboard for."""
+    from pegboard.cli import (
+        archive,
+        books,
+        completion,
+        leads,
+        loyalty,
+        referrals,
+        reports,
+        settings,
+        transfer,
+        ui,
+    )
+    from pegboard.cli.examples import environment
 
-    parser = Parser(prog="pegboard", description="A keyboard-driven referral CRM.")
+    parser = Parser(
+        prog="pegboard",
+        description="A keyboard-driven referral CRM.",
+        epilog=environment(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"pegboard {__version__}")
     parser.add_argument("--db", metavar="PATH_OR_URL", default=None, help=DB_HELP)
     parser.set_defaults(handler=ui.cmd_open)
     commands = Commands(parser, "command", required=False)
-    for group in (ui, leads, referrals, loyalty, books, reports, transfer, archive):
+    groups = (
+        ui,
+        leads,
+        referrals,
+        loyalty,
+        books,
+        reports,
+        transfer,
+        archive,
+        settings,
+        completion,
+    )
+    for group in groups:
         group.register(commands)
+    if completing:
+        _complete_book_words(parser)
     return parser
+
+
+BOOK_WORDS = {"stage": "stages", "--stage": "stages", "--source": "sources"}
+"""Arguments (by their first name) whose values come from config.toml."""
+
+
+def _complete_book_words(parser: argparse.ArgumentParser) -> None:
+    from pegboard.cli.completion import complete_with
+
+    for action in parser._actions:
+        names = action.option_strings or [action.dest]
+        if names[0] in BOOK_WORDS:
+            action.complete = complete_with(BOOK_WORDS[names[0]])
+        for sub in (action.choices or {}).values() if isinstance(action.choices, dict) else ():
+            _complete_book_words(sub)

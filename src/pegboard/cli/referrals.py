@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pegboard.cli.context import open_context, parse_option, print_json
+from pegboard.cli.context import json_option, open_context, parse_option, print_json, report
 from pegboard.cli.parser import Commands
 from pegboard.clock import parse_datetime
 from pegboard.errors import CommandError
+from pegboard.text import ljust_display
 
 
 def register(commands: Commands) -> None:
@@ -31,6 +32,7 @@ def register(commands: Commands) -> None:
     log.add_argument(
         "--create-partner", action="store_true", help="create the partner if there is none"
     )
+    json_option(log)
 
     partners = commands.add("partners", "list partners with give/get balance", cmd_partners)
     partners.add_argument(
@@ -64,10 +66,16 @@ def cmd_referral_log(args: argparse.Namespace) -> int:
         warmth=args.warmth,
     )
     logged = partners.log_referral(draft, at=at)
-    print(f"referral {logged.referral_id}")
-    if logged.lead_id is not None:
-        print(f"lead {logged.lead_id}")
-    if logged.partner_created:
+    lines = [f"referral {logged.referral_id}"]
+    lines += [f"lead {logged.lead_id}"] if logged.lead_id is not None else []
+    data = {
+        "referral": logged.referral_id,
+        "lead": logged.lead_id,
+        "partner": logged.partner_id,
+        "partner_created": logged.partner_created,
+    }
+    report(args, data, *lines)
+    if logged.partner_created and not args.json:
         print(f"created partner {args.partner}", file=sys.stderr)
     return 0
 
@@ -86,7 +94,8 @@ def cmd_partners(args: argparse.Namespace) -> int:
         last = row.last_exchange.date().isoformat() if row.last_exchange else "-"
         owed = "OWED" if row.owed else ""
         print(
-            f"{row.name:<24} {row.category:<12} got {row.received:>4}  gave {row.given:>4}  "
+            f"{ljust_display(row.name, 24)} {ljust_display(row.category, 12)} "
+            f"got {row.received:>4}  gave {row.given:>4}  "
             f"balance {row.balance:>+4}  closed {format_cents(row.closed_value_cents, currency):>12}"
             f"  last {last:<10} {owed}"
         )

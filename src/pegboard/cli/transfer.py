@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pegboard.cli.context import backup_before, open_context
+from pegboard.cli.context import backup_before, json_option, open_context, report
 from pegboard.cli.parser import Commands
 from pegboard.errors import CommandError, ImportRefused
 
@@ -19,6 +19,16 @@ def register(commands: Commands) -> None:
     export.add_argument("folder", nargs="?", help="the folder to write the tables into")
     export.add_argument("--format", default="csv", choices=("csv", "json"))
     export.add_argument("--ics", metavar="FILE", help="write the open follow-ups as events")
+    export.add_argument(
+        "--ics-as",
+        choices=("events", "tasks"),
+        default="events",
+        help="the follow-ups as all-day events (default) or as tasks due that day (VTODO)",
+    )
+    export.add_argument(
+        "--vcf", metavar="DIR", help="write every contact as a vCard 4.0 file into DIR (a vdir)"
+    )
+    json_option(export)
 
     import_ = commands.add(
         "import",
@@ -59,6 +69,7 @@ def register(commands: Commands) -> None:
         choices=("dmy", "mdy", "ymd"),
         help="how 03/12/2026 reads in every date column (default: as the values show)",
     )
+    json_option(import_)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -66,19 +77,30 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from pegboard.services.export import export_book, export_follow_ups
 
-    if not args.folder and not args.ics:
-        raise CommandError("say where: a FOLDER for the tables, or --ics FILE")
+    if not (args.folder or args.ics or args.vcf):
+        raise CommandError("say where: a FOLDER for the tables, --ics FILE or --vcf DIR")
     context = open_context(args)
+    data: dict = {}
+    lines = []
     try:
         if args.folder:
             counts = export_book(Path(args.folder), args.format)
             summary = ", ".join(f"{count} {name}" for name, count in counts.items())
-            print(f"wrote {args.folder}: {summary}")
+            lines.append(f"wrote {args.folder}: {summary}")
+            data.update(folder=args.folder, tables=counts)
         if args.ics:
-            events = export_follow_ups(Path(args.ics), context.clock.now())
-            print(f"wrote {args.ics}: {events} follow-ups")
+            events = export_follow_ups(Path(args.ics), context.clock.now(), args.ics_as)
+            lines.append(f"wrote {args.ics}: {events} follow-ups")
+            data.update(ics=args.ics, follow_ups=events)
+        if args.vcf:
+            from pegboard.services.export_vcards import export_vcards
+
+            cards = export_vcards(Path(args.vcf))
+            lines.append(f"wrote {args.vcf}: {cards} contacts as vCards")
+            data.update(vcf=args.vcf, contacts=cards)
     except OSError as error:
         raise CommandError(f"cannot write: {error}") from None
+    report(args, data, *lines)
     return 0
 
 
@@ -113,7 +135,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 path, dry_run=args.dry_run, before_write=backup, settings=context.settings
             )
             verb = "would import" if args.dry_run else "imported"
-            print(f"{verb} {', '.join(f'{count} {name}' for name, count in counts.items())}")
+            summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+            report(args, {"dry_run": args.dry_run, "tables": counts}, f"{verb} {summary}")
             return 0
         mapping = Mapping.parse(args.map, context.settings)
         mapping.encoding, mapping.decimal = args.encoding, args.decimal
@@ -129,7 +152,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     if progress:
         print(file=sys.stderr)
     lines = plan.lines(done=not args.dry_run)
-    print(("dry run, nothing written: " if args.dry_run else "imported: ") + lines[0])
-    for line in lines[1:]:
-        print(line)
+    lines[0] = ("dry run, nothing written: " if args.dry_run else "imported: ") + lines[0]
+    report(args, {"dry_run": args.dry_run, **plan.as_json()}, *lines)
     return 0

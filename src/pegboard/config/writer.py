@@ -74,12 +74,18 @@ def rule_to_toml(rule: LoyaltyRule, currency: str = "USD") -> dict[str, Any]:
 
 
 def save_settings(settings: Settings, path: Path) -> None:
-    """Write settings atomically: a temp file in the same directory, then rename over."""
-    import tempfile
-
+    """Write the settings as a whole new file (tomli-w), atomically. The owner's own
+    config.toml is edited in place instead (config.editor.edit_settings)."""
     import tomli_w
 
-    payload = tomli_w.dumps(to_toml_dict(settings))
+    write_atomically(path, tomli_w.dumps(to_toml_dict(settings)))
+
+
+def write_atomically(path: Path, payload: str) -> None:
+    """A temp file in the same directory, synced, then renamed over `path`: a crash
+    leaves the old file or the new one, never half of one."""
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
@@ -104,12 +110,12 @@ def ensure_config_file(path: Path) -> Settings:
     from pegboard.config.reader import load_settings
 
     if not path.exists():
-        save_settings(
-            Settings(
-                number_format=default_number_format(),
-                date_order=default_date_order(),
-                phone_region=default_phone_region(),
-            ),
-            path,
+        from pegboard.config.editor import commented_config
+
+        defaults = Settings(
+            number_format=default_number_format(),
+            date_order=default_date_order(),
+            phone_region=default_phone_region(),
         )
+        write_atomically(path, commented_config(defaults))
     return load_settings(path)

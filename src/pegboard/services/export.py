@@ -12,6 +12,7 @@ from pathlib import Path
 
 from peewee import DateField, DateTimeField, Model
 
+from pegboard.clock import instant_text
 from pegboard.files import open_private, replace_private_folder, write_private_file
 from pegboard.services.csv_cells import text_cell
 from pegboard.services.writes import write_transaction
@@ -41,12 +42,6 @@ BOOK_TABLES: tuple[tuple[str, type[Model]], ...] = (
 
 def columns_of(model: type[Model]) -> list[str]:
     return [field.column_name for field in model._meta.sorted_fields]
-
-
-def instant_text(moment: datetime) -> str:
-    """An instant as ISO 8601 in UTC with a Z, microseconds only when there are some."""
-    moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds") + "Z"
 
 
 def export_value(field, value, for_csv: bool):
@@ -160,8 +155,14 @@ def _next_day(day: date) -> date:
     return day + timedelta(days=1) if day < date.max else day
 
 
-def export_follow_ups(path: Path, now: datetime) -> int:
-    """The open leads' follow-ups as all-day calendar events (one VEVENT each)."""
+ICS_KINDS = ("events", "tasks")
+
+
+def export_follow_ups(path: Path, now: datetime, kind: str = "events") -> int:
+    """The open leads' follow-ups as all-day calendar events (one VEVENT each) or as
+    tasks due that day (one VTODO each, for a task app), with the same stable UIDs."""
+    if kind not in ICS_KINDS:
+        raise ValueError(f"unknown kind {kind!r}: use events or tasks")
     query = (
         Lead.select(Lead.id, Lead.title, Lead.next_action, Lead.due_date, Contact.name)
         .join(Contact)
@@ -181,15 +182,20 @@ def export_follow_ups(path: Path, now: datetime) -> int:
     for lead_id, title, action, due, name in query.iterator():
         day: date = due
         summary = f"{action or 'Follow up'}: {name}"
+        component = "VEVENT" if kind == "events" else "VTODO"
+        when = (
+            [f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{_next_day(day):%Y%m%d}"]
+            if kind == "events"
+            else [f"DUE;VALUE=DATE:{day:%Y%m%d}", "STATUS:NEEDS-ACTION"]
+        )
         lines += [
-            "BEGIN:VEVENT",
+            f"BEGIN:{component}",
             f"UID:lead-{lead_id}@{book}.pegboard",
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{_next_day(day):%Y%m%d}",
+            *when,
             f"SUMMARY:{_ics_text(summary)}",
             f"DESCRIPTION:{_ics_text(title)}",
-            "END:VEVENT",
+            f"END:{component}",
         ]
         count += 1
     lines.append("END:VCALENDAR")

@@ -30,7 +30,7 @@ from datetime import date, datetime
 
 from peewee import Case, fn
 
-from pegboard.clock import to_utc
+from pegboard.clock import instant_text, to_utc
 
 PERIODS = {"30d": 30, "90d": 90, "365d": 365, "all": None}
 DEFAULT_PERIOD = "365d"
@@ -155,7 +155,7 @@ class Report:
         """The report's stable JSON shape (documented in the README)."""
         data = asdict(self)
         data["since"] = self.since.isoformat() if self.since else None
-        data["generated_at"] = self.generated_at.isoformat()
+        data["generated_at"] = instant_text(self.generated_at)
         if self.goal is not None:
             data["goal"]["starts"] = self.goal.starts.isoformat()
             data["goal"]["ends"] = self.goal.ends.isoformat()

@@ -9,6 +9,7 @@ from typing import Any
 
 from peewee import JOIN
 
+from pegboard.clock import instant_text
 from pegboard.errors import NotFound
 from pegboard.store.models import Contact, Lead, Partner, StageChange, Touch, db
 
@@ -85,17 +86,18 @@ def lead_records(stage: str | None = None, include_archived: bool = False) -> li
 
 
 def _iso_utc(raw: Any) -> str | None:
-    """A stored UTC instant as ISO 8601 with its offset, whether the driver gave text or a
-    datetime (SQLite gives 'YYYY-MM-DD HH:MM:SS[.ffffff]')."""
+    """A stored UTC instant as `clock.instant_text` writes it, whether the driver gave text
+    or a datetime (SQLite gives 'YYYY-MM-DD HH:MM:SS[.ffffff]', taken as it is: 10,000
+    leads' dates are not parsed to be written again)."""
     if raw is None:
         return None
     if isinstance(raw, str):
-        return raw.replace(" ", "T", 1) + "+00:00"
+        return raw.replace(" ", "T", 1) + "Z"
     return _iso(Lead.created_at.python_value(raw))
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+    return instant_text(moment) if moment else None
 
 
 @dataclass(frozen=True)

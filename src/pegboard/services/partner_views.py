@@ -11,6 +11,7 @@ from typing import Any
 
 from peewee import JOIN, Case, fn
 
+from pegboard.clock import instant_text
 from pegboard.config import Settings
 from pegboard.errors import ServiceError
 from pegboard.store.fields import UTCDateTimeField
@@ -214,7 +215,7 @@ def partner_records(rows: list[PartnerRow]) -> list[dict[str, Any]]:
             "given": row.given,
             "balance": row.balance,
             "closed_value_cents": row.closed_value_cents,
-            "last_exchange": row.last_exchange.isoformat() if row.last_exchange else None,
+            "last_exchange": instant_text(row.last_exchange) if row.last_exchange else None,
             "owed": row.owed,
             "unthanked": row.unthanked,
         }

@@ -17,6 +17,7 @@ from pegboard.services.insight_figures import (
     GoalPlan,
     Report,
 )
+from pegboard.text import display_width, ljust_display, rjust_display
 
 NO_VALUE = "\N{EN DASH}"
 """Shown where a figure has no cases behind it."""
@@ -155,11 +156,14 @@ def funnel_cells(stage: FunnelStage) -> tuple[str, str, str, str]:
 
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterator[str]:
     """Plain columns: the first left-aligned, the rest right-aligned."""
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+    widths = [
+        max(display_width(str(cell)) for cell in column)
+        for column in zip(headers, *rows, strict=True)
+    ]
     for row in (headers, *rows):
         cells = [str(cell) for cell in row]
-        first = cells[0].ljust(widths[0])
-        rest = [cell.rjust(width) for cell, width in zip(cells[1:], widths[1:], strict=True)]
+        first = ljust_display(cells[0], widths[0])
+        rest = [rjust_display(c, width) for c, width in zip(cells[1:], widths[1:], strict=True)]
         yield "  ".join([first, *rest]).rstrip()
 
 

@@ -217,12 +217,14 @@ class PegboardApp(QuickLogHost, App[None]):
             self.save_setting(theme=theme.name)
 
     def save_setting(self, **changes) -> None:
-        from pegboard.config import save_settings
+        """Apply a change made in the app and write just it to config.toml (the rest
+        of the owner's file, comments included, is left as it was)."""
+        from pegboard.config.editor import edit_settings
         from pegboard.paths import config_file
 
         settings = replace(self.settings, **changes)
         try:
-            save_settings(settings, self.config_path or config_file())
+            edit_settings(self.config_path or config_file(), settings, changes)
         except ConfigError as error:
             self.notify(f"Not saved: {error}", severity="error", timeout=10)
             return

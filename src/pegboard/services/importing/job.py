@@ -129,7 +129,7 @@ def preview_file(
     if is_book_folder(path):
         tables = [name for name, _ in BOOK_TABLES]
         return Preview("pegboard export", ["table"], [[name] for name in tables], {}), None
-    if not path.is_file():
+    if not path.exists():
         raise ImportRefused(f"no such file: {path}")
     job = CsvImport(settings, clock, path, kind, mapping)
     _, body = read_table(path, job.mapping.encoding)

@@ -36,6 +36,27 @@ class Plan:
     people: list[str] = field(default_factory=list)
     """The first rows as what they will become, one line each."""
 
+    def as_json(self) -> dict:
+        """The plan as data (`pegboard import --json`)."""
+        return {
+            "kind": self.kind,
+            "rows": self.rows,
+            "contacts_created": self.contacts_created,
+            "contacts_updated": self.contacts_updated,
+            "leads_created": self.leads_created,
+            "partners_created": self.partners_created,
+            "purchases_created": self.purchases_created,
+            "skipped": self.skipped,
+            "translated": [
+                {"what": what, "from": found, "to": to, "rows": count}
+                for (what, found, to), count in sorted(self.mapped.items())
+            ],
+            "merged": [{"line": line, "into": into} for line, into in self.merged],
+            "merged_count": self.merged_count,
+            "columns_not_imported": self.unmatched_columns,
+            "first_rows": self.people,
+        }
+
     def merge(self, line: int, into: int) -> None:
         self.merged_count += 1
         if len(self.merged) < MOST_LISTED:

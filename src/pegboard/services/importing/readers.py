@@ -136,7 +136,11 @@ def _csv_problem(error: csv.Error) -> str:
 def read_table(
     path: Path, encoding: str | None = None
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """A CSV, or a .vcf file of contacts, as a header and its rows."""
+    """A CSV, a .vcf file of contacts or a folder of them, as a header and its rows."""
+    if path.is_dir():
+        from pegboard.services.importing.vcards import read_vcard_folder
+
+        return read_vcard_folder(path, encoding)
     if path.suffix.lower() in (".vcf", ".vcard"):
         from pegboard.services.importing.vcards import read_vcards
 

@@ -20,6 +20,7 @@ from pegboard.errors import ImportRefused
 from pegboard.services.importing.readers import file_encoding, not_decoded
 
 VCARD_COLUMNS = ["name", "company", "job title", "email", "phone", "notes"]
+VCARD_SUFFIXES = (".vcf", ".vcard")
 MANY = " ::: "
 """Between the values of one cell that holds several (Google's own separator)."""
 
@@ -50,6 +51,25 @@ def read_vcards(
             raise ImportRefused(f"{path.name}: {_shown_error(error)}") from None
         for start, card in zip(starts, (c for c in cards if c.name == "VCARD"), strict=False):
             yield start, card_cells(card)
+
+    return list(VCARD_COLUMNS), rows()
+
+
+def read_vcard_folder(
+    folder: Path, encoding: str | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """A folder of .vcf files (a vdir: khard's, vdirsyncer's, pegboard's own vCard
+    export) as one file: its cards in file name order, lines counted on through them."""
+    files = sorted(path for path in folder.iterdir() if path.suffix.lower() in VCARD_SUFFIXES)
+    if not files:
+        raise ImportRefused(f"{folder}: no .vcf files in it, and not a pegboard export folder")
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        offset = 0
+        for path in files:
+            _, cards = read_vcards(path, encoding)
+            yield from ((offset + line, cells) for line, cells in cards)
+            offset += path.read_bytes().count(b"\n") + 1
 
     return list(VCARD_COLUMNS), rows()
 
