@@ -43,6 +43,19 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
+class TopParser(Parser):
+    """`pegboard` itself: its help ends with the environment and where the files are,
+    worked out only when the help is shown (finding the user dirs costs every other
+    command 4 ms)."""
+
+    def format_help(self) -> str:
+        from pegboard.cli.examples import environment
+
+        if self.epilog is None:
+            self.epilog = environment()
+        return super().format_help()
+
+
 def global_options() -> argparse.ArgumentParser:
     """The options every subcommand takes too, so `pegboard leads --db x.db` works as
     `pegboard --db x.db leads` does. Their default is SUPPRESS: a subcommand that was not
@@ -99,12 +112,10 @@ def build_parser(*, completing: bool = False) -> argparse.ArgumentParser:
         transfer,
         ui,
     )
-    from pegboard.cli.examples import environment
 
-    parser = Parser(
+    parser = TopParser(
         prog="pegboard",
         description="A keyboard-driven referral CRM.",
-        epilog=environment(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"pegboard {__version__}")
