@@ -339,7 +339,7 @@ async def test_import_in_the_app_previews_checks_then_imports(
         screen = await _open_import(app, pilot, path)
         mapping = _text(screen.query_one("#import-mapping"))
         assert "Reads as leads" in mapping and "Deal Stage → stage" in mapping
-        assert "Deal ID → external_id" in mapping
+        assert "Deal ID (not imported)" in mapping
         preview = screen.query_one("#import-preview")
         assert preview.row_count == 4 and preview.get_row_at(0)[1] == "Year-end accounts"
         plan = _text(screen.query_one("#import-plan"))

@@ -139,4 +139,5 @@ def preview_file(
         if len(first) >= rows:
             break
     body.close()  # the rest of the file stays unread
-    return Preview(job.kind, job.header, first, job.fields), job
+    read = {index: name for index, name in job.fields.items() if name in job.used}
+    return Preview(job.kind, job.header, first, read), job
