@@ -305,7 +305,7 @@ def test_today_prints_sections_with_counts_and_json(run):
     )
     code, out, _ = run("today")
     assert code == 0
-    assert out.splitlines()[0].startswith("1 due, 1 new referrals")
+    assert out.splitlines()[0].startswith("1 follow-up due, 1 new referral,")
     assert "Follow-ups due (1)" in out and "Ann Due: Call back" in out
     assert (
         "New referrals to contact (1)" in out

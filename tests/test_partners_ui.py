@@ -90,13 +90,13 @@ async def test_a_name_typed_at_once_after_r_lands_in_the_quick_log(app, seeded):
         await pilot.pause()
         await pilot.press("3")
         await pilot.pause()
-        # On the partners table r logs a referral from the partner under the cursor.
-        partner = app.screen.selected()
-        type_in_a_burst(app, "r", *"Ann")
+        # On the partners table r offers the partner under the cursor, selected: letters
+        # typed at once replace it (the caller may be another partner), never land in Person.
+        type_in_a_burst(app, "r", *"raj")
         await pilot.pause()
         assert isinstance(app.screen, QuickLog)
-        assert app.screen.query_one("#partner", FormField).value == partner.name
-        assert app.screen.query_one("#person", FormField).value == "Ann"
+        assert app.screen.query_one("#partner", FormField).value == "raj"
+        assert app.screen.query_one("#person", FormField).value == ""
 
 
 async def test_quick_log_arrow_keys_pick_another_match(app, seeded):
@@ -370,3 +370,30 @@ async def test_a_referral_logged_from_a_partner_page_reads_the_page_once(app, se
         await pilot.pause()
         assert isinstance(app.screen, PartnerDetailScreen)
         assert reads == [partner_id]
+
+
+async def test_letters_typed_after_r_on_the_partners_table_go_to_the_partner(app, seeded):
+    """The table's highlighted partner is offered, selected: typing replaces it (a call
+    from another partner is never filed under the row the cursor happened to be on),
+    and tab keeps it."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        highlighted = app.screen.selected()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickLog)
+        assert app.screen.field("partner").value == highlighted.name
+        other = "raj" if highlighted.name != "Raj Patel" else "dan"
+        await pilot.press(*other, "tab", *"Ivy Stone", "enter")
+        await pilot.pause()
+        ivy = Referral.select().order_by(Referral.id.desc()).get()
+        assert ivy.partner_id == (seeded["raj"] if other == "raj" else seeded["dana"])
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("tab", *"Jo Park", "enter")
+        await pilot.pause()
+        jo = Referral.select().order_by(Referral.id.desc()).get()
+        assert jo.partner_id == app.screen.selected().id

@@ -125,7 +125,7 @@ def test_partners_owed_customers_and_loops(world, leads, clock):
     assert Contact.get_by_id(ann).asked_referral_at is not None
     assert section(today, "customer").count == 0
     summary = today.summary(today.sections())
-    assert summary.startswith("0 due, 0 new referrals")
+    assert summary.startswith("0 follow-ups due, 0 new referrals,")
     assert set(today_records(today.sections())) == {
         "due",
         "new_referral",

@@ -38,8 +38,8 @@ async def test_today_is_home_and_the_morning_triage_clears_by_keyboard(app, make
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, TodayScreen)
-        summary = str(screen.query_one("#today-summary").content)
-        assert "2 due, 1 new referrals" in summary
+        summary = screen.query_one("#today-summary").text
+        assert "2 follow-ups due, 1 new referral," in summary
         # The new referral first, ready to call; the follow-ups below it.
         assert screen.selected().title == "Fresh Referral"
         await pilot.press("down")
@@ -53,7 +53,7 @@ async def test_today_is_home_and_the_morning_triage_clears_by_keyboard(app, make
         assert Lead.get_by_id(second).due_date == date(2026, 11, 30)
         await settle(app, pilot)
         assert screen.selected().title == "Dana"  # the next section: a partner I owe
-        assert "1 due" not in str(screen.query_one("#today-summary").content)
+        assert "0 follow-ups due" in screen.query_one("#today-summary").text
         await pilot.press("u")
         await settle(app, pilot)
         assert Lead.get_by_id(second).due_date == date(2026, 11, 23)
@@ -135,3 +135,18 @@ async def test_a_write_redraws_only_the_sections_it_touched(app, make_lead):
         shown = [listing.get_option_at_index(i) for i in range(listing.option_count)]
         start = shown.index(after["due"][0])
         assert shown[start : start + len(after["due"])] == after["due"]
+
+
+async def test_the_summary_wraps_between_phrases_at_80x24(app, make_lead):
+    for number in range(12):
+        make_lead(f"Due {number}", due_date=date(2026, 11, 1), next_action="Call back")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        summary = app.screen.query_one("#today-summary")
+        lines = summary.lines(summary.content_size.width)
+        assert len(lines) > 1, "80 columns cannot hold it on one line"
+        shown = app.screen.query_one("#today-summary").render().plain.splitlines()
+        assert shown == lines
+        for phrase in app.services.today.summary(app.services.today.sections()).split(", "):
+            assert any(phrase in line for line in lines), phrase
+        assert all(len(line) <= summary.content_size.width for line in lines)

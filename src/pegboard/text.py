@@ -115,3 +115,8 @@ def ljust_display(text: str, width: int) -> str:
 
 def rjust_display(text: str, width: int) -> str:
     return " " * max(0, width - display_width(text)) + text
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """`1 new referral`, `2 new referrals`: the count with its noun in number."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"

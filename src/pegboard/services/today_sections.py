@@ -22,6 +22,7 @@ from pegboard.store.models import Contact, Lead, Partner, Referral, Snooze, Touc
 from pegboard.store.paging import rows_and_count
 from pegboard.store.parallel import in_parallel
 from pegboard.store.table_generations import generations
+from pegboard.text import counted
 
 SECTION_LIMIT = 50
 """Rows shown per section (the heading still counts them all)."""
@@ -270,7 +271,9 @@ class TriageSections:
                 ", ".join(
                     bit
                     for bit in (
-                        f"sent me {row.balance} more than I sent" if row.balance > 0 else "",
+                        f"sent you {counted(row.balance, 'referral')} more than you sent"
+                        if row.balance > 0
+                        else "",
                         f"{row.unthanked} to thank" if row.unthanked else "",
                     )
                     if bit
@@ -371,12 +374,12 @@ class TriageSections:
     def summary(self, sections: list[TriageSection]) -> str:
         counts = {section.key: section.count for section in sections}
         bits = [
-            f"{counts['due']} due",
-            f"{counts['new_referral']} new referrals",
-            f"{counts['stale']} stale",
-            f"owe {counts['owed_partner']} partners",
-            f"{counts['customer']} customers",
-            f"{counts['loop']} loops to close",
+            f"{counted(counts['due'], 'follow-up')} due",
+            counted(counts["new_referral"], "new referral"),
+            f"{counted(counts['stale'], 'lead')} going stale",
+            f"{counted(counts['owed_partner'], 'partner')} to thank or send work",
+            f"{counted(counts['customer'], 'customer')} to ask or win back",
+            f"{counted(counts['loop'], 'referral')} to follow up",
         ]
         return ", ".join(bits)
 

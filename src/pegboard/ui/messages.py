@@ -65,6 +65,11 @@ class AboutPartner:
     """For a screen about one partner (or with one under its cursor): a referral logged
     from it with the app's `r` is from that partner."""
 
+    partner_is_a_guess = False
+    """True where the partner is only the one under a cursor (a table's row), not the
+    page's own: the quick log then starts in its partner field with the name selected,
+    so what is typed right after r replaces it instead of landing in Person."""
+
     def quick_log_partner(self):
         """The partner (a PartnerMatch), or None when there is none here."""
         raise NotImplementedError

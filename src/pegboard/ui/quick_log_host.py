@@ -40,13 +40,18 @@ class QuickLogHost:
             # the dialog, which would then be rebuilt as each dialog opens and closes.
             raise SkipAction()
         screen = self.screen
-        partner = screen.quick_log_partner() if isinstance(screen, AboutPartner) else None
-        self.open_quick_log(partner=partner)
+        about = isinstance(screen, AboutPartner)
+        partner = screen.quick_log_partner() if about else None
+        self.open_quick_log(partner=partner, guessed=about and screen.partner_is_a_guess)
 
     def open_quick_log(
-        self, direction: str = "received", partner: PartnerMatch | None = None
+        self,
+        direction: str = "received",
+        partner: PartnerMatch | None = None,
+        guessed: bool = False,
     ) -> None:
-        """The phone-call path: a small form, saved in one transaction."""
+        """The phone-call path: a small form, saved in one transaction. A `guessed`
+        partner (a table's highlighted row) is offered, selected, in the partner field."""
 
         def saved(draft: ReferralDraft | None) -> None:
             if draft is None:
@@ -73,7 +78,9 @@ class QuickLogHost:
         # the old list for those milliseconds is found by name when saving.
         known = self.quick_log.partners
         self.quick_log.phone_region = self.settings.phone_region
-        self.quick_log.prepare(known or self.services.partners.all_partners(), partner, direction)
+        self.quick_log.prepare(
+            known or self.services.partners.all_partners(), partner, direction, guessed
+        )
         # Saved before the form closes: a refusal (or a full disk) keeps what was typed.
         self.quick_log.saving(self._log_referral)
         self.push_screen(self.quick_log, saved)

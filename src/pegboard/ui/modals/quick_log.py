@@ -118,16 +118,21 @@ class QuickLog(RestyleOnlyIfStale, FormScreen[ReferralDraft]):
         partners: list[PartnerMatch],
         partner: PartnerMatch | None = None,
         direction: str = "received",
+        guessed: bool = False,
     ) -> None:
         """Ready the form for another call: the app keeps one QuickLog and reuses it, since
         building its widgets anew costs ~150 ms and re-showing it ~15 ms."""
         self.partners = partners
         self.chosen = partner
         self.direction = direction
+        self.guessed = guessed
         self._fresh = True
         if self.is_mounted:
             # Now, before it shows: keys typed right after r go to the first field.
             self._start()
+
+    guessed = False
+    """The partner filled in is a guess (a table's row): the cursor starts on it."""
 
     _fresh = True
     """Set by prepare(): the next showing starts blank (not a return from the discard question)."""
@@ -153,8 +158,10 @@ class QuickLog(RestyleOnlyIfStale, FormScreen[ReferralDraft]):
         self.query_one(DirectionToggle).direction = self.direction
         self.matches.clear_options()
         self.matches.display = False
-        target = self.field("person") if self.chosen else self.field("partner")
+        target = self.field("person") if self.chosen and not self.guessed else self.field("partner")
         self.set_focus(target.input)
+        if self.chosen and self.guessed:
+            target.input.select_all()  # typing replaces the offered partner; tab keeps it
         self._fresh = False
 
     # -- partner matching ----------------------------------------------------

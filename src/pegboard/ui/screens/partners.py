@@ -135,13 +135,15 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
                 PartnerDetailScreen(row.id, self.partners, self.settings, self.clock)
             )
 
+    partner_is_a_guess = True
+
     def quick_log_partner(self) -> PartnerMatch | None:
         """The partner a referral logged here (r, the app's key) is from: the cursor's."""
         row = self.selected()
         return PartnerMatch(row.id, row.name, row.company, row.category) if row else None
 
     def action_log(self, direction: str) -> None:
-        self.app.open_quick_log(direction=direction, partner=self.quick_log_partner())
+        self.app.open_quick_log(direction=direction, partner=self.quick_log_partner(), guessed=True)
 
     def action_new_partner(self) -> None:
         form = PartnerForm(self.settings.phone_region).saving(self.partners.create_partner)

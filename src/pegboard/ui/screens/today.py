@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import Header, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -20,6 +20,7 @@ from pegboard.ui.messages import OpenRecord, ShowsData
 from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.undoing import UndoesSteps
 from pegboard.ui.widgets.key_footer import KeyFooter
+from pegboard.ui.widgets.phrases import Phrases
 
 if TYPE_CHECKING:
     from pegboard.services.today import TodayService
@@ -88,7 +89,7 @@ class TodayScreen(UndoesSteps, ShowsData, ModeScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="today-summary")
+        yield Phrases(id="today-summary")
         yield OptionList(id="today-list")
         yield KeyFooter()
 
@@ -116,7 +117,7 @@ class TodayScreen(UndoesSteps, ShowsData, ModeScreen):
         """Load the sections in a worker; the list shows them when they arrive."""
         self.loaded_at = self.app.data_stamp()
         if not self.rows:
-            self.query_one("#today-summary", Static).update("Loading today…")
+            self.query_one("#today-summary", Phrases).show("Loading today…")
         # After the screen has painted: the worker's queries would otherwise hold up the
         # first frame (the six sections keep both cores busy for a moment at 100k leads).
         # The service is asked for here, on the main thread: it is made (and its modules
@@ -135,8 +136,9 @@ class TodayScreen(UndoesSteps, ShowsData, ModeScreen):
         keep_id = None
         if keep is not None and keep < listing.option_count:
             keep_id = listing.get_option_at_index(keep).id
-        self.query_one("#today-summary", Static).update(
-            f"{self.clock.today():%A %d %B}: {self.today.summary(sections)}"
+        # Wrapped between phrases, never inside "15 leads going stale".
+        self.query_one("#today-summary", Phrases).show(
+            f"{self.clock.today():%A %d %B}:", self.today.summary(sections).split(", ")
         )
         listing.clear_options()
         self.rows = {}
