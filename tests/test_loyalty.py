@@ -233,3 +233,22 @@ def test_customer_detail_knows_where_they_came_from(loyalty, leads, make_lead):
     detail = loyalty.customer_detail(Lead.get_by_id(logged.lead_id).contact_id)
     assert (detail.source, detail.referred_by) == ("referral", "Dana")
     assert len(detail.purchases) == 1
+
+
+def test_a_lapsed_customer_invited_back_leaves_todays_list(services, clock):
+    """`d` on Today's "lapsed · invite back" row marks them asked: they leave the list
+    (and its count) until the ask is stale again, though the Loyalty screen still
+    calls them lapsed."""
+    loyalty = services.loyalty
+    bob = customer("Bob")
+    loyalty.record_purchase(bob, 5000, on=clock.today() - timedelta(days=400))
+
+    def customers_section():
+        return next(s for s in services.today.sections() if s.key == "customer")
+
+    section = customers_section()
+    assert [row.title for row in section.rows] == ["Bob"] and section.count == 1
+    loyalty.mark_asked(bob)
+    section = customers_section()
+    assert section.rows == [] and section.count == 0
+    assert {row.name: row for row in loyalty.customers()}["Bob"].lapsed

@@ -271,9 +271,11 @@ class LoyaltyService:
         if attention_only:
             ask_before, lapsed_before = self._thresholds()
             asked = Contact.asked_referral_at
+            # A customer asked (or invited back) lately needs nothing more for now, lapsed
+            # or not: `d` on Today takes the row away.
             query = query.where(
-                ((count >= 2) & (asked.is_null() | (asked < ask_before)))
-                | (bought.c.last_on < lapsed_before)
+                ((count >= 2) | (bought.c.last_on < lapsed_before))
+                & (asked.is_null() | (asked < ask_before))
             )
         return query, window_counts
 
