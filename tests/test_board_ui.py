@@ -406,3 +406,31 @@ async def test_small_terminal_fits_fewer_cards(app, settings, clock):
         screen = board(app)
         assert screen.cursors["new"].top == 2
         assert screen.selected_card() is not None
+
+
+async def test_closed_cards_owe_no_follow_up_and_a_lost_one_says_why(database, settings, clock):
+    from datetime import date
+
+    from pegboard.services.leads import LeadDraft
+    from pegboard.ui.app import PegboardApp
+    from pegboard.ui.widgets.board_column import LeadCard
+    from pegboard.wiring import Services
+
+    services = Services(settings, clock)
+    leads = services.leads
+    won = leads.create_lead(LeadDraft("Wanda Won", due_date=date(2026, 11, 1)))
+    leads.move_lead(won, "won")
+    lost = leads.create_lead(LeadDraft("Larry Lost", due_date=date(2026, 11, 1)))
+    leads.move_lead(lost, "lost", lost_reason="went with a cheaper firm")
+    app = PegboardApp(services, start_mode="board")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        cards = {
+            str(view.render()).split("\n")[0].strip(): view for view in app.screen.query(LeadCard)
+        }
+        text = {name: str(view.render()) for name, view in cards.items()}
+    wanda = next(t for n, t in text.items() if "Wanda" in n)
+    larry = next(t for n, t in text.items() if "Larry" in n)
+    assert "⚠" not in wanda and "d in stage" in wanda
+    assert "lost: went with a cheaper firm" in larry and "⚠" not in larry
+    assert not any(view.has_class("-overdue") for view in cards.values())

@@ -135,6 +135,7 @@ class Card:
     next_action: str
     is_referral: bool
     last_touch_at: datetime | None = None
+    lost_reason: str = ""
 
     def is_stale(self, now: datetime, stale_after_days: int | None) -> bool:
         """No touch for longer than the stage allows (Pipedrive calls these rotting)."""
@@ -202,9 +203,8 @@ def column_cards(
     due = Lead.due_date
     cards = []
     for row in query.tuples():
-        lead_id, title, name, company, value, source, partner, entered, due_on, action, touched = (
-            row
-        )
+        (lead_id, title, name, company, value, source, partner, entered, due_on, action) = row[:10]
+        touched, lost_reason = row[10:]
         cards.append(
             Card(
                 id=lead_id,
@@ -219,6 +219,7 @@ def column_cards(
                 next_action=action,
                 is_referral=source == referral_source or partner is not None,
                 last_touch_at=stage_entered.python_value(touched),
+                lost_reason=lost_reason,
             )
         )
     return cards
@@ -257,6 +258,7 @@ def _card_query(page):
                 Lead.due_date,
                 Lead.next_action,
                 Lead.last_touch_at,
+                Lead.lost_reason,
             ),
             partner_contact,
         )

@@ -56,6 +56,7 @@ class LeadCard(Static):
         self,
         card: Card,
         *,
+        closes: str | None = None,
         stale_after_days: int | None,
         now: datetime,
         today: date,
@@ -65,11 +66,11 @@ class LeadCard(Static):
     ) -> None:
         stale = card.is_stale(now, stale_after_days)
         days = card.days_in_stage(now)
-        drawn = (card, stale, days, today, currency, selected, selected and active)
+        drawn = (card, closes, stale, days, today, currency, selected, selected and active)
         if drawn == self.shown:
             return
         self.shown = drawn
-        overdue = card.is_overdue(today)
+        overdue = closes is None and card.is_overdue(today)  # a closed lead is due nothing
         states = {
             "-referral": card.is_referral,
             "-stale": stale,
@@ -93,7 +94,11 @@ class LeadCard(Static):
             (via, "green") if card.is_referral else via,
             "\n",
         ]
-        if card.due_date is None:
+        if closes == "lost":
+            parts.append(
+                (shown(f"lost: {card.lost_reason}" if card.lost_reason else "lost"), "dim")
+            )
+        elif closes is not None or card.due_date is None:
             parts.append(f"{days}d in stage")
         else:
             label = "today" if card.is_due_today(today) else card.due_date.strftime("%b %d")
@@ -181,6 +186,7 @@ class BoardColumn(Vertical):
                 slot.display = True
                 slot.show_card(
                     cards[index],
+                    closes=summary.stage.closes,
                     stale_after_days=summary.stage.stale_after_days,
                     now=now,
                     today=today,
