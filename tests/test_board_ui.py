@@ -95,7 +95,13 @@ async def test_card_walks_across_stages_with_the_cursor_following(app, make_lead
         await pilot.press("shift+right")
         await pilot.pause()
         assert isinstance(app.screen, QualifyForm)
-        await pilot.press("space", "down", "space", "enter")
+        await pilot.press("space", "down", "space")
+        await pilot.pause()
+        # Ticked and unticked boxes differ in shape, not only in colour.
+        checklist = app.screen.query_one("#criteria")
+        boxes = [checklist.render_line(y).text[:3] for y in range(3)]
+        assert boxes == [" ☑ ", " ☑ ", " ☐ "]
+        await pilot.press("enter")
         await pilot.pause()
         lead = Lead.get_by_id(lead_id)
         assert lead.stage == "qualified"

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 
+from pegboard.ui.widgets.checklist import Checklist
+
 
 class QualifyForm(ModalScreen[list[str] | None]):
     """Tick the criteria the lead meets; returns the ticked ones in checklist order."""
@@ -43,7 +45,7 @@ class QualifyForm(ModalScreen[list[str] | None]):
         with Vertical(id="form"):
             yield Static(f"Qualify: {self.lead_name}", id="form-title", markup=False)
             yield Static("Qualified means it meets our written definition:", classes="muted")
-            yield SelectionList[str](
+            yield Checklist(
                 *((item, item, item in self.ticked) for item in self.criteria),
                 id="criteria",
             )
