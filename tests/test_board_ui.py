@@ -144,6 +144,10 @@ async def test_won_asks_the_value(app, make_lead):
         lead = Lead.get_by_id(lead_id)
         assert (lead.stage, lead.value_cents) == ("won", 145050)
         assert board(app).stage.id == "won" and selected(app) == "Ann"
+        assert "Ann won · $1,450.50 · u to undo" in [n.message for n in app._notifications]
+        await pilot.press("H")
+        await pilot.pause()
+        assert "Ann moved to Proposal · u to undo" in [n.message for n in app._notifications]
 
 
 async def test_lost_needs_a_reason_and_the_form_keeps_what_was_typed(app, make_lead):

@@ -215,6 +215,7 @@ class PegboardApp(QuickLogHost, App[None]):
         """A theme picked in the palette is written to config.toml for the next start."""
         if theme.name != self.settings.theme:
             self.save_setting(theme=theme.name)
+            self.notify(f"Theme {theme.name}: kept for the next start", timeout=3)
 
     def save_setting(self, **changes) -> None:
         """Apply a change made in the app and write just it to config.toml (the rest

@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from pegboard.errors import ServiceError
+from pegboard.money import format_cents
 from pegboard.services.lead_records import lead_detail
 from pegboard.ui.modals.close_forms import LostForm, WonForm
 from pegboard.ui.modals.form_screen import guarded_edit
@@ -84,12 +85,13 @@ class BoardLeadActions:
         def move(**details) -> None:
             # A moved lead goes to the top of its new column, where it was shown before
             # (a filter picks leads, not stages).
-            self._attempt(
+            if self._attempt(
                 lambda: self.leads.move_lead(card.id, target.id, **details),
                 card.id,
                 moved,
                 place=(target.id, 0),
-            )
+            ):
+                self.notify(moved_notice(card.name, target, details, self.settings), timeout=3)
 
         if target.closes == "won":
             self.app.push_screen(
@@ -181,3 +183,14 @@ class BoardLeadActions:
                 LeadDetailScreen(lead_detail(card.id), self.settings, self.clock),
                 lambda _: self.follow(card.id),
             )
+
+
+def moved_notice(name: str, target: Stage, details: dict, settings: Settings) -> str:
+    """What a move did, in words: `Ann Lee won · $2,400 · u to undo`."""
+    if target.closes == "won":
+        value = details.get("value_cents")
+        worth = f" · {format_cents(value, settings.currency)}" if value else ""
+        return f"{name} won{worth} · u to undo"
+    if target.closes == "lost":
+        return f"{name} lost ({details.get('lost_reason', '')}) · u to undo"
+    return f"{name} moved to {target.label} · u to undo"

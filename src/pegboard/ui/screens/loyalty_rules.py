@@ -45,8 +45,9 @@ class LoyaltyRulesScreen(Screen[None]):
         yield Header()
         yield Static(
             "When several rules fit a purchase, the one that takes most off wins; on a tie, "
-            "the higher one. Changes are saved to config.toml at once and apply to the next "
-            "purchase; purchases already recorded keep their discount.",
+            "the higher one. A change is kept at once (your settings file keeps its notes) "
+            "and applies from the next purchase; purchases already recorded keep their "
+            "discount.",
             id="rules-help",
         )
         yield PlainTable(id="rules", cursor_type="row")
@@ -78,10 +79,12 @@ class LoyaltyRulesScreen(Screen[None]):
         return row if self.rules and row is not None and row < len(self.rules) else None
 
     def action_new(self) -> None:
-        self.app.push_screen(
-            RuleForm(),
-            lambda rule: rule and self.change([*self.rules, rule], len(self.rules)),
-        )
+        def add(rule: LoyaltyRule | None) -> None:
+            if rule is not None:
+                self.change([*self.rules, rule], len(self.rules))
+                self.notify(f"Added “{rule.name}”: it applies from the next purchase", timeout=4)
+
+        self.app.push_screen(RuleForm(), add)
 
     def action_edit(self) -> None:
         index = self.current()
@@ -93,6 +96,7 @@ class LoyaltyRulesScreen(Screen[None]):
                 rules = list(self.rules)
                 rules[index] = rule
                 self.change(rules, index)
+                self.notify(f"Saved “{rule.name}”: it applies from the next purchase", timeout=4)
 
         self.app.push_screen(RuleForm(self.rules[index]), save)
 

@@ -137,12 +137,15 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
             return None
         return self.exchanges[row]
 
-    def _attempt(self, action) -> None:
+    def _attempt(self, action, done: str = "") -> None:
+        """Run a write; say `done` when it worked, or why it was refused."""
         try:
             action()
         except ServiceError as error:
             self.notify(str(error), severity="error", timeout=5)
             return
+        if done:
+            self.notify(done, timeout=3)
         self.reload_data()
 
     def action_outcome(self) -> None:
@@ -156,7 +159,10 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
             )
             return
         following = OUTCOMES[(OUTCOMES.index(exchange.outcome) + 1) % len(OUTCOMES)]
-        self._attempt(lambda: self.partners.set_outcome(exchange.id, following))
+        self._attempt(
+            lambda: self.partners.set_outcome(exchange.id, following),
+            f"{exchange.person or 'The referral'}: {OUTCOME_LABELS.get(following, following)}",
+        )
 
     def action_value(self) -> None:
         exchange = self.selected()
@@ -178,8 +184,12 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
     def action_thanked(self) -> None:
         exchange = self.selected()
         if exchange is not None:
+            thanking = exchange.thanked_at is None
             self._attempt(
-                lambda: self.partners.mark_thanked(exchange.id, exchange.thanked_at is None)
+                lambda: self.partners.mark_thanked(exchange.id, thanking),
+                f"Thanked {self.detail.name} for {exchange.person} · u to undo"
+                if thanking
+                else f"Not thanked for {exchange.person} after all",
             )
 
     def action_archive(self) -> None:
