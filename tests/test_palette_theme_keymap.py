@@ -86,6 +86,9 @@ async def test_keymap_remaps_by_binding_id_and_reports_unknown_ids(database, clo
         assert Lead.get().stage == "won"
         help_rows = app.help_rows(app.screen)
         assert ("this screen", "W", "Won") in help_rows
+        everywhere = {what: keys for where, keys, what in help_rows if where == "everywhere"}
+        assert everywhere["Command palette"] == "^p"
+        assert everywhere["Quit"] == "^q"
 
 
 @pytest.mark.parametrize("query", ["", " "])

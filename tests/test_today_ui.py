@@ -150,3 +150,53 @@ async def test_the_summary_wraps_between_phrases_at_80x24(app, make_lead):
         for phrase in app.services.today.summary(app.services.today.sections()).split(", "):
             assert any(phrase in line for line in lines), phrase
         assert all(len(line) <= summary.content_size.width for line in lines)
+
+
+async def test_how_did_it_go_opens_the_partner_on_that_referral(app, clock):
+    from datetime import timedelta
+
+    from pegboard.ui.screens.partner_detail import PartnerDetailScreen
+
+    partners = app.services.partners
+    dana = partners.create_partner(PartnerDraft("Dana Keller"))
+    long_ago = clock.now() - timedelta(days=60)
+    for person in ("Ann Old", "Zoe Tanaka", "Bo Newer"):
+        partners.log_referral(ReferralDraft("given", person, partner_id=dana), at=long_ago)
+        long_ago += timedelta(days=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        keys = [key for key, row in screen.rows.items() if "Zoe Tanaka" in row.detail]
+        assert keys, "Zoe's referral is on Today"
+        screen.query_one("OptionList").highlighted = screen.query_one(
+            "OptionList"
+        ).get_option_index(keys[0])
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PartnerDetailScreen)
+        table = app.screen.query_one("DataTable")
+        assert app.screen.exchanges[table.cursor_row].person == "Zoe Tanaka"
+
+
+async def test_the_cursor_stops_at_the_ends_and_brackets_jump_sections(app, make_lead):
+    for number in range(3):
+        make_lead(f"Due {number}", due_date=date(2026, 11, 1), next_action="Call back")
+    dana = app.services.partners.create_partner(PartnerDraft("Dana"))
+    app.services.partners.log_referral(ReferralDraft("received", "Fresh Referral", partner_id=dana))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.selected().title == "Fresh Referral"  # the first row
+        await pilot.press("up")
+        assert screen.selected().title == "Fresh Referral", "no wrap round to the last row"
+        assert screen.query_one("#today-list").scroll_y == 0, "its heading in view"
+        await pilot.press("]")
+        assert screen.selected().title == "Due 0"  # the follow-ups' first row
+        await pilot.press("]")
+        assert screen.selected().kind == "owed_partner"
+        await pilot.press("[", "[")
+        assert screen.selected().title == "Fresh Referral"
+        await pilot.press("end", "down")
+        last = screen.selected()
+        await pilot.press("down")
+        assert screen.selected() == last

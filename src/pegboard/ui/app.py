@@ -243,7 +243,11 @@ class PegboardApp(QuickLogHost, App[None]):
             screen = LeadDetailScreen(lead_detail(record_id), self.settings, self.clock)
         elif kind == "partner":
             screen = PartnerDetailScreen(
-                record_id, self.services.partners, self.settings, self.clock
+                record_id,
+                self.services.partners,
+                self.settings,
+                self.clock,
+                referral_id=message.referral_id,
             )
         else:
             screen = CustomerDetailScreen(

@@ -80,9 +80,11 @@ def apply_keymap(app: App) -> None:
 def help_rows(app: App, screen: Screen) -> list[tuple[str, str, str]]:
     """(where, keys, what) for every binding of `screen` and the app, keymap applied."""
     rows = []
-    for where, node in (("this screen", screen), ("everywhere", app)):
+    for where, bindings in (("this screen", screen.BINDINGS), ("everywhere", _app_bindings(app))):
         grouped: dict[tuple[str, str], list[str]] = {}
-        for binding in Binding.make_bindings(node.BINDINGS):
+        for binding in Binding.make_bindings(bindings):
+            if binding.system:
+                continue
             keys = keymap(app).get(binding.id, binding.key) if binding.id else binding.key
             label = binding.description or binding.action
             shown = [app.get_key_display(replace(binding, key=key)) for key in keys.split(",")]
@@ -90,6 +92,18 @@ def help_rows(app: App, screen: Screen) -> list[tuple[str, str, str]]:
         for (_, label), keys in grouped.items():
             rows.append((where, " ".join(dict.fromkeys(keys)), label))
     return rows
+
+
+def _app_bindings(app: App) -> list:
+    """The app's bindings and those it inherits from Textual (ctrl+q quits), with the
+    command palette's key, which Textual binds as the app starts."""
+    bindings = list(app.BINDINGS)
+    for cls in type(app).__mro__[1:]:
+        if "BINDINGS" in vars(cls):
+            bindings += [b for b in vars(cls)["BINDINGS"] if b not in bindings]
+    if app.ENABLE_COMMAND_PALETTE:
+        bindings.append(Binding(app.COMMAND_PALETTE_BINDING, "command_palette", "Command palette"))
+    return bindings
 
 
 def pegboard_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:

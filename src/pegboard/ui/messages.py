@@ -32,11 +32,13 @@ class LeadAdded(Message):
 class OpenRecord(Message):
     """Open a lead, partner or customer where it lives (from Today, the palette)."""
 
-    def __init__(self, kind: str, record_id: int) -> None:
+    def __init__(self, kind: str, record_id: int, referral_id: int | None = None) -> None:
         super().__init__()
         self.kind = kind
         """'lead', 'partner' or 'customer'."""
         self.record_id = record_id
+        self.referral_id = referral_id
+        """For a partner: the referral the cursor starts on (Today's "how did X go?")."""
 
 
 class ShowsData:

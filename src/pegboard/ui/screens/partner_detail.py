@@ -49,10 +49,18 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
     ]
 
     def __init__(
-        self, partner_id: int, partners: PartnerService, settings: Settings, clock: Clock
+        self,
+        partner_id: int,
+        partners: PartnerService,
+        settings: Settings,
+        clock: Clock,
+        *,
+        referral_id: int | None = None,
     ) -> None:
         super().__init__()
         self.partner_id = partner_id
+        self.referral_id = referral_id
+        """The referral the cursor starts on, if one was asked about."""
         self.partners = partners
         self.undo_log = partners.undo_log
         self.settings = settings
@@ -122,7 +130,11 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
                 self._stage_label(exchange.lead_stage),
                 exchange.note,
             )
-        if row is not None and self.exchanges:
+        wanted = next((i for i, x in enumerate(self.exchanges) if x.id == self.referral_id), None)
+        if wanted is not None:
+            table.move_cursor(row=wanted)
+            self.referral_id = None  # after the first showing, the cursor stays where put
+        elif row is not None and self.exchanges:
             table.move_cursor(row=min(row, len(self.exchanges) - 1))
 
     def _stage_label(self, stage_id: str | None) -> str:

@@ -21,6 +21,7 @@ from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.undoing import UndoesSteps
 from pegboard.ui.widgets.key_footer import KeyFooter
 from pegboard.ui.widgets.phrases import Phrases
+from pegboard.ui.widgets.triage_list import SECTION_PREFIX, TriageList
 
 if TYPE_CHECKING:
     from pegboard.services.today import TodayService
@@ -36,7 +37,8 @@ def row_key(row: TriageRow) -> str:
 
 def section_options_for(section: TriageSection) -> list[Option]:
     """A section's heading, its rows (each with its `row_key` as id) and what it leaves out."""
-    options = [Option(Content.styled(f"{section.title} ({section.count})", "bold"), disabled=True)]
+    heading = Content.styled(f"{section.title} ({section.count})", "bold")
+    options = [Option(heading, id=f"{SECTION_PREFIX}{section.key}", disabled=True)]
     for row in section.rows:
         # No-break spaces: SVG screenshots collapse plain ones at a style change.
         label = Content.assemble(
@@ -70,6 +72,8 @@ class TodayScreen(UndoesSteps, ShowsData, ModeScreen):
         Binding("S", "snooze(7)", "Snooze +1w", id="today.snooze-week"),
         Binding("t", "touch", "Touch", id="today.touch"),
         Binding("u", "undo", "Undo", id="today.undo"),
+        Binding("]", "section(1)", "Next section", show=False, id="today.next-section"),
+        Binding("[", "section(-1)", "Previous section", show=False, id="today.previous-section"),
     ]
 
     def __init__(self, services: Services, settings: Settings, clock: Clock) -> None:
@@ -90,7 +94,7 @@ class TodayScreen(UndoesSteps, ShowsData, ModeScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Phrases(id="today-summary")
-        yield OptionList(id="today-list")
+        yield TriageList(id="today-list")
         yield KeyFooter()
 
     @property
@@ -230,9 +234,13 @@ class TodayScreen(UndoesSteps, ShowsData, ModeScreen):
         if row.lead_id is not None:
             self.post_message(OpenRecord("lead", row.lead_id))
         elif row.partner_id is not None:
-            self.post_message(OpenRecord("partner", row.partner_id))
+            referral = row.ref_id if row.kind in ("thank", "ask_given") else None
+            self.post_message(OpenRecord("partner", row.partner_id, referral))
         else:
             self.post_message(OpenRecord("customer", row.contact_id))
+
+    def action_section(self, step: int) -> None:
+        self.query_one(TriageList).jump_section(step)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
