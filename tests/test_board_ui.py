@@ -1,5 +1,6 @@
 """The board driven through Pilot: keys pressed as a user would, then screen and database checked."""
 
+import io
 import json
 
 import pytest
@@ -316,11 +317,55 @@ async def test_enter_opens_the_lead_with_its_history(app, make_lead, leads):
         await pilot.press("L", "enter")
         await pilot.pause()
         assert isinstance(app.screen, LeadDetailScreen)
-        history = app.screen.query_one("#lead-history")
         assert app.screen.detail.history[-1][1:] == ("new", "contacted")
-        assert history.display
         touches = app.screen.detail.touches
         assert touches[0][1:] == ("email", "Sent brochure")
+        from rich.console import Console
+
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(app.screen._timeline())
+        lines = [line for line in console.export_text().splitlines() if line.strip()]
+        assert lines[0].split() == ["When", "What"]
+        assert any("email" in line and "Sent brochure" in line for line in lines)
+        assert any("New → Contacted" in line for line in lines)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_the_lead_page_scrolls_and_acts_like_the_board(app, make_lead, leads):
+    lead_id = make_lead("Ann", company="Acme")
+    for number in range(30):
+        leads.log_touch(lead_id, "call", f"Call number {number}")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LeadDetailScreen)
+        scroller = screen.query_one("VerticalScroll")
+        assert scroller.has_focus and scroller.scroll_y == 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert scroller.scroll_y > 0, "End reaches the timeline at the bottom"
+        await pilot.press("L")
+        await pilot.pause()
+        assert Lead.get_by_id(lead_id).stage == "contacted"
+        assert screen.detail.stage == "contacted"
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("tab", *"Left a message", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LeadDetailScreen)
+        assert "Left a message" in [note for _, _, note in screen.detail.touches]
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert Lead.get_by_id(lead_id).stage == "won"
+        await pilot.press("u")
+        await pilot.pause()
+        assert Lead.get_by_id(lead_id).stage == "contacted"
+        assert screen.detail.stage == "contacted"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)

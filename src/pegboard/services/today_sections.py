@@ -268,16 +268,7 @@ class TriageSections:
                 "owed_partner",
                 row.id,
                 row.name,
-                ", ".join(
-                    bit
-                    for bit in (
-                        f"sent you {counted(row.balance, 'referral')} more than you sent"
-                        if row.balance > 0
-                        else "",
-                        f"{row.unthanked} to thank" if row.unthanked else "",
-                    )
-                    if bit
-                ),
+                _owed_detail(row.balance, row.unthanked),
                 partner_id=row.id,
             )
             for row in owed
@@ -399,3 +390,10 @@ class TriageSections:
             .where((Snooze.kind == kind) & (Snooze.until > today))
             .tuples()
         }
+
+
+def _owed_detail(balance: int, unthanked: int) -> str:
+    """Why a partner is owed: `sent you 3 referrals more than you sent, 1 to thank`."""
+    sent = f"sent you {counted(balance, 'referral')} more than you sent" if balance > 0 else ""
+    thank = f"{unthanked} to thank" if unthanked else ""
+    return ", ".join(bit for bit in (sent, thank) if bit)

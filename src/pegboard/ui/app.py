@@ -240,7 +240,9 @@ class PegboardApp(QuickLogHost, App[None]):
         from pegboard.ui.screens.partner_detail import PartnerDetailScreen
 
         if kind == "lead":
-            screen = LeadDetailScreen(lead_detail(record_id), self.settings, self.clock)
+            screen = LeadDetailScreen(
+                lead_detail(record_id), self.settings, self.clock, self.services.leads
+            )
         elif kind == "partner":
             screen = PartnerDetailScreen(
                 record_id,

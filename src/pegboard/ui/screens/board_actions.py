@@ -79,7 +79,6 @@ class BoardLeadActions:
 
     def move_to(self, card: Card, target: Stage) -> None:
         """Move a card, asking first what the target stage needs to know."""
-
         moved = {self.stage.id, target.id}
 
         def move(**details) -> None:
@@ -93,24 +92,7 @@ class BoardLeadActions:
             ):
                 self.notify(moved_notice(card.name, target, details, self.settings), timeout=3)
 
-        if target.closes == "won":
-            self.app.push_screen(
-                WonForm(card.name, card.value_cents, self.settings.currency),
-                lambda value: value is not None and move(value_cents=value),
-            )
-        elif target.closes == "lost":
-            self.app.push_screen(
-                LostForm(card.name),
-                lambda reason: reason is not None and move(lost_reason=reason),
-            )
-        elif target.id == self.settings.qualified_stage:
-            ticked = json.loads(self.leads.get(card.id).qualification or "[]")
-            self.app.push_screen(
-                QualifyForm(card.name, self.settings.qualification, ticked),
-                lambda ticks: ticks is not None and move(qualification=ticks),
-            )
-        else:
-            move()
+        ask_then_move(self.app, self.leads, self.settings, (card.id, card.name), target, move)
 
     def action_reorder(self, step: int) -> None:
         card = self._card_or_warn()
@@ -180,9 +162,32 @@ class BoardLeadActions:
         card = self._card_or_warn()
         if card is not None:
             self.app.push_screen(
-                LeadDetailScreen(lead_detail(card.id), self.settings, self.clock),
+                LeadDetailScreen(lead_detail(card.id), self.settings, self.clock, self.leads),
                 lambda _: self.follow(card.id),
             )
+
+
+def ask_then_move(app, leads, settings: Settings, lead: tuple[int, str], target: Stage, move):
+    """Ask what `target` needs to know (the won value, the lost reason, the qualified
+    checklist), then `move(**details)`; nothing when the owner cancels."""
+    lead_id, name = lead
+    if target.closes == "won":
+        app.push_screen(
+            WonForm(name, leads.get(lead_id).value_cents, settings.currency),
+            lambda value: value is not None and move(value_cents=value),
+        )
+    elif target.closes == "lost":
+        app.push_screen(
+            LostForm(name), lambda reason: reason is not None and move(lost_reason=reason)
+        )
+    elif target.id == settings.qualified_stage:
+        ticked = json.loads(leads.get(lead_id).qualification or "[]")
+        app.push_screen(
+            QualifyForm(name, settings.qualification, ticked),
+            lambda ticks: ticks is not None and move(qualification=ticks),
+        )
+    else:
+        move()
 
 
 def moved_notice(name: str, target: Stage, details: dict, settings: Settings) -> str:

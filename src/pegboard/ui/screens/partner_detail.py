@@ -223,7 +223,9 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
             self.notify("A referral I gave has no lead of mine", timeout=3)
             return
         self.app.push_screen(
-            LeadDetailScreen(lead_detail(exchange.lead_id), self.settings, self.clock)
+            LeadDetailScreen(
+                lead_detail(exchange.lead_id), self.settings, self.clock, self.partners.leads
+            )
         )
 
     def quick_log_partner(self) -> PartnerMatch:
