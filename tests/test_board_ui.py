@@ -204,12 +204,35 @@ async def test_new_lead_form_validates_as_you_type_and_keeps_input(app):
         assert selected(app) == "Dana Fox"
 
 
-async def test_escape_cancels_the_form_without_saving(app):
+async def test_escape_asks_before_dropping_what_was_typed(app):
+    from pegboard.ui.modals.confirm import Confirm
+
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
         await pilot.press("n", *"Nobody", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")  # keep typing
+        await pilot.pause()
+        assert isinstance(app.screen, LeadForm) and app.screen.field("name").value == "Nobody"
+        await pilot.press("escape", "y")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         assert Lead.select().count() == 0
+
+
+async def test_the_touch_kind_takes_one_letter_and_tab(app, make_lead):
+    lead_id = make_lead("Ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("e", "tab", *"Sent the brochure", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+    touch = Touch.get(Touch.lead == lead_id)
+    assert (touch.kind, touch.note) == ("email", "Sent the brochure")
 
 
 async def test_edit_lead(app, make_lead):

@@ -54,6 +54,7 @@ class FormScreen(ModalScreen[ResultType | None], Generic[ResultType]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "save", "Save", id="form.save"),
+        Binding("tab", "next_field", "Next field", show=False, id="form.next-field"),
     ]
 
     AUTO_FOCUS = "FormField Input"
@@ -104,8 +105,28 @@ class FormScreen(ModalScreen[ResultType | None], Generic[ResultType]):
         self.saver = saver
         return self
 
+    def action_next_field(self) -> None:
+        """Tab takes the suggestion showing in the field (`e` → `email`), then moves on."""
+        focused = self.focused
+        if isinstance(focused, Input) and focused.cursor_position == len(focused.value):
+            focused.action_cursor_right()  # at the end, this accepts the suggestion
+        self.focus_next()
+
+    def typed(self) -> bool:
+        """Whether any field holds something other than what the form opened with."""
+        return any(field.input.value != field.initial for field in self.query(FormField))
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close, asking first when something was typed: esc must not lose a note."""
+        if not self.typed():
+            self.dismiss(None)
+            return
+        from pegboard.ui.modals.confirm import Confirm
+
+        self.app.push_screen(
+            Confirm("Discard what you typed? It will be lost."),
+            lambda discard: self.dismiss(None) if discard else None,
+        )
 
 
 def guarded_edit(

@@ -31,6 +31,11 @@ class TouchForm(FormScreen[TouchDraft]):
         self.date_order = date_order
         self.TITLE_TEXT = f"Log a touch: {lead_name}"
 
+    def on_mount(self) -> None:
+        # The kind starts as "call", selected: a letter typed replaces it (`e`, then tab,
+        # is email) instead of making "calle".
+        self.field("kind").input.select_all()
+
     def fields(self) -> ComposeResult:
         yield FormField(
             "Kind *",
