@@ -512,3 +512,57 @@ async def test_closed_cards_owe_no_follow_up_and_a_lost_one_says_why(database, s
     assert "⚠" not in wanda and "d in stage" in wanda
     assert "lost: went with a cheaper firm" in larry and "⚠" not in larry
     assert not any(view.has_class("-overdue") for view in cards.values())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 48)])
+async def test_no_count_value_or_date_is_cut_on_the_board(database, settings, clock, size):
+    """At 80x24 the closed stages the cursor is not in fold to their count and value,
+    headers give way in the label, never the count, and a card's due date drops the
+    days in stage before it rather than be cut."""
+    from datetime import date, timedelta
+
+    from pegboard.money import format_cents
+    from pegboard.services.leads import LeadDraft
+    from pegboard.ui.widgets.board_column import BoardColumn, LeadCard
+
+    services = Services(settings, clock)
+    for number, stage in enumerate(["new", "contacted", "qualified", "proposal"] * 3):
+        services.leads.create_lead(
+            LeadDraft(
+                f"Someone Long-Named {number}",
+                company="A Company With A Long Name",
+                value_cents=123_400 + number,
+                source="referral",
+                due_date=date(2026, 11, 10) + timedelta(days=number),
+            ),
+            stage=stage,
+        )
+    for outcome in ("won", "lost"):
+        lead = services.leads.create_lead(LeadDraft(f"Closed {outcome}", value_cents=999_900))
+        services.leads.move_lead(lead, outcome, lost_reason="price")
+    app = PegboardApp(services, start_mode="board")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.3)
+        for column in app.screen.query(BoardColumn):
+            summary = app.screen.summaries[column.stage_id]
+            header = str(column.query_one(".column-header").render())
+            first, second = header.split("\n")
+            assert first.endswith(f"{summary.count:,}"), header
+            assert second.strip().startswith(format_compact_total(summary, settings)), header
+            assert len(first) <= column.size.width and len(second) <= column.size.width
+        folded = [c.stage_id for c in app.screen.query(BoardColumn) if c.has_class("-folded")]
+        assert folded == (["won", "lost"] if size[0] < 120 else [])
+        for card in app.screen.query(LeadCard):
+            if not card.display or card.shown is None or not card.content_size.width:
+                continue
+            lines = str(card.render()).split("\n")
+            value = format_cents(card.shown[0].value_cents, settings.currency, whole=True)
+            width = card.content_size.width
+            assert lines[2].startswith(value) and len(value) <= width
+            assert len(lines[3]) <= width, lines[3]
+
+
+def format_compact_total(summary, settings) -> str:
+    from pegboard.money import format_compact
+
+    return format_compact(summary.total_cents, settings.currency)

@@ -51,6 +51,10 @@ class ColumnCursor:
     top: int = 0
 
 
+NARROW_COLUMN = 20
+"""Below this many columns a stage, the closed stages fold (see `BoardScreen.narrow`)."""
+
+
 class BoardScreen(BoardLeadActions, UndoesSteps, ShowsData, OpensFilterBar, ModeScreen):
     """Leads as cards in stage columns."""
 
@@ -130,7 +134,20 @@ class BoardScreen(BoardLeadActions, UndoesSteps, ShowsData, OpensFilterBar, Mode
         self.refresh_board({message.stage_id})
 
     async def on_resize(self, event: Resize) -> None:
+        narrow = self._is_narrow()
+        if narrow != self.narrow:
+            self.narrow = narrow
+            for stage in self.settings.stages:
+                if stage.id in self.summaries:
+                    self.draw_column(stage.id)
         await self.fit_cards()
+
+    narrow = False
+    """Whether the board is too narrow for every stage's cards to show their figures
+    whole: the closed stages the cursor is not in are then folded to their counts."""
+
+    def _is_narrow(self) -> bool:
+        return self.size.width < NARROW_COLUMN * len(self.settings.stages)
 
     def _board_height(self) -> int:
         filter_rows = 1 if self.query_one("#filter-bar").display else 0
@@ -201,15 +218,18 @@ class BoardScreen(BoardLeadActions, UndoesSteps, ShowsData, OpensFilterBar, Mode
                 self.settings.referral_source,
                 self.board_filter,
             )
+        active = stage_id == self.stage.id
         column.show(
             summary,
             cards,
             top=position.top,
             cursor=position.cursor,
-            active=stage_id == self.stage.id,
+            active=active,
             now=self.clock.now(),
             today=self.clock.today(),
             currency=self.settings.currency,
+            folded=self.narrow and summary.stage.closes is not None and not active,
+            compact=self.narrow,
         )
 
     def selected_card(self) -> Card | None:

@@ -63,10 +63,14 @@ class LeadCard(Static):
         currency: str,
         selected: bool,
         active: bool,
+        compact: bool = False,
     ) -> None:
+        """`compact` (a narrow board): a due date without the days in stage before it,
+        so the date is shown whole."""
         stale = card.is_stale(now, stale_after_days)
         days = card.days_in_stage(now)
         drawn = (card, closes, stale, days, today, currency, selected, selected and active)
+        drawn += (compact,)
         if drawn == self.shown:
             return
         self.shown = drawn
@@ -99,17 +103,23 @@ class LeadCard(Static):
                 (shown(f"lost: {card.lost_reason}" if card.lost_reason else "lost"), "dim")
             )
         elif closes is not None or card.due_date is None:
-            parts.append(f"{days}d in stage")
+            parts.append(f"{days}d" if compact else f"{days}d in stage")
         else:
             label = "today" if card.is_due_today(today) else card.due_date.strftime("%b %d")
             style = "bold red" if overdue else ("bold yellow" if card.is_due_today(today) else "")
-            parts.append(f"{days}d · ")
+            if not compact:
+                parts.append(f"{days}d · ")
             due = ("⚠ " if overdue else "→ ") + label
             parts.append((due, style) if style else due)
         # Textual's own Content draws without a trip through Rich, which counts at 60 fps.
         text = Content.assemble(*parts)
         # The card's size is fixed by its styles: a repaint, not a layout of the screen.
         self.update(text, layout=False)
+
+
+HEADER_CHROME = 3
+"""Columns of a stage's width its header cannot write in (padding and the gap)."""
+HEADER_WIDTH_FOLDED = 11 - HEADER_CHROME
 
 
 class BoardColumn(Vertical):
@@ -127,6 +137,11 @@ class BoardColumn(Vertical):
         & > .column-header.-active { background: $primary 40%; color: $text; text-style: bold; }
         & > .column-footer { height: 1; color: $text-muted; text-align: center; }
         & > .column-cards { height: 1fr; }
+        /* A closed stage the cursor is not in, on a narrow board: its count and value
+           only, so the open stages' cards have the width to show their figures whole. */
+        &.-folded { width: 11; }
+        &.-folded > .column-cards { display: none; }
+        &.-folded > .column-footer { height: 1fr; }
     }
     """
 
@@ -173,14 +188,19 @@ class BoardColumn(Vertical):
         now: datetime,
         today: date,
         currency: str,
+        folded: bool = False,
+        compact: bool = False,
     ) -> None:
         self.cards = cards
         self.top = top
         self.active = active
-        edges = (summary, top, len(cards), active, currency)
+        if folded != self.has_class("-folded"):
+            self.set_class(folded, "-folded")
+        width = HEADER_WIDTH_FOLDED if folded else max(0, self.size.width - HEADER_CHROME)
+        edges = (summary, top, len(cards), active, currency, width)
         if edges != self.shown_edges:
             self.shown_edges = edges
-            self._show_edges(summary, top, len(cards), active, currency)
+            self._show_edges(summary, top, len(cards), active, currency, width)
         for index, slot in enumerate(self.slots):
             if index < len(cards):
                 slot.display = True
@@ -193,21 +213,45 @@ class BoardColumn(Vertical):
                     currency=currency,
                     selected=top + index == cursor,
                     active=active,
+                    compact=compact,
                 )
             else:
                 slot.display = False
 
+    def on_resize(self) -> None:
+        """The header again at the column's new width (the board folded or unfolded a
+        stage, or the terminal changed size)."""
+        if self.shown_edges is None or self.has_class("-folded"):
+            return
+        width = max(0, self.size.width - HEADER_CHROME)
+        if width != self.shown_edges[-1]:
+            self.shown_edges = (*self.shown_edges[:-1], width)
+            self._show_edges(*self.shown_edges)
+
     def _show_edges(
-        self, summary: ColumnSummary, top: int, shown: int, active: bool, currency: str
+        self,
+        summary: ColumnSummary,
+        top: int,
+        shown: int,
+        active: bool,
+        currency: str,
+        width: int = 0,
     ) -> None:
-        """The header (stage, count and value) and the footer (what is above and below)."""
+        """The header (stage, count and value) and the footer (what is above and below).
+        The count and the value are never cut: where the label and the count do not fit
+        on one line (`CONTACTED · 20` in a 13-column stage), the label gives way
+        (`CONTAC… 20`)."""
         heading = self.query_one(".column-header", Static)
         # On the header, not the column: a class on the column restyles every card in it.
         heading.set_class(active, "-active")
-        header = Content.assemble(
-            (f"{summary.stage.label.upper()} · {summary.count:,}", "bold"),
-            f"\n{format_compact(summary.total_cents, currency)}",
-        )
+        label, count = summary.stage.label.upper(), f"{summary.count:,}"
+        total = format_compact(summary.total_cents, currency)
+        if not width or len(f"{label} · {count}") <= width:
+            first = f"{label} · {count}"
+        else:  # the label gives way; the count stays whole
+            room = max(1, width - len(count) - 1)
+            first = f"{label if len(label) <= room else label[: room - 1] + '…'} {count}"
+        header = Content.assemble((first, "bold"), f"\n{total}")
         heading.update(header, layout=False)
         above = top
         below = max(0, summary.count - top - shown)
@@ -218,4 +262,5 @@ class BoardColumn(Vertical):
             footer.append(f"{below:,} more ▼")
         if not summary.count:
             footer.append("empty")
-        self.query_one(".column-footer", Static).update(" · ".join(footer), layout=False)
+        text = "" if self.has_class("-folded") else " · ".join(footer)
+        self.query_one(".column-footer", Static).update(text, layout=False)
