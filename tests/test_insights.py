@@ -583,3 +583,33 @@ def test_the_funnel_follows_settings_swapped_in_later(database, settings, clock)
         "qualified",
         "signed",
     ]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 48)])
+async def test_insights_never_cuts_a_figure_and_scrolls_with_the_keys(database, clock, size):
+    """A demo book's Insights at each size: every panel's text fits its panel (no
+    ellipsis), the side-by-side panels stack under 120 columns, and End scrolls."""
+    from pegboard.config import Settings
+    from pegboard.services.demo import write_demo
+    from pegboard.ui.app import PegboardApp
+
+    settings = Settings()
+    write_demo(settings, clock, leads=300)
+    app = PegboardApp(Services(settings, clock), start_mode="insights")
+    async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert screen.report is not None
+        assert screen.has_class("-narrow") == (size[0] < 120)
+        for panel in screen.query(".panel"):
+            width = panel.content_size.width
+            lines = panel.render_lines(panel.region.reset_offset)
+            text = "\n".join(line.text for line in lines)
+            assert "…" not in text, (panel.id, text)
+            assert width > 0
+        body = screen.query_one("#insights-body")
+        assert body.has_focus
+        await pilot.press("end")
+        await pilot.pause(0.6)  # the scroll is animated
+        assert body.scroll_y == body.max_scroll_y and body.max_scroll_y > 0

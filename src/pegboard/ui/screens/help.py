@@ -43,5 +43,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table, id="help-table")
             yield Static("esc or ? closes", classes="muted")
 
+    def on_mount(self) -> None:
+        # Focused, so that the arrows, PageDown and End scroll a long list at once.
+        self.query_one(VerticalScroll).focus()
+
     def action_close(self) -> None:
         self.dismiss(None)

@@ -34,12 +34,16 @@ from pegboard.ui.widgets.key_footer import KeyFooter
 from pegboard.ui.widgets.plain_table import TextTable
 
 BAR_WIDTH = 14
+NARROW_INSIGHTS = 120
+"""Below this width Insights stacks its panels and leaves out its bars."""
 
 
 def _table(*headers: str) -> TextTable:
     """A borderless table: text columns (the first, and those whose header starts with
     a space) left-aligned, figures right-aligned."""
-    table = TextTable(box=None, header_style="bold", pad_edge=False, expand=False)
+    table = TextTable(
+        box=None, header_style="bold", pad_edge=False, expand=False, padding=(0, 1, 0, 0)
+    )
     for index, header in enumerate(headers):
         left = index == 0 or header.startswith(" ")
         table.add_column(header.strip(), justify="left" if left else "right", no_wrap=True)
@@ -108,6 +112,8 @@ class InsightsScreen(ShowsData, ModeScreen):
             ("partners", "Partners"),
         ):
             self.query_one(f"#{panel_id}").border_title = title
+        # Focused, so that the arrows, PageDown, Home and End scroll the panels at once.
+        self.query_one("#insights-body", VerticalScroll).focus()
 
     def on_screen_resume(self) -> None:
         """Each time the screen shows, the first time too (Textual resumes it after mount)."""
@@ -153,12 +159,27 @@ class InsightsScreen(ShowsData, ModeScreen):
         body = self.query_one("#insights-body", VerticalScroll)
         body.scroll_relative(y=step * 3, animate=False)
 
+    narrow = False
+    """Under NARROW_INSIGHTS columns: panels stacked, bars and the touches column left
+    out, so that every figure shows whole."""
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < NARROW_INSIGHTS
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.set_class(narrow, "-narrow")
+            if self.report is not None:
+                self.show_report(self.report)
+
     def show_report(self, report: Report) -> None:
         if report.period != self.period:
             return
         self.report = report
         currency = self.settings.currency
-        self.query_one("#insights-body").loading = False
+        body = self.query_one("#insights-body", VerticalScroll)
+        body.loading = False
+        if self.focused is None:
+            body.focus()  # a body still loading when the screen mounted could not take it
         self.query_one("#insights-title", Static).update(
             Text.assemble(
                 ("Insights", "bold"),
@@ -176,17 +197,16 @@ class InsightsScreen(ShowsData, ModeScreen):
         self.query_one("#partners", Static).update(self._partners(report, currency))
 
     def _sources(self, report: Report, currency: str) -> TextTable:
-        table = _table(*SOURCE_COLUMNS)
+        narrow = self.narrow
+        columns = SOURCE_COLUMNS[:7] + SOURCE_COLUMNS[8:10] if narrow else SOURCE_COLUMNS
+        table = _table(*columns)
         top = max((row.revenue_cents for row in report.by_source), default=0)
         referral = self.settings.referral_source
         for row, cells in zip(report.by_source, source_cells(report, currency), strict=True):
             style = "bold green" if row.source == referral else ""
-            table.add_row(
-                *cells[:7],
-                bar(row.revenue_cents, top, BAR_WIDTH, "green" if style else "cyan"),
-                *cells[7:],
-                style=style,
-            )
+            revenue_bar = bar(row.revenue_cents, top, BAR_WIDTH, "green" if style else "cyan")
+            shown_cells = [*cells[:9]] if narrow else [*cells[:7], revenue_bar, *cells[7:]]
+            table.add_row(*shown_cells, style=style)
         return table
 
     def _comparison(self, report: Report, currency: str) -> Group:
@@ -222,6 +242,8 @@ class InsightsScreen(ShowsData, ModeScreen):
         return Group(meter, legend, Text(""), Text("\n".join(lines[1:])))
 
     def _funnel(self, report: Report) -> Group:
+        if self.narrow:
+            return self._narrow_funnel(report)
         table = _table("Stage", " ", "Reached", "To next", "Median days", " ", "P90 days")
         top = max((stage.reached for stage in report.funnel), default=0)
         slowest = max((stage.median_days or 0 for stage in report.funnel), default=0)
@@ -240,6 +262,14 @@ class InsightsScreen(ShowsData, ModeScreen):
                 p90,
                 style="bold yellow" if stalls else "",
             )
+        return Group(table, Text(""), Text(bottleneck_sentence(report), style="italic"))
+
+    def _narrow_funnel(self, report: Report) -> Group:
+        """The funnel's figures without its bars."""
+        table = _table("Stage", "Reached", "To next", "Median days", "P90 days")
+        for stage in report.funnel:
+            stalls = stage.stage == report.bottleneck_stage
+            table.add_row(stage.label, *funnel_cells(stage), style="bold yellow" if stalls else "")
         return Group(table, Text(""), Text(bottleneck_sentence(report), style="italic"))
 
     def _customers(self, report: Report, currency: str) -> TextTable | Text:
