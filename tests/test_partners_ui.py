@@ -397,3 +397,25 @@ async def test_letters_typed_after_r_on_the_partners_table_go_to_the_partner(app
         await pilot.pause()
         jo = Referral.select().order_by(Referral.id.desc()).get()
         assert jo.partner_id == app.screen.selected().id
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 48)])
+async def test_the_tables_fit_their_width_dropping_the_least_useful_columns(app, seeded, size):
+    """Partners and Loyalty at each size: every column shown fits on screen (nothing
+    to scroll sideways to), the narrow tables keep the figures and drop the category
+    or the first purchase date."""
+    from pegboard.ui.screens.loyalty import LoyaltyScreen
+
+    async with app.run_test(size=size) as pilot:
+        for key, screen_type in (("3", PartnersScreen), ("4", LoyaltyScreen)):
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, screen_type)
+            table = screen.table
+            needed = sum(column.get_render_width(table) for column in table.columns.values())
+            assert needed <= table.size.width, (screen_type.__name__, size, needed)
+            shown = [str(column.label).rstrip(" ▲▼") for column in table.columns.values()]
+            if screen_type is PartnersScreen:
+                assert "Got" in shown and ("Category" in shown) == (size[0] >= 110)

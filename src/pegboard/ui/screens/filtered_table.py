@@ -36,6 +36,11 @@ class FilteredTableScreen(ShowsData, OpensFilterBar, ModeScreen):
     """What the table lists, for the sub-title."""
     COLUMNS: tuple[tuple[str, str], ...] = ()
     """(key, label) of each column, in order."""
+    NARROW_LABELS: dict[str, str] = {}
+    """Under NARROW_BELOW columns: the columns kept (key -> a shorter label); the others,
+    the least useful, are left out, so that no figure or date is cut."""
+    NARROW_BELOW = 110
+    narrow = False
     sort = ""
     """The key of the column the table is sorted by."""
     text = ""
@@ -60,21 +65,47 @@ class FilteredTableScreen(ShowsData, OpensFilterBar, ModeScreen):
     def add_table_row(self, row) -> None:
         raise NotImplementedError
 
+    @property
+    def columns(self) -> tuple[tuple[str, str], ...]:
+        """The columns shown at this width: all, or the narrow ones with their labels."""
+        if not self.narrow:
+            return self.COLUMNS
+        return tuple(
+            (key, self.NARROW_LABELS[key]) for key, _ in self.COLUMNS if key in self.NARROW_LABELS
+        )
+
     def on_mount(self) -> None:
         self.sub_title = self.LISTING
+        self.narrow = self.app.size.width < self.NARROW_BELOW
+        self._add_columns()
+        self.table.focus()
+
+    def _add_columns(self) -> None:
         table = self.table
-        for key, label in self.COLUMNS:
+        for key, label in self.columns:
             table.add_column(label, key=key)
             # DataTable sizes a column by what it holds when added and by its cells, not
             # by a label changed later: without room for the sort's arrow, "Balance ▼"
             # showed as "Balance" and hid which way the table was sorted.
             table.columns[key].content_width += len(SORT_ARROWS[True])
-        table.focus()
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < self.NARROW_BELOW
+        if narrow != self.narrow:
+            self.narrow = narrow
+            keep = self.selected_id()
+            self.table.clear(columns=True)
+            self._add_columns()
+            self.reload_data(keep)
+
+    def add_cells(self, cells: dict, key: str) -> None:
+        """A row from its cells by column key, in the order of the columns shown."""
+        self.table.add_row(*(cells[column] for column, _ in self.columns), key=key)
 
     def label_columns(self) -> None:
         """Column labels (the sort's arrow) and the sub-title (how many records)."""
         arrow = SORT_ARROWS[self.descending]
-        for key, label in self.COLUMNS:
+        for key, label in self.columns:
             self.table.columns[key].label = Text(label + (arrow if key == self.sort else ""))
         self.table.refresh()
         self.sub_title = f"{self.LISTING} · {self.total:,}"

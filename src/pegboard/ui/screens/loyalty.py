@@ -36,6 +36,15 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
 
     LISTING = "Loyalty"
     COLUMNS = COLUMNS
+    NARROW_LABELS = {
+        "name": "Customer",
+        "purchases": "Bought",
+        "lifetime": "Lifetime",
+        "last": "Last",
+        "next": "Next gets",
+        "flags": "Flags",
+    }
+    NARROW_BELOW = 120
 
     BINDINGS = [
         Binding("enter", "open_customer", "Open", id="loyalty.open"),
@@ -85,16 +94,21 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
         if row.lapsed:
             flags.append("lapsed")
         currency = self.loyalty.settings.currency
-        self.table.add_row(
-            row.name,
-            Text(str(row.purchases), justify="right"),
-            Text(format_cents(row.lifetime_cents, currency, whole=True), justify="right"),
-            row.first_purchase.isoformat() if row.first_purchase else "—",
-            row.last_purchase.isoformat() if row.last_purchase else "—",
-            row.next_rule.name if row.next_rule else "—",
-            ", ".join(flags),
-            key=str(row.id),
-        )
+        rule = row.next_rule
+        cells = {
+            "name": row.name,
+            "purchases": Text(str(row.purchases), justify="right"),
+            "lifetime": Text(
+                format_cents(row.lifetime_cents, currency, whole=True), justify="right"
+            ),
+            "first": row.first_purchase.isoformat() if row.first_purchase else "—",
+            "last": row.last_purchase.isoformat() if row.last_purchase else "—",
+            "next": (short_rule(rule, currency) if self.narrow else rule.name) if rule else "—",
+            "flags": ", ".join(NARROW_FLAGS.get(f, f) for f in flags)
+            if self.narrow
+            else ", ".join(flags),
+        }
+        self.add_cells(cells, str(row.id))
 
     def selected(self) -> CustomerRow | None:
         row = self.current_row()
@@ -147,3 +161,14 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
 
     def action_rules(self) -> None:
         self.app.open_loyalty_rules()
+
+
+NARROW_FLAGS = {"ask for a referral": "ask"}
+"""Flags as a narrow table words them."""
+
+
+def short_rule(rule, currency: str) -> str:
+    """A rule as a narrow table says it: its discount (`10% off`, `$5 off`)."""
+    if rule.percent is not None:
+        return f"{rule.percent:g}% off"
+    return f"{format_cents(rule.amount_cents or 0, currency, whole=True)} off"

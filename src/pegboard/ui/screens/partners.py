@@ -46,6 +46,15 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
 
     LISTING = "Partners"
     COLUMNS = COLUMNS
+    NARROW_LABELS = {
+        "name": "Partner",
+        "received": "Got",
+        "given": "Gave",
+        "balance": "Bal.",
+        "closed": "Closed",
+        "last": "Last",
+        "owed": "Owed",
+    }
 
     BINDINGS = [
         Binding("enter", "open_partner", "Open", id="partners.open"),
@@ -88,23 +97,21 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
         last = to_local(row.last_exchange).strftime("%Y-%m-%d") if row.last_exchange else "—"
         owed = []
         if row.balance > self.settings.owe_when_balance_over:
-            owed.append("send some back")
+            owed.append("send" if self.narrow else "send some back")
         if row.unthanked:
-            owed.append(f"thank for {row.unthanked}")
-        self.table.add_row(
-            row.name,
-            row.category or "—",
-            Text(str(row.received), justify="right"),
-            Text(str(row.given), justify="right"),
-            Text(f"{row.balance:+d}", justify="right"),
-            Text(
-                format_cents(row.closed_value_cents, self.settings.currency, whole=True),
-                justify="right",
-            ),
-            last,
-            "● " + ", ".join(owed) if owed else "",
-            key=str(row.id),
-        )
+            owed.append(f"thank {row.unthanked}" if self.narrow else f"thank for {row.unthanked}")
+        closed = format_cents(row.closed_value_cents, self.settings.currency, whole=True)
+        cells = {
+            "name": row.name,
+            "category": row.category or "—",
+            "received": Text(str(row.received), justify="right"),
+            "given": Text(str(row.given), justify="right"),
+            "balance": Text(f"{row.balance:+d}", justify="right"),
+            "closed": Text(closed, justify="right"),
+            "last": last,
+            "owed": "● " + ", ".join(owed) if owed else "",
+        }
+        self.add_cells(cells, str(row.id))
 
     def selected(self) -> PartnerRow | None:
         return self.current_row()
