@@ -98,23 +98,23 @@ class LeadCard(Static):
             (via, "green") if card.is_referral else via,
             "\n",
         ]
-        if closes == "lost":
-            parts.append(
-                (shown(f"lost: {card.lost_reason}" if card.lost_reason else "lost"), "dim")
-            )
-        elif closes is not None or card.due_date is None:
-            parts.append(f"{days}d" if compact else f"{days}d in stage")
-        else:
-            label = "today" if card.is_due_today(today) else card.due_date.strftime("%b %d")
-            style = "bold red" if overdue else ("bold yellow" if card.is_due_today(today) else "")
-            if not compact:
-                parts.append(f"{days}d · ")
-            due = ("⚠ " if overdue else "→ ") + label
-            parts.append((due, style) if style else due)
+        parts += _last_line(card, closes, days, today, overdue, compact)
         # Textual's own Content draws without a trip through Rich, which counts at 60 fps.
         text = Content.assemble(*parts)
         # The card's size is fixed by its styles: a repaint, not a layout of the screen.
         self.update(text, layout=False)
+
+
+def _last_line(card: Card, closes, days: int, today: date, overdue: bool, compact: bool) -> list:
+    """A card's last line: why it was lost, its days in stage, or its follow-up."""
+    if closes == "lost":
+        return [(shown(f"lost: {card.lost_reason}" if card.lost_reason else "lost"), "dim")]
+    if closes is not None or card.due_date is None:
+        return [f"{days}d" if compact else f"{days}d in stage"]
+    label = "today" if card.is_due_today(today) else card.due_date.strftime("%b %d")
+    style = "bold red" if overdue else ("bold yellow" if card.is_due_today(today) else "")
+    due = ("⚠ " if overdue else "→ ") + label
+    return [*([] if compact else [f"{days}d · "]), (due, style) if style else due]
 
 
 HEADER_CHROME = 3
