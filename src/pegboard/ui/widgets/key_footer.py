@@ -74,6 +74,47 @@ class KeyFooter(Footer):
                 self._styled(widget)
             yield widget
 
+    _widths: dict[int, int] = {}
+    """Each key's width as laid out (by id), measured once after it was composed."""
+
+    def on_mount(self) -> None:
+        self._widths = {}
+        self.call_after_refresh(self._fit)
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self._widths = {}
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show the keys (and groups of keys, as `12345 Screens`), in order, that fit
+        whole beside the palette's; one that would be cut (`u Un`) is left out, with
+        every one after it."""
+        items = [item for item in self.children if not item.has_class("-command-palette")]
+        for item in items:
+            if item.display and item.outer_size.width:
+                self._widths.setdefault(id(item), item.outer_size.width)
+        kept = [item for item in self.children if self._always_shown(item)]
+        room = self.size.width - sum(self._widths.get(id(i), i.outer_size.width) for i in kept)
+        items = [item for item in items if item not in kept]
+        used = 0
+        for item in items:
+            width = self._widths.get(id(item))
+            if width is None:
+                continue  # not laid out yet: measured on the next pass
+            used += width
+            item.display = used <= room
+
+    @staticmethod
+    def _always_shown(item) -> bool:
+        """The palette's key and `? Help`, which say where every other key is."""
+        return item.has_class("-command-palette") or (
+            isinstance(item, FooterKey) and item.action in ("help", "app.help")
+        )
+
     def _styled(self, key: FooterKey) -> FooterKey:
         key.set_reactive(FooterKey.compact, self.compact)
         key.set_class(self.compact, "-compact", update=False)
