@@ -36,6 +36,7 @@ def test_money_is_shown_with_currency_and_rounded_half_up():
     assert format_compact(4_850_000) == "$48.5k"
     assert format_compact(95_000) == "$950"
     assert format_compact(310_000_000, "GBP") == "£3.1M"
+    assert format_compact(104_000_000) == "$1.04M", "a big total is not rounded to $1M"
     assert cents_to_text(120005) == "1200.05"
 
 

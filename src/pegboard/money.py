@@ -220,12 +220,17 @@ def _grouped(units: int, money: Currency) -> str:
 
 
 def format_compact(cents: int, currency: str = "USD") -> str:
-    """Short form for tight places like column headers: $950, $12.4k, $3.1M."""
+    """Short form for tight places like column headers: $950, $12.4k, $3.1M, $1.04M (two
+    places for millions and billions: a total of $1,040,000 is not shown as $1M)."""
     money = currency_of(currency)
     units = Decimal(cents) / 10**money.digits
-    for limit, suffix in ((Decimal(10**9), "B"), (Decimal(10**6), "M"), (Decimal(10**3), "k")):
+    for limit, suffix, places in (
+        (Decimal(10**9), "B", "0.01"),
+        (Decimal(10**6), "M", "0.01"),
+        (Decimal(10**3), "k", "0.1"),
+    ):
         if units >= limit:
-            value = (units / limit).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            value = (units / limit).quantize(Decimal(places), rounding=ROUND_HALF_UP)
             return f"{money.symbol}{value.normalize():f}{suffix}".replace(".", money.decimal)
     return f"{money.symbol}{units.quantize(Decimal('1'), rounding=ROUND_HALF_UP):f}"
 

@@ -87,7 +87,8 @@ class LeadCard(Static):
         # restyles each time, which was most of the board's drawing cost.
         if wanted != set(self.classes):
             self.set_classes(wanted)
-        subtitle = shown(card.company or (card.title if card.title != card.name else ""))
+        title = card.title if card.title != card.name else ""
+        subtitle = shown(" · ".join(part for part in (card.company, title) if part))
         value = format_cents(card.value_cents, currency, whole=True) if card.value_cents else "—"
         via = shown(f"via {card.partner}" if card.partner else (card.source or "no source"))
         parts: list[str | tuple[str, str]] = [
