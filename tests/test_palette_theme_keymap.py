@@ -100,14 +100,18 @@ async def test_palette_lists_the_screens_actions_and_runs_them(database, setting
     app = PegboardApp(Services(settings, clock), start_mode="board")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        titles = {command.title for command in app.get_system_commands(app.screen)}
+        commands = list(app.get_system_commands(app.screen))
+        titles = {command.title for command in commands}
+        assert not {"Down", "Up", "Left", "Right", "First card"} & titles, "cursor moves are keys"
+        won = next(command for command in commands if command.title == "Mark the lead won")
+        assert won.help == "Board · press w"
         assert {
             "New",
-            "Won",
-            "Lost",
+            "Mark the lead won",
+            "Mark the lead lost",
             "Archive",
             "Undo",
-            "Filter",
+            "Filter the board",
             "Log referral",
             "Today",
             "Board",
@@ -117,7 +121,7 @@ async def test_palette_lists_the_screens_actions_and_runs_them(database, setting
         } <= titles
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"filter")
+        await pilot.press(*"filter the")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()

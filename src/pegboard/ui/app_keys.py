@@ -140,14 +140,49 @@ def pegboard_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
     yield SystemCommand(
         "Archived…", "Archived leads, partners and purchases, to bring back", app.open_archive
     )
-    # Every action of the screen underneath, from its BINDINGS, with its key.
+    # Every action of the screen underneath, from its BINDINGS, with its key; moving the
+    # cursor is left to the keys.
     seen: set[str] = set()
+    where = (screen.sub_title or "this screen").split(" · ")[0]
     for binding in Binding.make_bindings(screen.BINDINGS):
-        if binding.action in seen or not binding.description:
+        if binding.action in seen or not binding.description or _moves_the_cursor(binding):
             continue
         seen.add(binding.action)
+        name = PALETTE_NAMES.get(binding.id or "", binding.description)
         yield SystemCommand(
-            binding.description,
-            f"{screen.sub_title or 'this screen'} · key {app.get_key_display(binding)}",
+            name,
+            f"{where} · press {app.get_key_display(binding)}",
             partial(screen.run_action, binding.action),
         )
+
+
+CURSOR_ACTIONS = ("cursor", "scroll", "column", "first", "last", "section", "match")
+"""Actions that only move the cursor or the view: not the palette's to list."""
+
+PALETTE_NAMES = {
+    "board.won": "Mark the lead won",
+    "board.lost": "Mark the lead lost",
+    "board.move-left": "Move the lead back a stage",
+    "board.move-right": "Move the lead on a stage",
+    "board.log-touch": "Log a call, email or meeting",
+    "board.open-lead": "Open the lead",
+    "board.filter": "Filter the board",
+    "today.done": "Mark the row done",
+    "today.snooze-day": "Snooze the row a day",
+    "today.snooze-week": "Snooze the row a week",
+    "today.touch": "Log a call, email or meeting",
+    "loyalty.purchase": "Record a purchase",
+    "loyalty.asked": "Mark the customer asked for a referral",
+    "loyalty.testimonial": "Mark that the customer gave a testimonial",
+    "loyalty.rules": "Edit the loyalty rules",
+    "partners.log-given": "Log a referral I gave",
+    "partners.new": "Add a partner",
+    "insights.next-period": "Show the next period",
+    "insights.previous-period": "Show the previous period",
+}
+"""What the palette calls an action, in the owner's words (the footer keeps its short
+label)."""
+
+
+def _moves_the_cursor(binding: Binding) -> bool:
+    return binding.action.split("(")[0].startswith(CURSOR_ACTIONS)
