@@ -223,3 +223,26 @@ async def test_an_undo_refused_says_why_and_changes_nothing(app, customers, sett
         assert "asked referral at" in refusal.message and refusal.severity == "warning"
         asked = Contact.get_by_id(customers["ann"]).asked_referral_at
         assert asked == FIXED_NOW + timedelta(minutes=1)
+
+
+async def test_a_purchase_made_by_mistake_is_archived_and_the_page_says_what_is_next(
+    app, customers
+):
+    from pegboard.store.models import Purchase
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CustomerDetailScreen)
+        panel = screen.query_one("#customer-info")
+        info = "\n".join(line.text for line in panel.render_lines(panel.region.reset_offset))
+        assert "Next purchase" in info and "purchase 2: 10% off the 2nd purchase" in info
+        before = Purchase.select().where(Purchase.archived_at.is_null()).count()
+        await pilot.press("a")
+        await pilot.pause()
+        assert Purchase.select().where(Purchase.archived_at.is_null()).count() == before - 1
+        assert any("· u to undo" in n.message for n in app._notifications)
+        await pilot.press("u")
+        await pilot.pause()
+        assert Purchase.select().where(Purchase.archived_at.is_null()).count() == before

@@ -108,6 +108,29 @@ class LoyaltyService:
 
         return Step("purchase recorded", "customer", customer.id, customer.name, reverse)
 
+    def archive_purchase(self, purchase_id: int) -> None:
+        """A purchase recorded by mistake leaves the book's counts (archived, `u` brings
+        it back); a won lead's purchase is the lead's, changed on the board."""
+        now = self.clock.now()
+        with write_transaction():
+            purchase = Purchase.get_or_none(
+                (Purchase.id == purchase_id) & Purchase.archived_at.is_null()
+            )
+            if purchase is None:
+                raise NotFound("no such purchase (archived already?)")
+            if purchase.lead_id is not None:
+                raise ServiceError("this purchase is a won lead's: reopen the lead on the board")
+            Purchase.update(archived_at=now).where(Purchase.id == purchase_id).execute()
+            customer = Contact.get_by_id(purchase.contact_id)
+
+        def reverse() -> None:
+            expect_unchanged(Purchase, purchase_id, {"archived_at": now})
+            Purchase.update(archived_at=None).where(Purchase.id == purchase_id).execute()
+
+        self.undo_log.push(
+            Step("purchase archived", "customer", customer.id, customer.name, reverse)
+        )
+
     def won_lead_purchase_on(self, contact_id: int, on: date) -> Purchase | None:
         """The purchase a won lead recorded for this customer that day, if any."""
         return (

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Header, Static
 
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
-from pegboard.errors import ServiceError
+from pegboard.errors import DomainError, ServiceError
 from pegboard.money import format_cents
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.text import shown
@@ -128,6 +128,7 @@ class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):
         Binding("p", "purchase", "Purchase", id="customer-detail.purchase"),
         Binding("A", "asked", "Asked for referral", id="customer-detail.asked"),
         Binding("T", "testimonial", "Testimonial", id="customer-detail.testimonial"),
+        Binding("a", "archive", "Archive purchase", id="customer-detail.archive"),
         Binding("u", "undo", "Undo", id="customer-detail.undo"),
     ]
 
@@ -176,6 +177,7 @@ class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):
         info.add_row("Referred by", detail.referred_by or "—")
         total = sum(p.amount_cents for p in detail.purchases)
         info.add_row("Purchases", f"{len(detail.purchases)} · {format_cents(total, currency)}")
+        info.add_row("Next purchase", self._next_purchase(total, len(detail.purchases)))
         info.add_row("Asked for referral", when(detail.asked_referral_at))
         info.add_row("Testimonial", when(detail.testimonial_at))
         self.query_one("#customer-info", Static).update(info)
@@ -192,6 +194,34 @@ class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):
                 Text(format_cents(purchase.amount_cents, currency), justify="right"),
                 purchase.rule or ("won lead" if purchase.lead_id else ""),
             )
+
+    def _next_purchase(self, total: int, count: int) -> str:
+        """What the next purchase gets, priced at the customer's average one."""
+        currency = self.loyalty.settings.currency
+        typical = total // count if count else 0
+        quote = self.loyalty.quote(self.customer_id, typical)
+        if not quote.rule:
+            return f"purchase {quote.purchase_number}: no discount"
+        off = format_cents(quote.discount_cents, currency)
+        return f"purchase {quote.purchase_number}: {quote.rule} ({off} off a {format_cents(typical, currency)} one)"
+
+    def action_archive(self) -> None:
+        row = self.query_one(DataTable).cursor_row
+        purchases = self.detail.purchases
+        if row is None or not 0 <= row < len(purchases):
+            self.notify("No purchase here", severity="warning", timeout=3)
+            return
+        purchase = purchases[row]
+        try:
+            self.loyalty.archive_purchase(purchase.id)
+        except DomainError as error:
+            self.notify(str(error), severity="error", timeout=5)
+            return
+        money = format_cents(purchase.amount_cents, self.loyalty.settings.currency)
+        self.notify(
+            f"Archived the {money} purchase of {purchase.purchased_on} · u to undo", timeout=4
+        )
+        self.reload_data()
 
     def action_purchase(self) -> None:
         record_purchase_for(
