@@ -458,7 +458,7 @@ async def test_insights_on_an_empty_database_says_so(database, settings, clock):
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
-        assert "No revenue goal set" in shown(screen, "goal")
+        assert "No revenue goal yet: G sets" in shown(screen, "goal")
         assert "No purchases in this period yet." in shown(screen, "customers")
         assert "No stage history in this period yet." in shown(screen, "funnel")
         assert not screen.query_one("#insights-body").loading
@@ -613,3 +613,33 @@ async def test_insights_never_cuts_a_figure_and_scrolls_with_the_keys(database, 
         await pilot.press("end")
         await pilot.pause(0.6)  # the scroll is animated
         assert body.scroll_y == body.max_scroll_y and body.max_scroll_y > 0
+
+
+async def test_the_goal_is_set_in_the_app_and_kept(database, clock, tmp_path):
+    from pegboard.config import Settings, load_settings
+    from pegboard.ui.app import PegboardApp
+    from pegboard.ui.modals.goal_form import GoalForm
+
+    path = tmp_path / "config.toml"
+    path.write_text('# my book\ncurrency = "USD"\n')
+    app = PegboardApp(Services(Settings(), clock), start_mode="insights", config_path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = app.screen.query_one("#goal")
+        text = "\n".join(line.text for line in panel.render_lines(panel.region.reset_offset))
+        assert "G sets what to win" in text and "config.toml" not in text
+        await pilot.press("G")
+        await pilot.pause()
+        assert isinstance(app.screen, GoalForm)
+        await pilot.press(*"120000", "tab")
+        app.screen.field("period").input.value = ""
+        await pilot.press(*"qu", "tab", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.report.goal is not None
+        assert app.screen.report.goal.revenue_goal_cents == 12_000_000
+    kept = load_settings(path)
+    assert (kept.revenue_goal_cents, kept.goal_period) == (12_000_000, "quarter")
+    assert path.read_text().startswith("# my book\n")

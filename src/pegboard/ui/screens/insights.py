@@ -13,6 +13,7 @@ from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from pegboard.config import Settings
+from pegboard.money import format_cents
 from pegboard.services.changes import DataStamp
 from pegboard.services.insight_figures import DEFAULT_PERIOD, PERIOD_LABELS, PERIODS, Report
 from pegboard.services.insights import InsightsService
@@ -73,6 +74,7 @@ class InsightsScreen(ShowsData, ModeScreen):
 
     BINDINGS = [
         Binding("p", "period(1)", "Next period", id="insights.next-period"),
+        Binding("G", "set_goal", "Goal", id="insights.goal"),
         Binding("P", "period(-1)", "Previous period", show=False, id="insights.previous-period"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="insights.down"),
         Binding("k,up", "scroll(-1)", "Up", show=False, id="insights.up"),
@@ -155,6 +157,25 @@ class InsightsScreen(ShowsData, ModeScreen):
         self.period = periods[(periods.index(self.period) + step) % len(periods)]
         self.reload_data()
 
+    def action_set_goal(self) -> None:
+        """The goal, set here (and kept in config.toml); the figures follow at once."""
+        from pegboard.ui.modals.goal_form import GoalForm
+
+        settings = self.settings
+
+        def saved(goal: tuple[int, str] | None) -> None:
+            if goal is None:
+                return
+            cents, period = goal
+            self.app.save_setting(revenue_goal_cents=cents, goal_period=period)
+            self.settings = self.app.settings
+            what = f"{format_cents(cents, settings.currency)} a {period}" if cents else "none"
+            self.notify(f"Revenue goal: {what}", timeout=3)
+            self._start_load()  # the figures again, with the new goal
+
+        form = GoalForm(settings.revenue_goal_cents, settings.goal_period, settings.currency)
+        self.app.push_screen(form, saved)
+
     def action_scroll(self, step: int) -> None:
         body = self.query_one("#insights-body", VerticalScroll)
         body.scroll_relative(y=step * 3, animate=False)
@@ -229,7 +250,10 @@ class InsightsScreen(ShowsData, ModeScreen):
         goal = report.goal
         lines = goal_sentences(goal, currency)
         if goal is None:
-            return Text("\n".join(lines), style="dim")
+            return Text(
+                "No revenue goal yet: G sets what to win per month, quarter or year.",
+                style="dim",
+            )
         meter = progress(
             goal.won_so_far_cents, goal.revenue_goal_cents, 36, marker=goal.expected_by_now_cents
         )
