@@ -111,8 +111,9 @@ async def test_every_screen_shows_the_hostile_lead_as_data(hostile_book, size, c
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert not RAW.search(app.export_screenshot()), f"screen {key}"
-        await pilot.press("enter")  # the lead's page
+        await pilot.press("l", "l", "l", "l", "enter")  # the won lead's page (folded at 80)
         await pilot.pause()
+        assert type(app.screen).__name__ == "LeadDetailScreen"
         page = app.export_screenshot()
         assert not RAW.search(page) and "␛" in page
         await pilot.press("escape", "ctrl+p", *"ann")

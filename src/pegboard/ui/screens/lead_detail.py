@@ -108,7 +108,7 @@ class LeadDetailScreen(UndoesSteps, Screen[None]):
             stage += f" ({detail.lost_reason})"
         due = detail.due_date.isoformat() if detail.due_date else "—"
         rows = [
-            ("Lead", Text(detail.title, style="bold")),
+            ("Lead", Text(shown(detail.title), style="bold")),
             ("Contact", detail.name + (f" · {detail.company}" if detail.company else "")),
             ("Email / phone", reach_line(detail.email, detail.phone, detail.also)),
             ("Stage", stage + ("  [archived]" if detail.archived else "")),
@@ -123,7 +123,8 @@ class LeadDetailScreen(UndoesSteps, Screen[None]):
             ("Updated", _when(detail.updated_at)),
         ]
         for name, value in rows:
-            table.add_row(name, value)
+            # Text, not a str: a str cell is read as markup, and the book's text is data.
+            table.add_row(name, value if isinstance(value, Text) else Text(shown(value)))
         return table
 
     def _qualification(self) -> Text:
@@ -131,7 +132,7 @@ class LeadDetailScreen(UndoesSteps, Screen[None]):
         for criterion in self.settings.qualification:
             ticked = criterion in self.detail.qualification
             text.append("☑ " if ticked else "☐ ", style="green" if ticked else "dim")
-            text.append(criterion + "\n")
+            text.append(shown(criterion) + "\n")
         return text
 
     def _timeline(self) -> TextTable | Text:

@@ -12,6 +12,11 @@ from pegboard.ui.textual_private import (
     mark_footer_bindings_ready,
 )
 
+MOST_FIT_PASSES = 20
+FIT_RETRY_SECONDS = 0.05
+FOOTER_SLACK = 2
+"""Cells kept free at the footer's end: the palette key's separator and rounding."""
+
 
 class KeyFooter(Footer):
     """Textual's `Footer`, recomposed only when the keys it shows have changed.
@@ -74,6 +79,8 @@ class KeyFooter(Footer):
                 self._styled(widget)
             yield widget
 
+    _passes = 0
+    """Fits tried again in a row, waiting for keys to be laid out."""
     _widths: dict[int, int] = {}
     """Each key's width as laid out (by id), measured once after it was composed."""
 
@@ -98,15 +105,23 @@ class KeyFooter(Footer):
             if item.display and item.outer_size.width:
                 self._widths.setdefault(id(item), item.outer_size.width)
         kept = [item for item in self.children if self._always_shown(item)]
-        room = self.size.width - sum(self._widths.get(id(i), i.outer_size.width) for i in kept)
+        kept_width = sum(self._widths.get(id(i), i.outer_size.width) for i in kept)
+        room = self.size.width - kept_width - FOOTER_SLACK
         items = [item for item in items if item not in kept]
         used = 0
+        unmeasured = False
         for item in items:
             width = self._widths.get(id(item))
             if width is None:
-                continue  # not laid out yet: measured on the next pass
+                unmeasured = True  # not laid out yet: measured on the next pass
+                continue
             used += width
             item.display = used <= room
+        if unmeasured and self._passes < MOST_FIT_PASSES:
+            self._passes += 1
+            self.set_timer(FIT_RETRY_SECONDS, self._fit)  # the new keys are laid out soon
+        elif not unmeasured:
+            self._passes = 0
 
     @staticmethod
     def _always_shown(item) -> bool:
