@@ -116,6 +116,16 @@ async def test_every_screen_shows_the_hostile_lead_as_data(hostile_book, size, c
         assert type(app.screen).__name__ == "LeadDetailScreen"
         page = app.export_screenshot()
         assert not RAW.search(page) and "␛" in page
+        for key, page_type in (("3", "PartnerDetailScreen"), ("4", "CustomerDetailScreen")):
+            await pilot.press("escape", key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("enter")  # the partner's (the customer's) own page
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert type(app.screen).__name__ == page_type
+            page = app.export_screenshot()
+            assert not RAW.search(page) and "␛" in page, page_type
         await pilot.press("escape", "ctrl+p", *"ann")
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellType, RowKey
 
@@ -26,7 +27,13 @@ class PlainTable(DataTable[CellType]):
 
 
 def _plain(cell):
-    return escape(shown(cell, lines=True)) if isinstance(cell, str) else cell
+    """A str cell escaped (never markup) with its control characters shown; a Text cell
+    made from the book's text (a name in bold) with its control characters shown too."""
+    if isinstance(cell, str):
+        return escape(shown(cell, lines=True))
+    if isinstance(cell, Text) and shown(cell.plain, lines=True) != cell.plain:
+        return Text(shown(cell.plain, lines=True), style=cell.style, justify=cell.justify)
+    return cell
 
 
 class TextTable(Table):
