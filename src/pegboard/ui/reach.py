@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pegboard.text import shown
-
 
 def reach_line(email: str, phone: str, also: tuple[str, ...] = ()) -> str:
     """`ann@x.com · 555-0100 · also ann@home.com, 555-0101`, or `—` for nothing."""
     parts = [value for value in (email, phone) if value]
     if also:
         parts.append("also " + ", ".join(also))
-    return shown(" · ".join(parts)) or "—"
+    return " · ".join(parts) or "—"

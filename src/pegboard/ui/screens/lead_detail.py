@@ -108,7 +108,7 @@ class LeadDetailScreen(UndoesSteps, Screen[None]):
             stage += f" ({detail.lost_reason})"
         due = detail.due_date.isoformat() if detail.due_date else "—"
         rows = [
-            ("Lead", Text(shown(detail.title), style="bold")),
+            ("Lead", Text(detail.title, style="bold")),
             ("Contact", detail.name + (f" · {detail.company}" if detail.company else "")),
             ("Email / phone", reach_line(detail.email, detail.phone, detail.also)),
             ("Stage", stage + ("  [archived]" if detail.archived else "")),
@@ -123,8 +123,7 @@ class LeadDetailScreen(UndoesSteps, Screen[None]):
             ("Updated", _when(detail.updated_at)),
         ]
         for name, value in rows:
-            # Text, not a str: a str cell is read as markup, and the book's text is data.
-            table.add_row(name, value if isinstance(value, Text) else Text(shown(value)))
+            table.add_row(name, value)
         return table
 
     def _qualification(self) -> Text:
@@ -153,7 +152,7 @@ class LeadDetailScreen(UndoesSteps, Screen[None]):
         table.add_column("What", no_wrap=True)
         table.add_column("")
         for when, what, text in sorted(events, key=lambda event: event[0], reverse=True):
-            table.add_row(_when(when), what, shown(text))
+            table.add_row(_when(when), what, text)
         return table
 
     # -- the board's actions, on this lead --------------------------------------
