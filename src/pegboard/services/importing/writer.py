@@ -38,9 +38,14 @@ CONTACT_FIELDS = (
     Contact.phone_key,
     Contact.also_reach,
 )
-MERGED = {"company": 1, "email": 2, "phone": 3, "notes": 4, "company_key": 8, "phone_key": 9}
+CONTACT_CELLS = [field.name for field in CONTACT_FIELDS]
+"""A new-contact row's cells by name (a peewee field's == builds a query, not a bool)."""
+MERGED = {
+    name: CONTACT_CELLS.index(name)
+    for name in ("company", "email", "phone", "notes", "company_key", "phone_key")
+}
 """The new-contact row's cells a later row of the same person fills in when empty."""
-ALSO = 10
+ALSO = CONTACT_CELLS.index("also_reach")
 LEAD_FIELDS = (
     Lead.title,
     Lead.contact,
