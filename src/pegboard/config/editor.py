@@ -169,15 +169,19 @@ def _put(document, place: tuple[str, ...], value: Any) -> None:
     if isinstance(value, list) and value and isinstance(value[0], dict) and key in container:
         _put_tables(container[key], value)
     elif isinstance(value, dict) and key in container:
-        existing = container[key]
-        for old in [name for name in existing if name not in value]:
-            del existing[old]
-        for name, item in value.items():
-            _set(existing, name, item)
+        _put_keys(container[key], value)
     elif isinstance(value, list) and value and isinstance(value[0], dict):
         container[key] = _tables(value)
     else:
         _set(container, key, value)
+
+
+def _put_keys(table, values: dict[str, Any]) -> None:
+    """A table's keys made `values`: the others removed, each one changed in place."""
+    for old in [name for name in table if name not in values]:
+        del table[old]
+    for name, item in values.items():
+        _set(table, name, item)
 
 
 def _set(container, key: str, value: Any) -> None:
@@ -201,11 +205,7 @@ def _put_tables(tables, entries: list[dict[str, Any]]) -> None:
 
     for index, entry in enumerate(entries):
         if index < len(tables):
-            table = tables[index]
-            for old in [name for name in table if name not in entry]:
-                del table[old]
-            for name, item in entry.items():
-                _set(table, name, item)
+            _put_keys(tables[index], entry)
         else:
             table = tomlkit.table()
             table.update(entry)

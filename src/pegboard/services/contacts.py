@@ -41,13 +41,18 @@ def find_contact(
     A name matches only when the companies agree too (or one side has none), so
     two different John Smiths at two firms stay two people.
     """
+    return _find_contact(name, company, email, phone_key(phone, region))
+
+
+def _find_contact(name: str, company: str, email: str, key: str) -> Contact | None:
+    """find_contact, with the phone already keyed."""
     live = Contact.archived_at.is_null()
     if email:
         found = Contact.get_or_none(live & (fn.LOWER(Contact.email) == email.lower()))
         if found:
             return found
-    if phone:
-        found = Contact.get_or_none(live & (Contact.phone_key == phone_key(phone, region)))
+    if key:
+        found = Contact.get_or_none(live & (Contact.phone_key == key))
         if found:
             return found
     query = Contact.select().where(live & (Contact.name_key == folded(name)))
@@ -62,8 +67,8 @@ def find_or_create_contact(
     name: str, now: datetime, company: str = "", email: str = "", phone: str = "", *, region: str
 ) -> Contact:
     """Reuse the matching contact (filling in what it lacked) or create a new one."""
-    contact = find_contact(name, company, email, phone, region=region)
     key = phone_key(phone, region)
+    contact = _find_contact(name, company, email, key)
     if contact is None:
         return Contact.create(
             name=name,
