@@ -266,34 +266,24 @@ class InsightsScreen(ShowsData, ModeScreen):
         return Group(meter, legend, Text(""), Text("\n".join(lines[1:])))
 
     def _funnel(self, report: Report) -> Group:
-        if self.narrow:
-            return self._narrow_funnel(report)
-        table = _table("Stage", " ", "Reached", "To next", "Median days", " ", "P90 days")
+        """The funnel's figures, with a bar beside reached and median days where the
+        screen is wide enough (`narrow`: the figures alone)."""
+        headers = ("Stage", "Reached", "To next", "Median days", "P90 days")
+        if not self.narrow:
+            headers = ("Stage", " ", "Reached", "To next", "Median days", " ", "P90 days")
+        table = _table(*headers)
         top = max((stage.reached for stage in report.funnel), default=0)
         slowest = max((stage.median_days or 0 for stage in report.funnel), default=0)
         for stage in report.funnel:
             stalls = stage.stage == report.bottleneck_stage
             reached, to_next, median, p90 = funnel_cells(stage)
-            table.add_row(
-                stage.label,
-                bar(stage.reached, top, BAR_WIDTH, "cyan"),
-                reached,
-                to_next,
-                median,
-                bar(
-                    stage.median_days or 0, slowest, BAR_WIDTH // 2, "yellow" if stalls else "blue"
-                ),
-                p90,
-                style="bold yellow" if stalls else "",
-            )
-        return Group(table, Text(""), Text(bottleneck_sentence(report), style="italic"))
-
-    def _narrow_funnel(self, report: Report) -> Group:
-        """The funnel's figures without its bars."""
-        table = _table("Stage", "Reached", "To next", "Median days", "P90 days")
-        for stage in report.funnel:
-            stalls = stage.stage == report.bottleneck_stage
-            table.add_row(stage.label, *funnel_cells(stage), style="bold yellow" if stalls else "")
+            cells = [stage.label, reached, to_next, median, p90]
+            if not self.narrow:
+                reach_bar = bar(stage.reached, top, BAR_WIDTH, "cyan")
+                stay = stage.median_days or 0
+                stay_bar = bar(stay, slowest, BAR_WIDTH // 2, "yellow" if stalls else "blue")
+                cells = [stage.label, reach_bar, reached, to_next, median, stay_bar, p90]
+            table.add_row(*cells, style="bold yellow" if stalls else "")
         return Group(table, Text(""), Text(bottleneck_sentence(report), style="italic"))
 
     def _customers(self, report: Report, currency: str) -> TextTable | Text:
