@@ -31,6 +31,11 @@ END = re.compile(r"^END:VCARD\s*$", re.IGNORECASE | re.MULTILINE)
 def read_vcards(
     path: Path, encoding: str | None = None
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    return list(VCARD_COLUMNS), _card_rows(path, _vcard_text(path, encoding))
+
+
+def _vcard_text(path: Path, encoding: str | None) -> str:
+    """The file decoded (a refusal names the line of a byte that does not decode)."""
     encoding = file_encoding(path, encoding)
     try:
         text = path.read_bytes().decode(encoding)
@@ -39,7 +44,11 @@ def read_vcards(
         raise ImportRefused(not_decoded(path, encoding, error, line)) from None
     except OSError as error:
         raise ImportRefused(f"cannot read {path}: {error.strerror}") from None
-    text = text.replace("\r\r\n", "\r\n")
+    return text.replace("\r\r\n", "\r\n")
+
+
+def _card_rows(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
+    """The cards of one file's text, each with the line it starts on."""
     starts = _card_starts(path, text)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -52,7 +61,7 @@ def read_vcards(
         for start, card in zip(starts, (c for c in cards if c.name == "VCARD"), strict=False):
             yield start, card_cells(card)
 
-    return list(VCARD_COLUMNS), rows()
+    return rows()
 
 
 def read_vcard_folder(
@@ -67,9 +76,9 @@ def read_vcard_folder(
     def rows() -> Iterator[tuple[int, list[str]]]:
         offset = 0
         for path in files:
-            _, cards = read_vcards(path, encoding)
-            yield from ((offset + line, cells) for line, cells in cards)
-            offset += path.read_bytes().count(b"\n") + 1
+            text = _vcard_text(path, encoding)
+            yield from ((offset + line, cells) for line, cells in _card_rows(path, text))
+            offset += text.count("\n") + 1
 
     return list(VCARD_COLUMNS), rows()
 
