@@ -394,6 +394,79 @@ async def test_the_lead_page_scrolls_and_acts_like_the_board(app, make_lead, lea
         assert isinstance(app.screen, BoardScreen)
 
 
+async def test_space_ticks_the_checklist_on_the_lead_page_and_the_board(app, make_lead, settings):
+    """In any stage, space opens the checklist (☑/☐), space ticks, enter keeps, u undoes."""
+    lead_id = make_lead("Ann", company="Acme")
+    first, second = settings.qualification[:2]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        page = app.screen
+        assert isinstance(page, LeadDetailScreen)
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(app.screen, QualifyForm)
+        assert app.screen.query_one("#form-title").content == "Checklist: Ann"
+        await pilot.press("space", "down", "space", "enter")
+        await pilot.pause()
+        assert app.screen is page
+        assert json.loads(Lead.get_by_id(lead_id).qualification) == [first, second]
+        assert Lead.get_by_id(lead_id).stage == "new", "ticking does not move the lead"
+        shown = str(page.query_one("#lead-qualification").render())
+        assert f"☑ {first}" in shown and f"☑ {second}" in shown
+        await pilot.press("u")
+        await pilot.pause()
+        assert json.loads(Lead.get_by_id(lead_id).qualification or "[]") == []
+        assert f"☐ {first}" in str(page.query_one("#lead-qualification").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(app.screen, QualifyForm)
+        await pilot.press("down", "space", "escape")
+        await pilot.pause()
+        assert json.loads(Lead.get_by_id(lead_id).qualification or "[]") == []
+        await pilot.press("space", "down", "space", "enter")
+        await pilot.pause()
+        assert json.loads(Lead.get_by_id(lead_id).qualification) == [second]
+        assert isinstance(app.screen, BoardScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_mouse_selects_opens_and_scrolls_cards(app, make_lead, size):
+    """A click selects a card (and its column), a double click opens it, the wheel walks
+    the column under the pointer, and a click on a folded stage unfolds it."""
+    from textual.events import MouseScrollDown, MouseScrollUp
+
+    for number in range(12):
+        make_lead(f"New {number:02}")
+    make_lead("Cara", stage="contacted")
+    make_lead("Dev", stage="contacted")
+    make_lead("Wes", stage="won")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = board(app)
+        second = screen.column("contacted").slots[1]
+        await pilot.click(second)
+        assert screen.stage.id == "contacted" and selected(app) == "Cara"
+        assert "-selected" in second.classes
+        await pilot._post_mouse_events([MouseScrollDown], screen.column("new"))
+        await pilot._post_mouse_events([MouseScrollDown], screen.column("new"))
+        assert screen.stage.id == "new" and selected(app) == "New 09"
+        await pilot._post_mouse_events([MouseScrollUp], screen.column("new"))
+        assert selected(app) == "New 10"
+        await pilot.double_click(screen.column("contacted").slots[0])
+        await pilot.pause()
+        assert isinstance(app.screen, LeadDetailScreen)
+        assert app.screen.detail.name == "Dev"
+        await pilot.press("escape")
+        await pilot.pause()
+        won = screen.column("won")
+        await pilot.click(won)
+        assert screen.stage.id == "won" and selected(app) == "Wes"
+        assert not won.has_class("-folded")
+
+
 async def test_filter_narrows_and_escape_clears(app, make_lead):
     make_lead("Ann Lee", source="website")
     make_lead("Bob Stone", source="event")

@@ -186,6 +186,30 @@ async def test_partners_table_shows_reciprocity_and_sorts(app, seeded):
         assert "▲" not in str(screen.table.columns["name"].label)
 
 
+async def test_a_click_on_a_column_label_sorts_by_it_and_again_reverses(app, seeded):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        screen = app.screen
+
+        async def click_label(label: str) -> None:
+            header = screen.table.render_line(0).text
+            await pilot.click(screen.table, offset=(header.index(label) + 1, 0))
+            await pilot.pause()
+
+        await click_label("Partner")
+        assert (screen.sort, screen.descending) == ("name", False)
+        assert table_names(screen) == ["Dana Keller", "Lou Lawyer", "Raj Patel"]
+        await click_label("Partner")
+        assert (screen.sort, screen.descending) == ("name", True)
+        assert table_names(screen) == ["Raj Patel", "Lou Lawyer", "Dana Keller"]
+        await click_label("Gave")
+        assert (screen.sort, screen.descending) == ("given", True)
+        assert table_names(screen)[0] == "Raj Patel"
+        await click_label("Owed")
+        assert screen.sort == "given", "a column that does not sort leaves the order"
+
+
 async def test_the_sort_arrow_shows_beside_every_column_label(app, seeded):
     """A column is as wide as its label and cells were when added: the arrow added to
     the sorted column's label later was cut off ("Balance ▼" drawn as "Balance")."""

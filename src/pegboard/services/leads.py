@@ -264,6 +264,23 @@ class LeadService:
         self.undo_log.push(undo_step)
         return True
 
+    def set_qualification(self, lead_id: int, ticked: list[str]) -> None:
+        """Tick and untick the qualification checklist, in any stage; undo puts it back."""
+        unknown = [item for item in ticked if item not in self.settings.qualification]
+        if unknown:
+            raise ServiceError(f"not on the checklist: {', '.join(unknown)}")
+        now = self.clock.now()
+        with write_transaction():
+            lead = self.get(lead_id)
+            change = LeadChange("checklist", lead_id, contact_name(lead))
+            change.keep(lead)
+            lead.qualification = json.dumps(
+                [item for item in self.settings.qualification if item in ticked]
+            )
+            touch_row(lead, now)
+            step = change.step(self.clock.now)
+        self.undo_log.push(step)
+
     def archive(self, lead_id: int) -> None:
         """Take a lead off the board; nothing is deleted, and undo brings it back."""
         now = self.clock.now()

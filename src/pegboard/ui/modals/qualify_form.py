@@ -35,15 +35,26 @@ class QualifyForm(ModalScreen[list[str] | None]):
         Binding("enter,ctrl+s", "save", "Save", priority=True, id="qualify.save"),
     ]
 
-    def __init__(self, lead_name: str, criteria: Sequence[str], ticked: Sequence[str]) -> None:
+    def __init__(
+        self,
+        lead_name: str,
+        criteria: Sequence[str],
+        ticked: Sequence[str],
+        *,
+        moving: bool = True,
+    ) -> None:
+        """`moving`: shown as the lead moves into the qualified stage (else ticked in
+        any stage, from the board or the lead's page)."""
         super().__init__()
+        self.moving = moving
         self.lead_name = lead_name
         self.criteria = list(criteria)
         self.ticked = set(ticked)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
-            yield Static(f"Qualify: {self.lead_name}", id="form-title", markup=False)
+            title = f"Qualify: {self.lead_name}" if self.moving else f"Checklist: {self.lead_name}"
+            yield Static(title, id="form-title", markup=False)
             yield Static("Qualified means it meets our written definition:", classes="muted")
             yield Checklist(
                 *((item, item, item in self.ticked) for item in self.criteria),

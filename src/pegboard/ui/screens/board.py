@@ -32,7 +32,7 @@ from pegboard.ui.messages import LeadAdded, ShowsData
 from pegboard.ui.screens.board_actions import BoardLeadActions
 from pegboard.ui.screens.kept_screen import ModeScreen
 from pegboard.ui.undoing import UndoesSteps
-from pegboard.ui.widgets.board_column import BoardColumn, cards_that_fit
+from pegboard.ui.widgets.board_column import BoardColumn, LeadCard, cards_that_fit
 from pegboard.ui.widgets.filter_bar import FilterBar, OpensFilterBar
 from pegboard.ui.widgets.key_footer import KeyFooter
 
@@ -78,6 +78,7 @@ class BoardScreen(BoardLeadActions, UndoesSteps, ShowsData, OpensFilterBar, Mode
         Binding("t", "log_touch", "Touch", id="board.log-touch"),
         Binding("w", "close('won')", "Won", id="board.won"),
         Binding("x", "close('lost')", "Lost", id="board.lost"),
+        Binding("space", "checklist", "Checklist", show=False, id="board.checklist"),
         Binding("a", "archive", "Archive", id="board.archive"),
         Binding("u", "undo", "Undo", id="board.undo"),
         Binding("enter", "open_lead", "Open", id="board.open-lead"),
@@ -274,6 +275,27 @@ class BoardScreen(BoardLeadActions, UndoesSteps, ShowsData, OpensFilterBar, Mode
         count = self.summaries[self.stage.id].count
         self.cursors[self.stage.id].cursor = index if index >= 0 else count - 1
         self.draw_column(self.stage.id)
+
+    def _go_to_column(self, stage_id: str) -> None:
+        previous = self.stage.id
+        self.active = self.settings.stage_ids.index(stage_id)
+        if previous != stage_id:
+            self.draw_column(previous)
+
+    def on_lead_card_clicked(self, message: LeadCard.Clicked) -> None:
+        """A click selects the card (and its column); a double click opens it."""
+        column = next(node for node in message.card.ancestors if isinstance(node, BoardColumn))
+        self._go_to_column(column.stage_id)
+        self.cursors[column.stage_id].cursor = column.top + column.slots.index(message.card)
+        self.draw_column(column.stage_id)
+        if message.opens:
+            self.action_open_lead()
+
+    def on_board_column_pointed(self, message: BoardColumn.Pointed) -> None:
+        """A click on a column takes the cursor there; the wheel walks the column under
+        the pointer."""
+        self._go_to_column(message.column.stage_id)
+        self.action_cursor(message.step)
 
     # -- filter --------------------------------------------------------------
 

@@ -158,6 +158,12 @@ class BoardLeadActions:
         else:
             self.refresh_board()
 
+    def action_checklist(self) -> None:
+        card = self._card_or_warn()
+        if card is not None:
+            lead = (card.id, card.name)
+            tick_checklist(self.app, self.leads, self.settings, lead, lambda: self.follow(card.id))
+
     def action_open_lead(self) -> None:
         card = self._card_or_warn()
         if card is not None:
@@ -188,6 +194,26 @@ def ask_then_move(app, leads, settings: Settings, lead: tuple[int, str], target:
         )
     else:
         move()
+
+
+def tick_checklist(app, leads, settings: Settings, lead: tuple[int, str], after) -> None:
+    """The qualification checklist of a lead in any stage (space): ticked with space,
+    kept with enter, then `after()`."""
+    lead_id, name = lead
+    if not settings.qualification:
+        app.notify("No qualification checklist is set up", timeout=3)
+        return
+
+    def save(ticks: list[str] | None) -> None:
+        if ticks is None:
+            return
+        leads.set_qualification(lead_id, ticks)
+        count = f"{len(ticks)} of {len(settings.qualification)}"
+        app.notify(f"{name}: {count} ticked · u to undo", timeout=3)
+        after()
+
+    ticked = json.loads(leads.get(lead_id).qualification or "[]")
+    app.push_screen(QualifyForm(name, settings.qualification, ticked, moving=False), save)
 
 
 def moved_notice(name: str, target: Stage, details: dict, settings: Settings) -> str:

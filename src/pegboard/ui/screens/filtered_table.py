@@ -43,6 +43,10 @@ class FilteredTableScreen(ShowsData, OpensFilterBar, ModeScreen):
     narrow = False
     sort = ""
     """The key of the column the table is sorted by."""
+    SORTS: tuple[str, ...] = ()
+    """The keys of the columns the table can be sorted by, in the order `s` walks them."""
+    ASCENDING: frozenset[str] = frozenset({"name"})
+    """The sorts that start A to Z (the others start with the largest or latest)."""
     text = ""
     rows: list = []
     """The records read so far, in table order; each has an `id`."""
@@ -175,6 +179,27 @@ class FilteredTableScreen(ShowsData, OpensFilterBar, ModeScreen):
     def selected_id(self) -> int | None:
         row = self.current_row()
         return row.id if row is not None else None
+
+    def sort_by(self, key: str) -> None:
+        self.sort = key
+        self.descending = key not in self.ASCENDING
+        self.start_over()
+
+    def action_sort(self) -> None:
+        """The next sort (s), wrapping round."""
+        self.sort_by(self.SORTS[(self.SORTS.index(self.sort) + 1) % len(self.SORTS)])
+
+    @on(DataTable.HeaderSelected)
+    def _sort_by_header(self, event: DataTable.HeaderSelected) -> None:
+        """A click on a column's label sorts by it; on the sorted one, reverses it."""
+        event.stop()
+        key = event.column_key.value or ""
+        if key == self.sort:
+            self.action_reverse()
+        elif key in self.SORTS:
+            self.sort_by(key)
+        else:
+            self.notify(f"The table does not sort by {event.label.plain}", timeout=2)
 
     def action_reverse(self) -> None:
         self.descending = not self.descending

@@ -43,6 +43,7 @@ class LeadDetailScreen(UndoesSteps, Screen[None]):
         Binding("L,shift+right", "move(1)", "Stage ▶", id="lead-detail.move-right"),
         Binding("w", "close_as('won')", "Won", id="lead-detail.won"),
         Binding("x", "close_as('lost')", "Lost", id="lead-detail.lost"),
+        Binding("space", "checklist", "Checklist", id="lead-detail.checklist"),
         Binding("u", "undo", "Undo", id="lead-detail.undo"),
         Binding("escape,q", "close", "Back", id="lead-detail.close"),
     ]
@@ -69,7 +70,7 @@ class LeadDetailScreen(UndoesSteps, Screen[None]):
         yield Header()
         with VerticalScroll():
             yield Static(id="lead-fields")
-            yield Static("Qualification", classes="section-title")
+            yield Static("Qualification · space to tick", classes="section-title")
             yield Static(id="lead-qualification")
             yield Static(id="lead-timeline-title", classes="section-title")
             yield Static(id="lead-timeline")
@@ -188,6 +189,12 @@ class LeadDetailScreen(UndoesSteps, Screen[None]):
             self.notify(f"Already {target.label.lower()}", timeout=2)
             return
         self._move_to(target)
+
+    def action_checklist(self) -> None:
+        from pegboard.ui.screens.board_actions import tick_checklist
+
+        lead = (self.detail.id, self.detail.name)
+        tick_checklist(self.app, self.leads, self.settings, lead, self._changed)
 
     def _move_to(self, target) -> None:
         from pegboard.errors import ServiceError

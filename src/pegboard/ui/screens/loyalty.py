@@ -36,6 +36,7 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
 
     LISTING = "Loyalty"
     COLUMNS = COLUMNS
+    SORTS = CUSTOMER_SORTS
     NARROW_LABELS = {
         "name": "Customer",
         "purchases": "Bought",
@@ -115,11 +116,6 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
         if row is None:
             self.notify("No customer here yet: win a lead or record a purchase", timeout=3)
         return row
-
-    def action_sort(self) -> None:
-        self.sort = CUSTOMER_SORTS[(CUSTOMER_SORTS.index(self.sort) + 1) % len(CUSTOMER_SORTS)]
-        self.descending = self.sort != "name"
-        self.start_over()
 
     @on(DataTable.RowSelected)
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

@@ -46,6 +46,8 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
 
     LISTING = "Partners"
     COLUMNS = COLUMNS
+    SORTS = PARTNER_SORTS
+    ASCENDING = frozenset({"name", "category"})
     NARROW_LABELS = {
         "name": "Partner",
         "received": "Got",
@@ -123,12 +125,6 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
         return row
 
     # -- actions -------------------------------------------------------------
-
-    def action_sort(self) -> None:
-        index = (PARTNER_SORTS.index(self.sort) + 1) % len(PARTNER_SORTS)
-        self.sort = PARTNER_SORTS[index]
-        self.descending = self.sort not in ("name", "category")
-        self.start_over()
 
     @on(DataTable.RowSelected)
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

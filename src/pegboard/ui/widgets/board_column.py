@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
 from pegboard.money import format_cents, format_compact
@@ -51,6 +53,18 @@ class LeadCard(Static):
 
     shown: tuple | None = None
     """What the card was last drawn from: drawing the same again is skipped."""
+
+    class Clicked(Message):
+        """A click on a card: `opens` for a double click."""
+
+        def __init__(self, card: LeadCard, opens: bool) -> None:
+            super().__init__()
+            self.card = card
+            self.opens = opens
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.Clicked(self, opens=event.chain >= 2))
 
     def show_card(
         self,
@@ -145,6 +159,27 @@ class BoardColumn(Vertical):
         &.-folded > .column-footer { height: 1fr; }
     }
     """
+
+    class Pointed(Message):
+        """The mouse chose the column: a click on it (`step` 0, which unfolds a folded
+        stage), or the wheel over it, `step` cards down (up when negative)."""
+
+        def __init__(self, column: BoardColumn, step: int) -> None:
+            super().__init__()
+            self.column = column
+            self.step = step
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.post_message(self.Pointed(self, 1))
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.post_message(self.Pointed(self, -1))
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.Pointed(self, 0))
 
     def __init__(self, stage_id: str, capacity: int) -> None:
         super().__init__(id=f"column-{stage_id}")
