@@ -235,6 +235,29 @@ async def test_the_touch_kind_takes_one_letter_and_tab(app, make_lead):
     assert (touch.kind, touch.note) == ("email", "Sent the brochure")
 
 
+async def test_a_half_typed_choice_shows_what_tab_takes_not_an_error(app):
+    """The lead form's Source while its suggestion shows: `ref` is on the way to
+    `referral`, not wrong; tab takes it; a source that is no choice is an error."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        source = form.field("source")
+        await pilot.click(source.input)
+        await pilot.press(*"ref")
+        await pilot.pause()
+        note = source.query_one(".field-error")
+        assert str(note.render()) == "tab → referral"
+        assert not source.input.has_class("-invalid") and note.has_class("-reading")
+        await pilot.press("tab")
+        await pilot.pause()
+        assert source.input.value == "referral" and str(note.render()) == ""
+        source.input.value = "refx"
+        await pilot.pause()
+        assert str(note.render()).startswith("one of: ")
+        assert source.input.has_class("-invalid")
+
+
 async def test_edit_lead(app, make_lead):
     lead_id = make_lead("Ann", company="Acme")
     async with app.run_test(size=SIZE) as pilot:

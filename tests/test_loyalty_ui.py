@@ -246,3 +246,52 @@ async def test_a_purchase_made_by_mistake_is_archived_and_the_page_says_what_is_
         await pilot.press("u")
         await pilot.pause()
         assert Purchase.select().where(Purchase.archived_at.is_null()).count() == before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_walk_in_customers_first_purchase_is_recorded_from_loyalty(app, customers, size):
+    """N on Loyalty: a name not in the book makes the customer with the purchase, in one
+    write, undone by u; a name already in the book is priced and filed as theirs."""
+    from pegboard.ui.modals.purchase_form import WalkInPurchaseForm
+
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("N")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, WalkInPurchaseForm)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form, "no name: the form stays open"
+        assert "who bought it?" in str(form.field("customer").query_one(".field-error").render())
+        await pilot.press(*"Walk Inn", "tab", *"555 0142", "tab", *"80", "tab", *"Tea")
+        await pilot.pause()
+        assert "purchase 1" in str(form.query_one("#price-preview").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        walk_in = Contact.get(Contact.name == "Walk Inn")
+        assert walk_in.phone == "555 0142"
+        bought = Purchase.get(Purchase.contact == walk_in.id)
+        assert (bought.list_cents, bought.what, bought.purchased_on) == (
+            8000,
+            "Tea",
+            FIXED_NOW.date(),
+        )
+        assert screen.selected().name == "Walk Inn"
+        await pilot.press("u")
+        await pilot.pause()
+        assert Purchase.get_by_id(bought.id).archived_at is not None
+        assert "Walk Inn" not in [row.name for row in screen.rows]
+        # Ann is in the book with one purchase: her second earns the 10% rule.
+        await pilot.press("N", *"ann lee", "tab", "tab", *"100", "tab")
+        await pilot.pause()
+        preview = str(app.screen.query_one("#price-preview").render())
+        assert "Discount -$10.00" in preview
+        await pilot.press("enter")
+        await pilot.pause()
+        assert Contact.select().where(Contact.name_key == "ann lee").count() == 1
+        ann = Purchase.select().where(Purchase.contact == customers["ann"]).order_by(Purchase.id)
+        assert [p.amount_cents for p in ann] == [10000, 9000]

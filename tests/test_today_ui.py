@@ -200,3 +200,35 @@ async def test_the_cursor_stops_at_the_ends_and_brackets_jump_sections(app, make
         last = screen.selected()
         await pilot.press("down")
         assert screen.selected() == last
+
+
+@pytest.mark.parametrize("write_meanwhile", [False, True])
+async def test_coming_back_to_today_starts_from_the_top(app, make_lead, write_meanwhile):
+    """From another screen, Today shows again from its first row and heading (whether or
+    not the sections were read again); back from a record opened on Today, the place
+    is kept."""
+    for number in range(30):
+        make_lead(f"Due {number:02}", due_date=date(2026, 11, 1), next_action="Call back")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        listing = screen.query_one("#today-list")
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        deep = screen.selected().title
+        assert deep != "Due 00" and listing.scroll_y > 0
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert screen.selected().title == deep, "back from the record: the same row"
+        await pilot.press("2")
+        await pilot.pause()
+        if write_meanwhile:
+            await pilot.press("n", *"Zed New", "enter")
+            await pilot.pause()
+            assert Lead.select().count() == 31
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert screen.selected().title == "Due 00"
+        assert listing.scroll_y == 0, "the first section's heading in view"

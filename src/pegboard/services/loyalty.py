@@ -152,14 +152,25 @@ class LoyaltyService:
         on: date | None = None,
         *,
         create_customer: bool = False,
+        phone: str = "",
     ) -> PurchaseQuote:
-        """A purchase by the customer named `name` (made first when `create_customer`),
-        in one transaction: a new customer is never left behind without the purchase."""
+        """A purchase by the customer named `name` (made first when `create_customer`,
+        with `phone`), in one transaction: a new customer is never left behind without
+        the purchase."""
         with write_transaction():
-            contact_id = self.find_or_create_customer(name, create_customer)
+            contact_id = self.find_or_create_customer(name, create_customer, phone)
             return self.record_purchase(contact_id, list_cents, what, on)
 
-    def find_or_create_customer(self, name: str, create: bool) -> int:
+    def quote_by_name(self, name: str, list_cents: int, on: date | None = None) -> PurchaseQuote:
+        """The price of a purchase by the customer of that name, or by a new customer
+        when there is none (or more than one) by that name yet."""
+        try:
+            contact_id = self.find_or_create_customer(name, create=False)
+        except ServiceError:
+            contact_id = None
+        return self.quote(contact_id, list_cents, on)
+
+    def find_or_create_customer(self, name: str, create: bool, phone: str = "") -> int:
         """The contact named `name` (any case, any accents), or a new one when `create`."""
         matches = list(
             Contact.select(Contact.id)
@@ -175,7 +186,7 @@ class LoyaltyService:
         if not name.strip():
             raise ServiceError("a customer needs a name")
         return find_or_create_contact(
-            name.strip(), self.clock.now(), region=self.settings.phone_region
+            name.strip(), self.clock.now(), phone=phone.strip(), region=self.settings.phone_region
         ).id
 
     def mark_asked(self, contact_id: int) -> None:

@@ -14,7 +14,7 @@ from pegboard.clock import parse_date
 from pegboard.money import format_cents, parse_cents
 from pegboard.services.loyalty_rules import PurchaseQuote
 from pegboard.ui.modals.form_screen import FormScreen
-from pegboard.ui.modals.lead_form import date_reading, problem_of
+from pegboard.ui.modals.lead_form import date_reading, phone_field, problem_of
 from pegboard.ui.widgets.form_field import FormField
 
 
@@ -77,7 +77,7 @@ class PurchaseForm(FormScreen[PurchaseDraft]):
         except ValueError:
             preview.update("Type an amount to see the loyalty discount.")
             return
-        quote = self.quote(amount, day)
+        quote = self.priced(amount, day)
         money = lambda cents: format_cents(cents, self.currency)  # noqa: E731
         rule = quote.rule or f"no discount on purchase {quote.purchase_number}"
         preview.update(
@@ -85,6 +85,9 @@ class PurchaseForm(FormScreen[PurchaseDraft]):
             f"Discount -{money(quote.discount_cents)}  ({rule})\n"
             f"Charged  {money(quote.charged_cents)}"
         )
+
+    def priced(self, amount: int, day: date) -> PurchaseQuote:
+        return self.quote(amount, day)
 
     def result(self) -> PurchaseDraft:
         return PurchaseDraft(
@@ -95,3 +98,48 @@ class PurchaseForm(FormScreen[PurchaseDraft]):
 
     def _day(self, text: str):
         return parse_date(text, self.today, self.date_order)
+
+
+@dataclass(frozen=True)
+class WalkInDraft(PurchaseDraft):
+    customer: str = ""
+    phone: str = ""
+
+
+class WalkInPurchaseForm(PurchaseForm):
+    """A purchase by someone who may not be in the book yet (a walk-in): their name and
+    phone come first; a name already in the book is priced as that customer's."""
+
+    def __init__(
+        self,
+        today: date,
+        quote_by_name: Callable[[str, int, date], PurchaseQuote],
+        currency: str,
+        date_order: str,
+        phone_region: str,
+    ) -> None:
+        super().__init__("new or walk-in customer", today, quote_by_name, currency, date_order)
+        self.phone_region = phone_region
+
+    def fields(self) -> ComposeResult:
+        yield FormField(
+            "Customer *",
+            check=lambda text: None if text.strip() else "who bought it?",
+            placeholder="name, as on the receipt",
+            id="customer",
+        )
+        yield phone_field("", self.phone_region)
+        yield from super().fields()
+
+    def priced(self, amount: int, day: date) -> PurchaseQuote:
+        return self.quote(self.field("customer").value, amount, day)
+
+    def result(self) -> WalkInDraft:
+        bought = super().result()
+        return WalkInDraft(
+            bought.list_cents,
+            bought.what,
+            bought.on,
+            customer=self.field("customer").value,
+            phone=self.field("phone").value,
+        )

@@ -108,11 +108,16 @@ class _PurchaseRecording:
         self.announce(quote)
 
     def announce(self, quote) -> None:
-        charged = format_cents(quote.charged_cents, self.currency)
-        off = format_cents(quote.discount_cents, self.currency)
-        discount = f" after {off} off" if quote.discount_cents else ""
-        self.screen.notify(f"{self.name}: {charged} charged{discount} · u to undo", timeout=4)
+        self.screen.notify(charged_notice(self.name, quote, self.currency), timeout=4)
         self.after()
+
+
+def charged_notice(name: str, quote, currency: str) -> str:
+    """What a recorded purchase cost: `Ann Lee: $108.00 charged after $12.00 off`."""
+    charged = format_cents(quote.charged_cents, currency)
+    off = format_cents(quote.discount_cents, currency)
+    discount = f" after {off} off" if quote.discount_cents else ""
+    return f"{name}: {charged} charged{discount} · u to undo"
 
 
 class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):

@@ -50,6 +50,7 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
     BINDINGS = [
         Binding("enter", "open_customer", "Open", id="loyalty.open"),
         Binding("p", "purchase", "Purchase", id="loyalty.purchase"),
+        Binding("N", "walk_in", "New customer", id="loyalty.walk-in"),
         Binding("A", "asked", "Asked for referral", id="loyalty.asked"),
         Binding("T", "testimonial", "Testimonial", id="loyalty.testimonial"),
         Binding("u", "undo", "Undo", id="loyalty.undo"),
@@ -114,7 +115,10 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
     def selected(self) -> CustomerRow | None:
         row = self.current_row()
         if row is None:
-            self.notify("No customer here yet: win a lead or record a purchase", timeout=3)
+            self.notify(
+                "No customer here yet: win a lead, or N records a new customer's purchase",
+                timeout=3,
+            )
         return row
 
     @on(DataTable.RowSelected)
@@ -140,6 +144,38 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
                 self.clock,
                 after=lambda: self.reload_data(keep=row.id),
             )
+
+    def action_walk_in(self) -> None:
+        """A purchase by a customer not in the book yet (or found by name): N."""
+        from pegboard.ui.modals.purchase_form import WalkInDraft, WalkInPurchaseForm
+        from pegboard.ui.screens.customer_detail import charged_notice
+
+        loyalty, settings = self.loyalty, self.settings
+
+        def save(draft: WalkInDraft):
+            return loyalty.record_purchase_by_name(
+                draft.customer,
+                draft.list_cents,
+                draft.what,
+                draft.on,
+                create_customer=True,
+                phone=draft.phone,
+            )
+
+        def saved(draft: WalkInDraft | None) -> None:
+            if draft is None:
+                return
+            self.notify(charged_notice(draft.customer, form.saved, settings.currency), timeout=4)
+            self.reload_data(keep=loyalty.find_or_create_customer(draft.customer, create=False))
+
+        form = WalkInPurchaseForm(
+            self.clock.today(),
+            loyalty.quote_by_name,
+            settings.currency,
+            settings.date_order,
+            settings.phone_region,
+        ).saving(save)
+        self.app.push_screen(form, saved)
 
     def action_asked(self) -> None:
         row = self.selected()

@@ -111,11 +111,21 @@ class TodayScreen(UndoesSteps, ShowsData, ModeScreen):
         self.sub_title = "Today"
         self.query_one(OptionList).focus()
 
+    from_the_top = False
+    """Whether the list starts again from its first row as it shows next: when the
+    owner comes back from another screen (a record opened from Today keeps the place)."""
+
+    def on_screen_suspend(self) -> None:
+        self.from_the_top = self not in self.app.screen_stack
+
     def on_screen_resume(self) -> None:
         """Each time the screen shows (the first time too: Textual resumes it after mount),
         unless nothing was written since the sections were loaded."""
         if self.app.data_changed_since(self.loaded_at):
             self.reload_data()
+        elif self.from_the_top:
+            self.from_the_top = False
+            self.query_one(TriageList).action_first()
 
     def reload_data(self) -> None:
         """Load the sections in a worker; the list shows them when they arrive."""
@@ -166,7 +176,10 @@ class TodayScreen(UndoesSteps, ShowsData, ModeScreen):
         listing.add_options(options)
         selectable = [i for i, option in enumerate(options) if not option.disabled]
         same = [i for i, option in enumerate(options) if keep_id and option.id == keep_id]
-        if same:
+        if self.from_the_top:
+            self.from_the_top = False
+            listing.action_first()
+        elif same:
             listing.highlighted = same[0]
         elif selectable:
             target = keep if keep is not None and keep in selectable else None

@@ -128,7 +128,26 @@ class FormField(Horizontal):
     @on(Input.Changed)
     def _recheck(self, event: Input.Changed) -> None:
         result = event.validation_result
-        self._show(result.failure_descriptions[0] if result and not result.is_valid else None)
+        problem = result.failure_descriptions[0] if result and not result.is_valid else None
+        completion = self.completion(event.value) if problem else None
+        if completion:
+            # Half-typed, on the way to a choice: no error yet, the choice tab takes.
+            self._show(None)
+            self._note(f"tab → {completion}")
+            return
+        self._show(problem)
+
+    def completion(self, text: str) -> str | None:
+        """The suggestion `text` is the start of (the one tab takes), if any."""
+        typed = text.casefold()
+        if not typed:
+            return None
+        return next((item for item in self.suggestions if item.casefold().startswith(typed)), None)
+
+    def _note(self, reading: str) -> None:
+        note = self.query_one(".field-error", Static)
+        note.update(reading)
+        note.set_class(True, "-reading")
 
 
 def control_problem(text: str) -> str | None:
