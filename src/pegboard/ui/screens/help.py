@@ -11,6 +11,13 @@ from textual.widgets import Static
 from pegboard.ui.widgets.plain_table import TextTable
 
 
+MOUSE = (
+    "Mouse: a click selects a card or a row, a double click opens a card, the wheel "
+    "walks a column or a list, a click on a table's column label sorts by it (again: "
+    "the other way)."
+)
+
+
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen {
@@ -41,6 +48,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(f"Keys · {self.title_text}", classes="help-title")
             yield Static(table, id="help-table")
+            yield Static(MOUSE, classes="muted", id="help-mouse")
             yield Static("esc or ? closes", classes="muted")
 
     def on_mount(self) -> None:

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from pegboard.clock import to_local
 from pegboard.money import format_cents, format_compact
 from pegboard.services.board import Card, ColumnSummary
 from pegboard.text import shown
@@ -124,7 +125,10 @@ def _last_line(card: Card, closes, days: int, today: date, overdue: bool, compac
     """A card's last line: why it was lost, its days in stage, or its follow-up."""
     if closes == "lost":
         return [(shown(f"lost: {card.lost_reason}" if card.lost_reason else "lost"), "dim")]
-    if closes is not None or card.due_date is None:
+    if closes is not None:  # won: on the day it entered the stage
+        day = to_local(card.stage_entered_at).date()
+        return [f"won {day:%b %d}" if day.year == today.year else f"won {day:%b %Y}"]
+    if card.due_date is None:
         return [f"{days}d" if compact else f"{days}d in stage"]
     label = "today" if card.is_due_today(today) else card.due_date.strftime("%b %d")
     style = "bold red" if overdue else ("bold yellow" if card.is_due_today(today) else "")
