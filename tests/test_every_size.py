@@ -1,0 +1,58 @@
+"""Every screen of a demo book at 80x24, 100x30 and 120x40, read as the terminal shows it:
+no money figure, count or date is cut (a digit or a currency sign straight before `…`),
+and no line is wider than the screen."""
+
+import re
+
+import pytest
+
+from pegboard.config import Settings
+from pegboard.services.demo import write_demo
+from pegboard.ui.app import PegboardApp
+from pegboard.ui.screens.customer_detail import CustomerDetailScreen
+from pegboard.ui.screens.lead_detail import LeadDetailScreen
+from pegboard.ui.screens.partner_detail import PartnerDetailScreen
+from pegboard.wiring import Services
+
+CUT_FIGURE = re.compile(r"[\d$€£¥%][\d,.:/-]*…")
+"""A figure that ends in an ellipsis: `$196…`, `1…`, `2026-11…`."""
+
+SCREENS = (
+    ("today", ("1",), None),
+    ("board", ("2",), None),
+    ("lead page", ("2", "enter"), LeadDetailScreen),
+    ("partners", ("3",), None),
+    ("partner page", ("3", "enter"), PartnerDetailScreen),
+    ("loyalty", ("4",), None),
+    ("customer page", ("4", "enter"), CustomerDetailScreen),
+    ("insights", ("5",), None),
+)
+
+
+def screen_lines(app) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
+async def test_no_figure_is_cut_on_any_screen(database, clock, size):
+    settings = Settings()
+    write_demo(settings, clock, leads=300)
+    app = PegboardApp(Services(settings, clock))
+    async with app.run_test(size=size) as pilot:
+        for name, keys, page in SCREENS:
+            await pilot.press(*keys)
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.2)
+            if page is not None:
+                assert isinstance(app.screen, page), name
+            lines = screen_lines(app)
+            assert len(lines) == size[1]
+            text = "\n".join(lines)
+            assert any(ch.isdigit() for ch in text), (name, "the screen shows its figures")
+            for line in lines:
+                assert len(line) <= size[0], (name, line)
+                cut = CUT_FIGURE.search(line)
+                assert cut is None, (name, size, line)
+            if page is not None:
+                await pilot.press("escape")
+                await pilot.pause()
