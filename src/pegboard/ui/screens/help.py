@@ -10,7 +10,6 @@ from textual.widgets import Static
 
 from pegboard.ui.widgets.plain_table import TextTable
 
-
 MOUSE = (
     "Mouse: a click selects a card or a row, a double click opens a card, the wheel "
     "walks a column or a list, a click on a table's column label sorts by it (again: "
