@@ -155,7 +155,9 @@ class BoardColumn(Vertical):
         }
         & > .column-header.-active { background: $primary 40%; color: $text; text-style: bold; }
         & > .column-footer { height: 1; color: $text-muted; text-align: center; }
-        & > .column-cards { height: 1fr; }
+        /* The footer right under the last card: what is below follows the cards, and the
+           rows a card would not fit in are left below it, not between. */
+        & > .column-cards { height: auto; }
         /* A closed stage the cursor is not in, on a narrow board: its count and value
            only, so the open stages' cards have the width to show their figures whole. */
         &.-folded { width: 11; }
