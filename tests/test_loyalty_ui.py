@@ -248,6 +248,58 @@ async def test_a_purchase_made_by_mistake_is_archived_and_the_page_says_what_is_
         assert Purchase.select().where(Purchase.archived_at.is_null()).count() == before
 
 
+async def test_a_purchase_typed_wrong_is_edited_priced_again_and_undone(app, customers, clock):
+    """e on the customer page: the form holds the purchase as recorded; the edit is
+    priced as of its day, not counting itself (Ann's one purchase stays her first: no
+    discount), and u puts it back."""
+    ann = customers["ann"]
+    second = app.services.loyalty.record_purchase(ann, 20000, "Pens", on=clock.today())
+    assert second.discount_cents == 2000  # 10% off the 2nd purchase
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CustomerDetailScreen) and screen.detail.name == "Ann Lee"
+        newest = screen.detail.purchases[0]
+        assert newest.what == "Pens"
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PurchaseForm)
+        assert form.field("amount").input.value == "200.00"
+        assert form.field("what").input.value == "Pens"
+        assert form.field("date").input.value == clock.today().isoformat()
+        form.field("amount").input.value = "250"
+        await pilot.pause()
+        assert "Discount -$25.00" in str(form.query_one("#price-preview").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        edited = Purchase.get_by_id(newest.id)
+        assert (edited.list_cents, edited.discount_cents, edited.amount_cents) == (
+            25000,
+            2500,
+            22500,
+        )
+        assert edited.rule == "10% off the 2nd purchase"
+        # Moved before her first purchase, it is her first: no discount.
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.field("date").input.value = (clock.today() - timedelta(days=60)).isoformat()
+        await pilot.press("enter")
+        await pilot.pause()
+        edited = Purchase.get_by_id(newest.id)
+        assert (edited.discount_cents, edited.amount_cents, edited.rule) == (0, 25000, "")
+        await pilot.press("u", "u")
+        await pilot.pause()
+        back = Purchase.get_by_id(newest.id)
+        assert (back.list_cents, back.amount_cents, back.purchased_on) == (
+            20000,
+            18000,
+            clock.today(),
+        )
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_a_walk_in_customers_first_purchase_is_recorded_from_loyalty(app, customers, size):
     """N on Loyalty: a name not in the book makes the customer with the purchase, in one

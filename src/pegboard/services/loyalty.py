@@ -42,26 +42,36 @@ class LoyaltyService:
     def windows(self) -> set[int]:
         return {r.window_months for r in self.settings.loyalty_rules if r.window_months}
 
-    def prior_purchases(self, contact_id: int, before: date) -> PriorPurchases:
-        dates = [
-            row.purchased_on
-            for row in Purchase.select(Purchase.purchased_on).where(
-                (Purchase.contact == contact_id)
-                & Purchase.archived_at.is_null()
-                & (Purchase.purchased_on <= before)
-            )
-        ]
+    def prior_purchases(
+        self, contact_id: int, before: date, excluding: int | None = None
+    ) -> PriorPurchases:
+        """The customer's purchases up to `before`, but for `excluding` (the one edited)."""
+        query = Purchase.select(Purchase.purchased_on).where(
+            (Purchase.contact == contact_id)
+            & Purchase.archived_at.is_null()
+            & (Purchase.purchased_on <= before)
+        )
+        if excluding is not None:
+            query = query.where(Purchase.id != excluding)
+        dates = [row.purchased_on for row in query]
         return PriorPurchases.from_dates(dates, before, self.windows)
 
     def quote(
-        self, contact_id: int | None, list_cents: int, on: date | None = None
+        self,
+        contact_id: int | None,
+        list_cents: int,
+        on: date | None = None,
+        excluding: int | None = None,
     ) -> PurchaseQuote:
-        """Price a purchase without saving it (the form shows this while typing)."""
+        """Price a purchase without saving it (the form shows this while typing);
+        `excluding`: the purchase being edited, which does not count before itself."""
         if list_cents < 0:
             raise ServiceError("the amount cannot be negative")
         on = on or self.clock.today()
         prior = (
-            self.prior_purchases(contact_id, on) if contact_id is not None else PriorPurchases(0)
+            self.prior_purchases(contact_id, on, excluding)
+            if contact_id is not None
+            else PriorPurchases(0)
         )
         best = best_discount(self.settings.loyalty_rules, prior, list_cents)
         if best is None:
@@ -130,6 +140,12 @@ class LoyaltyService:
         self.undo_log.push(
             Step("purchase archived", "customer", customer.id, customer.name, reverse)
         )
+
+    def edit_purchase(self, purchase_id: int, list_cents: int, what: str, on: date):
+        """Put right a purchase typed wrong: priced again as of its (new) date."""
+        from pegboard.services.purchase_edits import edit_purchase
+
+        return edit_purchase(self, purchase_id, list_cents, what, on)
 
     def won_lead_purchase_on(self, contact_id: int, on: date) -> Purchase | None:
         """The purchase a won lead recorded for this customer that day, if any."""

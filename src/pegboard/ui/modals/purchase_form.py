@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from pegboard.clock import parse_date
-from pegboard.money import format_cents, parse_cents
+from pegboard.money import cents_to_text, format_cents, parse_cents
 from pegboard.services.loyalty_rules import PurchaseQuote
 from pegboard.ui.modals.form_screen import FormScreen
 from pegboard.ui.modals.lead_form import date_reading, phone_field, problem_of
@@ -39,25 +39,32 @@ class PurchaseForm(FormScreen[PurchaseDraft]):
         quote: Callable[[int, date], PurchaseQuote],
         currency: str,
         date_order: str = "mdy",
+        draft: PurchaseDraft | None = None,
     ) -> None:
+        """`draft`: the purchase as recorded, when it is being put right."""
         super().__init__()
-        self.TITLE_TEXT = f"Purchase: {customer}"
+        self.draft = draft
+        self.TITLE_TEXT = f"{'Edit purchase' if draft else 'Purchase'}: {customer}"
         self.today = today
         self.date_order = date_order
         self.quote = quote
         self.currency = currency
 
     def fields(self) -> ComposeResult:
+        draft = self.draft
         yield FormField(
             "Amount *",
+            cents_to_text(draft.list_cents, self.currency) if draft else "",
             check=lambda text: problem_of(lambda typed: parse_cents(typed, self.currency), text),
             placeholder="price before any discount, e.g. 120.00",
             id="amount",
         )
-        yield FormField("What", placeholder="what they bought", id="what")
+        yield FormField(
+            "What", draft.what if draft else "", placeholder="what they bought", id="what"
+        )
         yield FormField(
             "Date",
-            self.today.isoformat(),
+            (draft.on if draft else self.today).isoformat(),
             check=lambda text: problem_of(self._day, text),
             reading=lambda text: date_reading(text, self.today, self.date_order),
             id="date",

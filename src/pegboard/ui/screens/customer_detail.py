@@ -133,6 +133,7 @@ class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):
         Binding("p", "purchase", "Purchase", id="customer-detail.purchase"),
         Binding("A", "asked", "Asked for referral", id="customer-detail.asked"),
         Binding("T", "testimonial", "Testimonial", id="customer-detail.testimonial"),
+        Binding("e", "edit", "Edit purchase", id="customer-detail.edit"),
         Binding("a", "archive", "Archive purchase", id="customer-detail.archive"),
         Binding("u", "undo", "Undo", id="customer-detail.undo"),
     ]
@@ -210,13 +211,45 @@ class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):
         off = format_cents(quote.discount_cents, currency)
         return f"purchase {quote.purchase_number}: {quote.rule} ({off} off a {format_cents(typical, currency)} one)"
 
-    def action_archive(self) -> None:
+    def _purchase_or_warn(self):
         row = self.query_one(DataTable).cursor_row
         purchases = self.detail.purchases
         if row is None or not 0 <= row < len(purchases):
             self.notify("No purchase here", severity="warning", timeout=3)
+            return None
+        return purchases[row]
+
+    def action_edit(self) -> None:
+        """Put right the purchase under the cursor: priced again as it is saved."""
+        purchase = self._purchase_or_warn()
+        if purchase is None:
             return
-        purchase = purchases[row]
+        if purchase.lead_id is not None:
+            self.notify("This is the won lead's purchase: change its value on the board", timeout=4)
+            return
+        loyalty, currency = self.loyalty, self.loyalty.settings.currency
+        form = PurchaseForm(
+            self.detail.name,
+            self.clock.today(),
+            lambda cents, day: loyalty.quote(self.customer_id, cents, day, excluding=purchase.id),
+            currency,
+            loyalty.settings.date_order,
+            PurchaseDraft(purchase.list_cents, purchase.what, purchase.purchased_on),
+        ).saving(
+            lambda draft: loyalty.edit_purchase(purchase.id, draft.list_cents, draft.what, draft.on)
+        )
+
+        def saved(draft: PurchaseDraft | None) -> None:
+            if draft is not None:
+                self.notify(charged_notice(self.detail.name, form.saved, currency), timeout=4)
+                self.reload_data()
+
+        self.app.push_screen(form, saved)
+
+    def action_archive(self) -> None:
+        purchase = self._purchase_or_warn()
+        if purchase is None:
+            return
         try:
             self.loyalty.archive_purchase(purchase.id)
         except DomainError as error:
