@@ -1,6 +1,10 @@
 """Regenerate screenshots/*.svg from demo data at a fixed size and a fixed "today".
 
-Run: .venv/bin/python scripts/screenshots.py
+Run: .venv/bin/python scripts/screenshots.py [--browser]
+
+--browser also saves screenshots/browser.png: `pegboard serve` on a demo book, as
+headless Chromium shows the board (the web extra, selenium and Debian's chromium and
+chromium-driver needed).
 """
 
 from __future__ import annotations
@@ -116,6 +120,37 @@ async def shoot(workdir: Path) -> list[Path]:
     return saved
 
 
+def shoot_browser(tmp: Path) -> Path:
+    """The board in a browser tab, served by `pegboard serve`."""
+    import subprocess
+
+    sys.path.insert(0, str(OUT.parent))
+    from tests import browser
+
+    if problem := browser.missing():
+        raise SystemExit(f"no browser screenshot: {problem}")
+    config_dir, db = tmp / "browser-config", tmp / "browser.db"
+    config_dir.mkdir()
+    subprocess.run(
+        [sys.executable, "-m", "pegboard", "--db", str(db), "demo", "--leads", "300"],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PEGBOARD_CONFIG_DIR": str(config_dir)},
+    )
+    port = browser.free_port()
+    with browser.served(db, config_dir, port), browser.chromium(1280, 760) as driver:
+        browser.open_page(driver, port)
+        since = browser.output_length(driver)
+        browser.press(driver, "2")
+        browser.wait_for(driver, "NEW ·", "CONTACTED ·", since=since)
+        import time
+
+        time.sleep(1)  # the page draws what it was sent
+        path = OUT / "browser.png"
+        driver.save_screenshot(str(path))
+    return path
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,6 +159,8 @@ def main() -> int:
         os.environ["TZ"] = "UTC"
         for path in asyncio.run(shoot(Path(tmp))):
             print(path.relative_to(OUT.parent))
+        if "--browser" in sys.argv[1:]:
+            print(shoot_browser(Path(tmp)).relative_to(OUT.parent))
     return 0
 
 

@@ -71,6 +71,11 @@ def pytest_collection_modifyitems(config, items):
 def pytest_terminal_summary(terminalreporter):
     if not POSTGRES_URL:
         terminalreporter.write_sep("!", NO_POSTGRES, red=True, bold=True)
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        if "the browser test cannot run" in reason:
+            banner = reason.split("SKIPPED LOUDLY: ", 1)[-1]
+            terminalreporter.write_sep("!", f"browser test SKIPPED: {banner}", red=True, bold=True)
 
 
 def _wipe_postgres(url: str) -> None:

@@ -42,6 +42,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "archived": ("pegboard archived", "pegboard archived --json"),
     "unarchive": ("pegboard unarchive lead 12",),
     "config": ("pegboard config", "pegboard config --edit"),
+    "serve": ("pegboard serve --open", "pegboard --db ~/shop.db serve --port 8080"),
     "completion": (
         "pegboard completion bash > ~/.local/share/bash-completion/completions/pegboard",
         "pegboard completion zsh > ~/.zfunc/_pegboard",

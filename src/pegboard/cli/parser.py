@@ -108,6 +108,7 @@ def build_parser(*, completing: bool = False) -> argparse.ArgumentParser:
         loyalty,
         referrals,
         reports,
+        serve,
         settings,
         transfer,
         ui,
@@ -132,6 +133,7 @@ def build_parser(*, completing: bool = False) -> argparse.ArgumentParser:
         transfer,
         archive,
         settings,
+        serve,
         completion,
     )
     for group in groups:
