@@ -81,6 +81,8 @@ def test_ensure_config_file_does_not_overwrite_a_broken_file(tmp_path):
             "whole number of days",
             4,
         ),
+        ('# mine\n[assistant]\nallow_writes = "yes"\n', "must be true or false", 3),
+        ("[assistant]\nwrite = true\n", "unknown setting", 2),
     ],
 )
 def test_bad_values_are_named_with_their_line(tmp_path, text, message, line):
@@ -90,6 +92,13 @@ def test_bad_values_are_named_with_their_line(tmp_path, text, message, line):
         load_settings(path)
     if line is not None:
         assert caught.value.line == line
+
+
+def test_the_assistant_may_write_only_when_the_file_says_so(tmp_path):
+    path = tmp_path / "config.toml"
+    assert load_settings(path).assistant_writes is False
+    path.write_text("[assistant]\nallow_writes = true\n")
+    assert load_settings(path).assistant_writes is True
 
 
 def test_custom_pipeline_is_read(tmp_path):

@@ -77,3 +77,23 @@ def test_without_the_web_extra_one_line_says_how_to_install_it(tmp_path):
     assert result.stderr == (
         "pegboard: error: serve needs the web extra: pip install 'pegboard[web]'\n"
     )
+
+
+def test_without_the_mcp_extra_one_line_says_how_to_install_it(tmp_path):
+    stub = tmp_path / "stub"
+    (stub / "mcp").mkdir(parents=True)
+    (stub / "mcp" / "__init__.py").write_text("raise ImportError('not installed')\n")
+    path = os.pathsep.join(filter(None, [str(stub), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, PEGBOARD_CONFIG_DIR=str(tmp_path / "config"), PYTHONPATH=path)
+    result = subprocess.run(
+        [sys.executable, "-m", "pegboard", "--db", str(tmp_path / "b.db"), "mcp"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    assert (
+        result.stderr == "pegboard: error: mcp needs the mcp extra: pip install 'pegboard[mcp]'\n"
+    )

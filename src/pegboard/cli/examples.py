@@ -13,6 +13,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         'pegboard lead add "Bo Ray" --source referral --due fri --next-action "Call back"',
     ),
     "lead move": ("pegboard lead move 12 qualified", "pegboard lead move 12 won --value 2400"),
+    "lead touch": (
+        'pegboard lead touch 12 --kind email --note "Sent the proposal"',
+        'pegboard lead touch 12 --note "Left a message" --next-action "Call back" --due fri',
+    ),
     "leads": ("pegboard leads --stage new", "pegboard leads --json | jq '.[].contact'"),
     "referral log": (
         'pegboard referral log --partner "Dana Keller" --received --person "Gina Ruiz" '
@@ -42,6 +46,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "archived": ("pegboard archived", "pegboard archived --json"),
     "unarchive": ("pegboard unarchive lead 12",),
     "config": ("pegboard config", "pegboard config --edit"),
+    "mcp": ("pegboard mcp --read-only", "pegboard mcp --history"),
     "serve": ("pegboard serve --open", "pegboard --db ~/shop.db serve --port 8080"),
     "completion": (
         "pegboard completion bash > ~/.local/share/bash-completion/completions/pegboard",

@@ -1,4 +1,4 @@
-"""`pegboard lead add|move` and `pegboard leads`."""
+"""`pegboard lead add|move|touch` and `pegboard leads`."""
 
 from __future__ import annotations
 
@@ -35,6 +35,19 @@ def register(commands: Commands) -> None:
     move.add_argument("--value", default=None, help="final value when won")
     move.add_argument("--reason", default=None, help="why it was lost (required for lost)")
     move.add_argument("--at", default=None, help="when it moved (default: now)")
+
+    touch = lead.add(
+        "touch", "log a call, email, meeting, message or note on a lead", cmd_lead_touch
+    )
+    json_option(touch)
+    touch.add_argument("id", type=record_id)
+    touch.add_argument(
+        "--kind", default="call", help="call, email, meeting, message or note (default call)"
+    )
+    touch.add_argument("--note", default="", help="what was said or done")
+    touch.add_argument("--next-action", default=None, help="the next step, e.g. 'Send proposal'")
+    touch.add_argument("--due", default=None, help="its date: YYYY-MM-DD, today, +3d, fri")
+    touch.add_argument("--at", default=None, help="when (default: now)")
 
     leads = commands.add("leads", "list leads", cmd_leads)
     leads.add_argument("--stage", default=None, help="only this stage")
@@ -80,25 +93,35 @@ def cmd_lead_add(args: argparse.Namespace) -> int:
 
 
 def cmd_lead_move(args: argparse.Namespace) -> int:
-    from pegboard.money import parse_cents
+    from pegboard.services import requests
 
     context = open_context(args)
-    at = _at(args)
-    value = (
-        parse_option(
-            lambda text: parse_cents(text, context.settings.currency), args.value, "--value"
-        )
-        if args.value is not None
-        else None
+    moved = requests.move_lead(
+        context.services.leads,
+        lead_id=args.id,
+        stage=args.stage,
+        value=args.value,
+        reason=args.reason,
+        at=args.at,
     )
-    result = context.services.leads.move_lead(
-        args.id, args.stage, value_cents=value, lost_reason=args.reason, at=at
+    report(args, moved, f"lead {moved['id']}: {moved['from']} -> {moved['to']}")
+    return 0
+
+
+def cmd_lead_touch(args: argparse.Namespace) -> int:
+    from pegboard.services import requests
+
+    context = open_context(args)
+    logged = requests.log_touch(
+        context.services.leads,
+        lead_id=args.id,
+        kind=args.kind,
+        note=args.note,
+        next_action=args.next_action,
+        due=args.due,
+        at=args.at,
     )
-    report(
-        args,
-        {"id": result.lead_id, "from": result.from_stage, "to": result.to_stage},
-        f"lead {result.lead_id}: {result.from_stage} -> {result.to_stage}",
-    )
+    report(args, logged, f"touch {logged['touch']}")
     return 0
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pegboard.cli.context import open_context, parse_option, print_json
+from pegboard.cli.context import open_context, print_json
 from pegboard.cli.parser import Commands
-from pegboard.clock import parse_date
-from pegboard.errors import NotFound
 from pegboard.text import ljust_display
 
 
@@ -34,42 +32,28 @@ def register(commands: Commands) -> None:
 
 
 def cmd_purchase_add(args: argparse.Namespace) -> int:
-    from pegboard.money import format_cents, parse_cents
+    from pegboard.money import format_cents
+    from pegboard.services import requests
 
     context = open_context(args)
-    amount = parse_option(
-        lambda text: parse_cents(text, context.settings.currency), args.amount, "--amount"
+    bought = requests.record_purchase(
+        context.services.loyalty,
+        customer=args.customer,
+        amount=args.amount,
+        what=args.what,
+        date=args.date,
+        create_customer=args.create_customer,
     )
-    today = context.clock.today()
-    on = (
-        parse_option(
-            lambda text: parse_date(text, today, context.settings.date_order), args.date, "--date"
-        )
-        if args.date
-        else None
-    )
-    try:
-        quote = context.services.loyalty.record_purchase_by_name(
-            args.customer, amount, args.what, on, create_customer=args.create_customer
-        )
-    except NotFound as error:
-        raise NotFound(f"{error} (add --create-customer to create one)") from None
     if args.json:
-        print_json(
-            {
-                "customer": args.customer,
-                "amount_before_cents": quote.list_cents,
-                "discount_cents": quote.discount_cents,
-                "charged_cents": quote.charged_cents,
-                "rule": quote.rule or None,
-                "purchase_number": quote.purchase_number,
-            }
-        )
+        print_json(bought)
         return 0
     currency = context.settings.currency
-    print(f"before     {format_cents(quote.list_cents, currency)}")
-    print(f"discount   {format_cents(quote.discount_cents, currency)}  ({quote.rule or 'no rule'})")
-    print(f"charged    {format_cents(quote.charged_cents, currency)}")
+    print(f"before     {format_cents(bought['amount_before_cents'], currency)}")
+    print(
+        f"discount   {format_cents(bought['discount_cents'], currency)}  "
+        f"({bought['rule'] or 'no rule'})"
+    )
+    print(f"charged    {format_cents(bought['charged_cents'], currency)}")
     return 0
 
 

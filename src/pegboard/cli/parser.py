@@ -102,6 +102,7 @@ def build_parser(*, completing: bool = False) -> argparse.ArgumentParser:
     (stage ids, sources) a completion script asks pegboard for."""
     from pegboard.cli import (
         archive,
+        assistant,
         books,
         completion,
         leads,
@@ -134,6 +135,7 @@ def build_parser(*, completing: bool = False) -> argparse.ArgumentParser:
         archive,
         settings,
         serve,
+        assistant,
         completion,
     )
     for group in groups:

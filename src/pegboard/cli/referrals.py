@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pegboard.cli.context import json_option, open_context, parse_option, print_json, report
+from pegboard.cli.context import json_option, open_context, print_json, report
 from pegboard.cli.parser import Commands
-from pegboard.clock import parse_datetime
-from pegboard.errors import CommandError
 from pegboard.text import ljust_display
 
 
@@ -44,38 +42,25 @@ def register(commands: Commands) -> None:
 
 
 def cmd_referral_log(args: argparse.Namespace) -> int:
-    from pegboard.services.partners import ReferralDraft
+    from pegboard.services import requests
 
     context = open_context(args)
-    partners = context.services.partners
-    at = parse_option(parse_datetime, args.at, "--at") if args.at else None
-    if args.phone and args.email:
-        raise CommandError("give --phone or --email, not both")
-    known = partners.find_partner(args.partner)
-    if known is None and not args.create_partner:
-        raise CommandError(
-            f"no partner named {args.partner!r} (add --create-partner to create one)"
-        )
-    draft = ReferralDraft(
+    data = requests.log_referral(
+        context.services.partners,
+        partner=args.partner,
         direction="received" if args.received else "given",
         person=args.person,
-        partner_id=known.id if known else None,
-        new_partner=args.partner if known is None else "",
-        reach=args.phone or args.email,
+        phone=args.phone,
+        email=args.email,
         note=args.note,
         warmth=args.warmth,
+        at=args.at,
+        create_partner=args.create_partner,
     )
-    logged = partners.log_referral(draft, at=at)
-    lines = [f"referral {logged.referral_id}"]
-    lines += [f"lead {logged.lead_id}"] if logged.lead_id is not None else []
-    data = {
-        "referral": logged.referral_id,
-        "lead": logged.lead_id,
-        "partner": logged.partner_id,
-        "partner_created": logged.partner_created,
-    }
+    lines = [f"referral {data['referral']}"]
+    lines += [f"lead {data['lead']}"] if data["lead"] is not None else []
     report(args, data, *lines)
-    if logged.partner_created and not args.json:
+    if data["partner_created"] and not args.json:
         print(f"created partner {args.partner}", file=sys.stderr)
     return 0
 

@@ -31,6 +31,7 @@ PLACES: dict[str, tuple[str, ...]] = {
     "loyalty_rules": ("loyalty", "rules"),
     "revenue_goal_cents": ("goal", "revenue"),
     "goal_period": ("goal", "period"),
+    "assistant_writes": ("assistant", "allow_writes"),
     "keymap": ("keymap",),
 }
 """Where each setting lives in config.toml."""
@@ -79,6 +80,10 @@ COMMENTS: dict[tuple[str, ...], str] = {
     ("goal",): "The revenue to win",
     ("goal", "revenue"): "per period, in the currency's units; 0 means no goal",
     ("goal", "period"): '"month", "quarter" or "year"',
+    ("assistant",): "What an AI assistant may do through `pegboard mcp`",
+    ("assistant", "allow_writes"): (
+        "true lets it log referrals and touches, move leads and record purchases"
+    ),
     ("keymap",): 'binding id = keys, such as "board.move-right" = "ctrl+l"',
 }
 """What a new config.toml says about each table and key."""

@@ -110,6 +110,9 @@ class Settings:
     """The revenue to win per goal period; 0 means no goal is set."""
     goal_period: GoalPeriod = "year"
     """The calendar period the revenue goal is for: month, quarter or year."""
+    assistant_writes: bool = False
+    """Whether `pegboard mcp` lets an AI assistant change the book (log, move, record);
+    off, it only reads. `--read-only` and `--allow-writes` override it per run."""
     currency: str = "USD"
     """An ISO 4217 code, such as USD or EUR; made a `money.Currency` (the code, with its
     symbol, minor digits and this book's number format) as the settings are made."""

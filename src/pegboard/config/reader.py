@@ -125,6 +125,7 @@ def read_settings(data: dict[str, Any], checks: Checks) -> Settings:
             "partners",
             "loyalty",
             "goal",
+            "assistant",
             "keymap",
         },
         Key("", ""),
@@ -151,6 +152,7 @@ def read_settings(data: dict[str, Any], checks: Checks) -> Settings:
         **read_partners(checks.table(data, "partners"), checks),
         **read_loyalty(checks.table(data, "loyalty"), checks),
         **read_goal(checks.table(data, "goal"), checks),
+        **read_assistant(checks.table(data, "assistant"), checks),
         currency=currency,
         number_format=number_format,
         **read_regional(data, checks),
@@ -331,3 +333,13 @@ def read_goal(goal: dict[str, Any], checks: Checks) -> dict[str, Any]:
             f"has fractions of {checks.currency}'s smallest unit",
         )
     return {"revenue_goal_cents": units_to_minor(amount, checks.currency), "goal_period": period}
+
+
+def read_assistant(assistant: dict[str, Any], checks: Checks) -> dict[str, Any]:
+    """[assistant]: whether `pegboard mcp` may write to the book."""
+    at = Key("assistant", "allow_writes", name="assistant.allow_writes")
+    checks.known_keys(assistant, {"allow_writes"}, Key("assistant", "", name="assistant"))
+    allowed = assistant.get("allow_writes", DEFAULTS.assistant_writes)
+    if not isinstance(allowed, bool):
+        raise checks.fail(at, f"must be true or false, not {allowed!r}")
+    return {"assistant_writes": allowed}

@@ -47,6 +47,7 @@ def to_toml_dict(settings: Settings) -> dict[str, Any]:
             "revenue": minor_to_units(settings.revenue_goal_cents, settings.currency),
             "period": settings.goal_period,
         },
+        "assistant": {"allow_writes": settings.assistant_writes},
         "keymap": dict(settings.keymap),
     }
 

@@ -154,7 +154,7 @@ class Report:
     def to_json(self) -> dict:
         """The report's stable JSON shape (documented in the README)."""
         data = asdict(self)
-        data["since"] = self.since.isoformat() if self.since else None
+        data["since"] = instant_text(self.since) if self.since else None
         data["generated_at"] = instant_text(self.generated_at)
         if self.goal is not None:
             data["goal"]["starts"] = self.goal.starts.isoformat()

@@ -21,6 +21,28 @@ class RecordHit:
     detail: str
 
 
+def _matching(term: str):
+    """The three queries (partners, leads, customers) for a search term."""
+    key = folded(term)
+    name_matches = Contact.name_key.contains(key) | Contact.company_key.contains(key)
+    partners = Partner.select().join(Contact).where(Partner.archived_at.is_null() & name_matches)
+    leads = Lead.select().join(Contact).where(Lead.archived_at.is_null() & lead_text_matches(term))
+    bought = Purchase.select(Purchase.contact).where(Purchase.archived_at.is_null())
+    customers = Contact.select().where(
+        Contact.archived_at.is_null() & name_matches & Contact.id.in_(bought)
+    )
+    return partners, leads, customers
+
+
+def count_records(text: str) -> dict[str, int]:
+    """How many leads, partners and customers `search_records` would find, unlimited."""
+    term = text.strip()
+    if len(term) < MIN_QUERY:
+        return {"lead": 0, "partner": 0, "customer": 0}
+    partners, leads, customers = _matching(term)
+    return {"lead": leads.count(), "partner": partners.count(), "customer": customers.count()}
+
+
 def search_records(text: str, limit: int = 8) -> list[RecordHit]:
     """Leads, partners and customers whose name (or company; for a lead, also its title
     or email) holds `text`.
@@ -30,8 +52,7 @@ def search_records(text: str, limit: int = 8) -> list[RecordHit]:
     term = text.strip()
     if len(term) < MIN_QUERY:
         return []
-    key = folded(term)
-    name_matches = Contact.name_key.contains(key) | Contact.company_key.contains(key)
+    partners, leads, customers = _matching(term)
     hits = [
         RecordHit(
             "partner",
@@ -39,25 +60,17 @@ def search_records(text: str, limit: int = 8) -> list[RecordHit]:
             partner.contact.name,
             f"partner · {partner.category or 'no category'}",
         )
-        for partner in Partner.select(Partner.id, Partner.category, Contact.name)
-        .join(Contact)
-        .where(Partner.archived_at.is_null() & name_matches)
-        .limit(limit)
+        for partner in partners.select(Partner.id, Partner.category, Contact.name).limit(limit)
     ]
     hits += [
         RecordHit("lead", lead.id, lead.contact.name, f"lead · {lead.title} · {lead.stage}")
-        for lead in Lead.select(Lead.id, Lead.title, Lead.stage, Contact.name)
-        .join(Contact)
-        .where(Lead.archived_at.is_null() & lead_text_matches(term))
+        for lead in leads.select(Lead.id, Lead.title, Lead.stage, Contact.name)
         .order_by(Lead.updated_at.desc())
         .limit(limit)
     ]
-    customers = Purchase.select(Purchase.contact).where(Purchase.archived_at.is_null())
     hits += [
         RecordHit("customer", contact.id, contact.name, "customer")
-        for contact in Contact.select(Contact.id, Contact.name)
-        .where(Contact.archived_at.is_null() & name_matches & Contact.id.in_(customers))
-        .limit(limit)
+        for contact in customers.select(Contact.id, Contact.name).limit(limit)
     ]
     return hits
 

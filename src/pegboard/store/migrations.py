@@ -354,6 +354,26 @@ def add_folded_keys(database: Database) -> None:
         lead_text.rebuild(database)
 
 
+def add_assistant_writes(database: Database) -> None:
+    """Step 9 -> 10: the record of every change an AI assistant made through
+    `pegboard mcp` (see models.AssistantWrite)."""
+
+    class AssistantWrite(Model):
+        id = AutoField()
+        at = UTCDateTimeField()
+        tool = CharField()
+        summary = TextField()
+        record_kind = CharField(default="")
+        record_id = BigIntegerField(null=True)
+
+        class Meta:
+            table_name = "assistant_write"
+            indexes = ((("record_kind", "record_id"), False),)
+
+    with database.bind_ctx([AssistantWrite]):
+        database.create_tables([AssistantWrite])
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: create_v1,
     2: add_last_touch_and_board_index,
@@ -364,6 +384,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     7: add_loop_and_customer_indexes,
     8: add_table_generations,
     9: add_folded_keys,
+    10: add_assistant_writes,
 }
 """Target version -> the step that reaches it from the version before."""
 

@@ -249,6 +249,25 @@ class Snooze(BaseModel):
         indexes = ((("kind", "ref_id"), False),)
 
 
+class AssistantWrite(BaseModel):
+    """A change an AI assistant made through `pegboard mcp`, written in the same
+    transaction as the change: what it did, and to which record."""
+
+    id = AutoField()
+    at = UTCDateTimeField()
+    tool = CharField()
+    """The MCP tool it called: log_referral, log_touch, move_lead, record_purchase."""
+    summary = TextField()
+    """What was done, in words ("moved lead 12 to Won")."""
+    record_kind = CharField(default="")
+    """'lead', 'referral', 'partner' or 'purchase'."""
+    record_id = BigIntegerField(null=True)
+
+    class Meta:
+        table_name = "assistant_write"
+        indexes = ((("record_kind", "record_id"), False),)
+
+
 class LeadText(BaseModel):
     """SQLite only: each lead's searchable text (its contact's name, company and email, and
     its title) in an FTS5 trigram index, kept by triggers (see migrations.add_lead_text),
@@ -263,5 +282,16 @@ class LeadText(BaseModel):
         primary_key = False
 
 
-ALL_MODELS = (SchemaInfo, Contact, Partner, Lead, StageChange, Touch, Referral, Purchase, Snooze)
+ALL_MODELS = (
+    SchemaInfo,
+    Contact,
+    Partner,
+    Lead,
+    StageChange,
+    Touch,
+    Referral,
+    Purchase,
+    Snooze,
+    AssistantWrite,
+)
 """The tables every database has (LeadText is SQLite's alone)."""

@@ -1,0 +1,1 @@
+"""pegboard for an AI assistant: the MCP server behind `pegboard mcp`."""
