@@ -130,7 +130,9 @@ def test_non_ui_commands_never_import_textual(tmp_path):
         f"main(['--db', {str(db)!r}, 'lead', 'add', 'Ann'])\n"
         f"main(['--db', {str(db)!r}, 'leads', '--json'])\n"
         "assert 'textual' not in sys.modules, 'textual was imported'\n"
+        f"main(['--db', {str(db)!r}, 'mcp', '--history'])\n"
         "import pegboard.services.board, pegboard.services.demo\n"
+        "import pegboard.assistant.server, pegboard.cli.serve\n"
         "assert 'textual' not in sys.modules, 'textual was imported'\n"
         "print('clean')\n"
     )
