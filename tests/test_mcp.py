@@ -203,6 +203,19 @@ async def test_each_write_tool_changes_the_book_and_is_recorded(book):
     ]
     assert history["writes"][1]["summary"] == f"moved lead {lead_id} from new to lost"
     assert history["writes"][1]["record_id"] == lead_id
+    # The lead's page lists what the assistant did beside its touches and stage changes.
+    from pegboard.paths import resolve_db_target
+    from pegboard.services.lead_records import lead_detail
+    from pegboard.store.database import close_database, open_database
+
+    open_database(resolve_db_target(str(book[0])))
+    try:
+        done = [summary for _, summary in lead_detail(lead_id).assistant]
+        referred = [summary for _, summary in lead_detail(logged["lead"]).assistant]
+    finally:
+        close_database()
+    assert done == [f"logged email on lead {lead_id}", f"moved lead {lead_id} from new to lost"]
+    assert referred == [f"logged a referral from {partner}: Mia Assist"]
 
 
 async def test_text_comes_back_without_control_characters_and_bounded(book):

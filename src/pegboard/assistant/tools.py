@@ -188,8 +188,8 @@ class BookTools:
             log,
             lambda done: (
                 f"logged a referral {way} {partner}: {person}",
-                "referral",
-                done["referral"],
+                "lead" if done["lead"] else "referral",
+                done["lead"] or done["referral"],
             ),
         )
 
@@ -216,7 +216,9 @@ class BookTools:
             )
 
         return self._write(
-            "log_touch", log, lambda done: (f"logged a {kind} on lead {lead_id}", "lead", lead_id)
+            "log_touch",
+            log,
+            lambda done: (f"logged {kind.strip().lower()} on lead {lead_id}", "lead", lead_id),
         )
 
     def move_lead(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from peewee import JOIN
 
 from pegboard.clock import instant_text
 from pegboard.errors import NotFound
-from pegboard.store.models import Contact, Lead, Partner, StageChange, Touch, db
+from pegboard.store.models import AssistantWrite, Contact, Lead, Partner, StageChange, Touch, db
 
 
 def join_contact_and_partner(query, partner_contact):
@@ -126,6 +126,8 @@ class LeadDetail:
     archived: bool
     touches: list[tuple[datetime, str, str]]
     history: list[tuple[datetime, str | None, str]]
+    assistant: list[tuple[datetime, str]] = field(default_factory=list)
+    """What an AI assistant did to the lead through `pegboard mcp` (when, what)."""
     also: tuple[str, ...] = ()
     """The person's other emails and phones (an import brought them)."""
 
@@ -158,6 +160,12 @@ def lead_detail(lead_id: int) -> LeadDetail:
         .where(StageChange.lead == lead_id)
         .order_by(StageChange.changed_at, StageChange.id)
     ]
+    assistant = [
+        (write.at, write.summary)
+        for write in AssistantWrite.select(AssistantWrite.at, AssistantWrite.summary).where(
+            (AssistantWrite.record_kind == "lead") & (AssistantWrite.record_id == lead_id)
+        )
+    ]
     return LeadDetail(
         id=lead.id,
         title=lead.title,
@@ -182,4 +190,5 @@ def lead_detail(lead_id: int) -> LeadDetail:
         archived=lead.archived_at is not None,
         touches=touches,
         history=history,
+        assistant=assistant,
     )

@@ -86,10 +86,11 @@ class LeadDetailScreen(UndoesSteps, Screen[None]):
         self.sub_title = f"Lead · {shown(detail.name)}"
         self.query_one("#lead-fields", Static).update(self._fields())
         self.query_one("#lead-qualification", Static).update(self._qualification())
-        events = len(detail.history) + len(detail.touches)
+        events = len(detail.history) + len(detail.touches) + len(detail.assistant)
         self.query_one("#lead-timeline-title", Static).update(
             f"Timeline ({events}: {len(detail.touches)} touches, "
-            f"{len(detail.history)} stage changes)"
+            f"{len(detail.history)} stage changes"
+            + (f", {len(detail.assistant)} by an assistant)" if detail.assistant else ")")
         )
         self.query_one("#lead-timeline", Static).update(self._timeline())
 
@@ -138,7 +139,7 @@ class LeadDetailScreen(UndoesSteps, Screen[None]):
     def _timeline(self) -> TextTable | Text:
         """Stage changes and touches as one list, newest first, each stay's length."""
         detail = self.detail
-        if not detail.history and not detail.touches:
+        if not detail.history and not detail.touches and not detail.assistant:
             return Text("Nothing yet: t logs a touch", style="dim")
         events = []
         history = detail.history
@@ -148,6 +149,7 @@ class LeadDetailScreen(UndoesSteps, Screen[None]):
             moved = f"{self._label(origin)} → {self._label(target)}" if origin else "came in"
             events.append((when, "stage", f"{moved}  ({stay})"))
         events += [(when, kind, note) for when, kind, note in detail.touches]
+        events += [(when, "assistant", summary) for when, summary in detail.assistant]
         table = TextTable(box=None, padding=(0, 2), show_header=True, header_style="dim")
         table.add_column("When", no_wrap=True)
         table.add_column("What", no_wrap=True)
