@@ -175,10 +175,10 @@ async def test_partners_table_shows_reciprocity_and_sorts(app, seeded):
         dana = screen.rows[0]
         assert (dana.received, dana.given, dana.balance, dana.owed) == (3, 1, 2, True)
         row = screen.table.get_row_at(0)
-        assert str(row[4]) == "+2" and "send some back" in row[7]
+        assert str(row[4]) == "+2" and "send some back" in row[8]
         await pilot.press("s")  # balance -> closed
         assert screen.sort == "closed"
-        await pilot.press("s", "s")  # -> last -> name (ascending)
+        await pilot.press("s", "s", "s")  # -> network -> last -> name (ascending)
         assert screen.sort == "name" and not screen.descending
         assert table_names(screen) == ["Dana Keller", "Lou Lawyer", "Raj Patel"]
         await pilot.press("S")

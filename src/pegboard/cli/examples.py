@@ -23,7 +23,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         '--phone "555-0199 ext 12"',
         'pegboard referral log --partner "dana" --given --person "Eli Moss"',
     ),
-    "partners": ("pegboard partners --sort balance", "pegboard partners --json"),
+    "partners": ("pegboard partners --sort balance", "pegboard partners --sort network --json"),
+    "lineage": ('pegboard lineage "Dana Keller"', "pegboard lineage dana --json"),
     "purchase add": (
         'pegboard purchase add --customer "Ann Lee" --amount 120.00 --what Candles',
         'pegboard purchase add --customer "New Walk-in" --amount 45 --create-customer',

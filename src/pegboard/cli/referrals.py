@@ -7,6 +7,7 @@ import sys
 
 from pegboard.cli.context import json_option, open_context, print_json, report
 from pegboard.cli.parser import Commands
+from pegboard.errors import CommandError
 from pegboard.text import ljust_display
 
 
@@ -39,6 +40,14 @@ def register(commands: Commands) -> None:
         help="name, category, received, given, balance, closed or last (default balance)",
     )
     partners.add_argument("--json", action="store_true", help="JSON for scripts")
+
+    lineage = commands.add(
+        "lineage",
+        "print who came through whom from a partner, with each branch's value",
+        cmd_lineage,
+    )
+    lineage.add_argument("partner", help="the partner's name")
+    lineage.add_argument("--json", action="store_true", help="the tree as JSON for scripts")
 
 
 def cmd_referral_log(args: argparse.Namespace) -> int:
@@ -85,4 +94,22 @@ def cmd_partners(args: argparse.Namespace) -> int:
             f"  last {last:<10} {owed}"
         )
     print(f"{len(rows)} partners", file=sys.stderr)
+    return 0
+
+
+def cmd_lineage(args: argparse.Namespace) -> int:
+    from pegboard.money import format_cents
+    from pegboard.services.lineage import lineage, tree_lines
+
+    context = open_context(args)
+    match = context.services.partners.find_partner(args.partner)
+    if match is None:
+        raise CommandError(f"no partner named {args.partner!r}")
+    tree = lineage(match.id)
+    if args.json:
+        print_json(tree.as_json())
+        return 0
+    currency = context.settings.currency
+    for line in tree_lines(tree, lambda cents: format_cents(cents, currency)):
+        print(line)
     return 0

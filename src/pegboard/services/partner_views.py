@@ -32,6 +32,11 @@ class PartnerRow:
     last_exchange: datetime | None
     unthanked: int
     owed: bool
+    network_value_cents: int = 0
+    """The closed value of the partner and every partner who came through them (see
+    services.lineage); filled in by `with_network`."""
+    network_size: int = 0
+    """How many partners and customers came through the partner."""
 
     @property
     def balance(self) -> int:
@@ -71,7 +76,7 @@ class PartnerDetail:
     """The person's other emails and phones (an import brought them)."""
 
 
-PARTNER_SORTS = ("name", "category", "received", "given", "balance", "closed", "last")
+PARTNER_SORTS = ("name", "category", "received", "given", "balance", "closed", "network", "last")
 """The columns the partners table can be sorted by."""
 
 
@@ -90,6 +95,7 @@ def partner_query(settings: Settings, sort: str, descending: bool, text: str):
     )
     last = fn.MAX(Referral.at)
     keys: dict[str, Any] = {
+        "network": fn.LOWER(Contact.name),  # sorted by `with_network`, by name till then
         "name": fn.LOWER(Contact.name),
         "category": fn.LOWER(Partner.category),
         "received": received,
@@ -203,6 +209,27 @@ def partner_detail(partner: Partner) -> PartnerDetail:
 # -- helpers -------------------------------------------------------------
 
 
+def with_network(rows: list[PartnerRow]) -> list[PartnerRow]:
+    """The rows with their network figures (one query for them all)."""
+    from dataclasses import replace
+
+    from pegboard.services.lineage import network_figures
+
+    figures = network_figures([row.id for row in rows])
+    return [
+        replace(row, network_value_cents=found.value_cents, network_size=found.size)
+        if (found := figures.get(row.id))
+        else row
+        for row in rows
+    ]
+
+
+def by_network(rows: list[PartnerRow], descending: bool) -> list[PartnerRow]:
+    """The rows in order of network value (then by name, A to Z)."""
+    ordered = sorted(rows, key=lambda row: row.name.lower())
+    return sorted(ordered, key=lambda row: row.network_value_cents, reverse=descending)
+
+
 def partner_records(rows: list[PartnerRow]) -> list[dict[str, Any]]:
     """Partners table rows as JSON-ready dicts, for `pegboard partners --json`."""
     return [
@@ -215,6 +242,8 @@ def partner_records(rows: list[PartnerRow]) -> list[dict[str, Any]]:
             "given": row.given,
             "balance": row.balance,
             "closed_value_cents": row.closed_value_cents,
+            "network_value_cents": row.network_value_cents,
+            "network_size": row.network_size,
             "last_exchange": instant_text(row.last_exchange) if row.last_exchange else None,
             "owed": row.owed,
             "unthanked": row.unthanked,

@@ -25,9 +25,11 @@ from pegboard.services.partner_match import PartnerMatch, rank_partners, reach_p
 from pegboard.services.partner_views import (
     PartnerDetail,
     PartnerRow,
+    by_network,
     partner_detail,
     partner_query,
     partner_rows,
+    with_network,
 )
 from pegboard.services.threads import on_own_connection
 from pegboard.services.undo import Step, UndoLog, expect_unchanged
@@ -338,16 +340,20 @@ class PartnerService:
     ) -> list[PartnerRow]:
         """The partners table in one aggregate query, sorted and filtered in SQL."""
         query, _ = partner_query(self.settings, sort, descending, text)
-        return partner_rows(self.settings, query.tuples())
+        rows = with_network(partner_rows(self.settings, query.tuples()))
+        return by_network(rows, descending) if sort == "network" else rows
 
     def partner_page(
         self, sort: str, descending: bool, text: str, offset: int, limit: int
     ) -> tuple[list[PartnerRow], int]:
         """`limit` rows of the partners table from `offset`, and how many there are: the
         table reads a page at a time (2,000 partners took most of a second to draw)."""
+        if sort == "network":  # worked out for every partner, then paged
+            rows = self.partner_rows(sort, descending, text)
+            return rows[offset : offset + limit], len(rows)
         query, _ = partner_query(self.settings, sort, descending, text)
         rows, total = rows_and_count(query, limit, offset)
-        return partner_rows(self.settings, rows), total
+        return with_network(partner_rows(self.settings, rows)), total
 
     def first_owed_partners(
         self, limit: int, exclude: frozenset[int] = frozenset()

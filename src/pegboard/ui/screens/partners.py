@@ -36,6 +36,7 @@ COLUMNS = (
     ("given", "Gave"),
     ("balance", "Balance"),
     ("closed", "Closed business"),
+    ("network", "Network"),
     ("last", "Last exchange"),
     ("owed", "Owed"),
 )
@@ -102,7 +103,9 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
             owed.append("send" if self.narrow else "send some back")
         if row.unthanked:
             owed.append(f"thank {row.unthanked}" if self.narrow else f"thank for {row.unthanked}")
-        closed = format_cents(row.closed_value_cents, self.settings.currency, whole=True)
+        currency = self.settings.currency
+        closed = format_cents(row.closed_value_cents, currency, whole=True)
+        network = format_cents(row.network_value_cents, currency, whole=True)
         cells = {
             "name": row.name,
             "category": row.category or "—",
@@ -110,6 +113,7 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
             "given": Text(str(row.given), justify="right"),
             "balance": Text(f"{row.balance:+d}", justify="right"),
             "closed": Text(closed, justify="right"),
+            "network": Text(network, justify="right"),
             "last": last,
             "owed": "● " + ", ".join(owed) if owed else "",
         }

@@ -1,0 +1,186 @@
+"""The referral network: what each partner's introductions grew into.
+
+A customer a partner sent often becomes a partner who sends others. Partner Q descends
+from partner P when Q's contact came to me as a referral received from P (or from a
+partner that descends from P). For each partner P:
+
+- `closed_value_cents`: the closed business of the referrals received from P (as the
+  partners table counts it);
+- `network_value_cents`: the closed value of P and of every partner that descends from
+  P, each partner once however many paths reach it, cycles ignored;
+- `network_size`: how many distinct people descend from P: the partners, and the
+  customers (a live purchase) that P or a descendant sent.
+
+All of it is one recursive query (SQLite and PostgreSQL alike): the UNION of (root,
+partner) pairs ends the walk at a cycle and counts a partner reached twice once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pegboard.errors import NotFound
+from pegboard.store.models import db
+
+LINKS = """
+link(parent, child) AS (
+    SELECT referral.partner_id, partner.id
+    FROM referral JOIN partner ON partner.contact_id = referral.contact_id
+    WHERE referral.direction = 'received' AND referral.archived_at IS NULL
+      AND partner.archived_at IS NULL AND partner.id <> referral.partner_id
+),
+reach(root, node) AS (
+    SELECT partner.id, partner.id FROM partner WHERE partner.archived_at IS NULL {roots}
+    UNION
+    SELECT reach.root, link.child FROM reach JOIN link ON link.parent = reach.node
+)"""
+"""The (root, partner) pairs: every partner with itself and each one that descends."""
+
+CLOSED = """
+closed(partner_id, cents) AS (
+    SELECT partner_id, SUM(value_cents) FROM referral
+    WHERE direction = 'received' AND outcome = 'converted' AND archived_at IS NULL
+    GROUP BY partner_id
+)"""
+
+DESCENDANTS = """
+customer(contact_id) AS (
+    SELECT DISTINCT contact_id FROM purchase WHERE archived_at IS NULL
+),
+descendant(root, contact_id) AS (
+    SELECT reach.root, partner.contact_id
+    FROM reach JOIN partner ON partner.id = reach.node
+    WHERE reach.node <> reach.root
+    UNION
+    SELECT reach.root, referral.contact_id
+    FROM reach JOIN referral ON referral.partner_id = reach.node
+    JOIN customer ON customer.contact_id = referral.contact_id
+    WHERE referral.direction = 'received' AND referral.archived_at IS NULL
+)"""
+
+NETWORK = f"""
+WITH RECURSIVE {LINKS}, {CLOSED}, {DESCENDANTS}
+SELECT root.id,
+    COALESCE((SELECT SUM(closed.cents) FROM reach JOIN closed ON closed.partner_id = reach.node
+              WHERE reach.root = root.id), 0),
+    (SELECT COUNT(DISTINCT descendant.contact_id) FROM descendant
+     WHERE descendant.root = root.id AND descendant.contact_id <> root.contact_id)
+FROM partner AS root
+WHERE root.archived_at IS NULL {{where}}
+"""
+
+
+@dataclass(frozen=True)
+class NetworkFigures:
+    value_cents: int
+    """The closed value of the partner and of every partner that descends from them."""
+    size: int
+    """The distinct partners and customers that descend from the partner."""
+
+
+def network_figures(partner_ids: list[int] | None = None) -> dict[int, NetworkFigures]:
+    """Each live partner's network figures (of `partner_ids` only, when given)."""
+    roots, where, params = "", "", []
+    if partner_ids is not None:
+        if not partner_ids:
+            return {}
+        marks = ", ".join([db.param] * len(partner_ids))
+        roots = f"AND partner.id IN ({marks})"
+        where = f"AND root.id IN ({marks})"
+        params = [*partner_ids, *partner_ids]
+    sql = NETWORK.replace("{roots}", roots).replace("{where}", where)
+    rows = db.execute_sql(sql, params).fetchall()
+    return {pid: NetworkFigures(int(value), int(size)) for pid, value, size in rows}
+
+
+@dataclass
+class LineageNode:
+    """One person in a partner's tree: a partner (whose own introductions hang below),
+    a customer the introduction became, or a lead still open (or lost)."""
+
+    name: str
+    kind: str
+    """'partner', 'customer' or 'lead'."""
+    value_cents: int
+    """A partner: the value of their branch (their network value); a customer or lead:
+    what the introduction closed (0 while open or lost)."""
+    record_id: int
+    """The partner's id; the customer's contact id; the lead's id."""
+    children: list[LineageNode] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "value_cents": self.value_cents,
+            "children": [child.as_json() for child in self.children],
+        }
+
+
+INTRODUCTIONS = f"""
+WITH RECURSIVE {LINKS}
+SELECT referral.partner_id, referral.contact_id, person.name, referral.lead_id,
+    referral.value_cents, child.id,
+    EXISTS (SELECT 1 FROM purchase WHERE purchase.contact_id = referral.contact_id
+            AND purchase.archived_at IS NULL)
+FROM referral
+JOIN contact AS person ON person.id = referral.contact_id
+LEFT JOIN partner AS child ON child.contact_id = referral.contact_id
+    AND child.archived_at IS NULL AND child.id <> referral.partner_id
+WHERE referral.direction = 'received' AND referral.archived_at IS NULL
+  AND referral.partner_id IN (SELECT node FROM reach)
+ORDER BY referral.at, referral.id
+"""
+
+
+def lineage(partner_id: int) -> LineageNode:
+    """The tree of who came through whom from the partner: each partner shown once, at
+    the first place the walk (oldest introduction first) reaches it."""
+    partner = db.execute_sql(
+        "SELECT contact.name FROM partner JOIN contact ON contact.id = partner.contact_id"
+        f" WHERE partner.id = {db.param} AND partner.archived_at IS NULL",
+        [partner_id],
+    ).fetchone()
+    if partner is None:
+        raise NotFound(f"no partner with id {partner_id}")
+    roots = f"AND partner.id = {db.param}"
+    rows = db.execute_sql(INTRODUCTIONS.replace("{roots}", roots), [partner_id]).fetchall()
+    by_parent: dict[int, list[tuple]] = {}
+    for row in rows:
+        by_parent.setdefault(row[0], []).append(row)
+    figures = network_figures([partner_id, *{row[5] for row in rows if row[5] is not None}])
+    root = LineageNode(partner[0], "partner", _value(figures, partner_id), partner_id)
+    shown = {partner_id}
+    frontier = [root]
+    while frontier:  # breadth first: a partner hangs where it was first introduced
+        node = frontier.pop(0)
+        for _, contact_id, name, lead_id, value, child_id, bought in by_parent.get(
+            node.record_id, []
+        ):
+            if child_id is not None:
+                if child_id in shown:
+                    continue
+                shown.add(child_id)
+                child = LineageNode(name, "partner", _value(figures, child_id), child_id)
+                frontier.append(child)
+            elif bought:
+                child = LineageNode(name, "customer", int(value or 0), contact_id)
+            else:
+                child = LineageNode(name, "lead", int(value or 0), lead_id or contact_id)
+            node.children.append(child)
+    return root
+
+
+def tree_lines(node: LineageNode, money, lead: str = "", branch: str = "") -> list[str]:
+    """The tree drawn with box lines, one person a line: `├── Bo (partner) $1,000.00`."""
+    lines = [f"{lead}{branch}{node.name} ({node.kind}) {money(node.value_cents)}"]
+    below = lead + ("│   " if branch == "├── " else "    " if branch else "")
+    for index, child in enumerate(node.children):
+        last = index == len(node.children) - 1
+        lines += tree_lines(child, money, below, "└── " if last else "├── ")
+    return lines
+
+
+def _value(figures: dict[int, NetworkFigures], partner_id: int) -> int:
+    found = figures.get(partner_id)
+    return found.value_cents if found else 0

@@ -1,0 +1,181 @@
+"""The referral network on a hand-built book, every figure worked out by hand below.
+
+    Al ──Bo (won $1,000) ── Bo becomes a partner
+     └──Cy (open)        ── Cy again, sent by Bo too: Cy reached by two paths
+    Bo ──Cy (won $500)   ── Cy becomes a partner
+    Cy ──Di (won $200)   ── a customer
+       ├─Bo (open)       ── Bo again: a cycle Bo → Cy → Bo
+       └─Dee (open)      ── Dee becomes a partner: the third generation
+    Dee ─Eve (won $300)  ── a customer
+    Ed ──Fay (open)      ── a partner on their own
+
+closed value (converted referrals received): Al 100000, Bo 50000, Cy 20000, Dee 30000,
+Ed 0 (cents). Who descends from whom (partners reached through referred contacts):
+Al: Bo, Cy, Dee. Bo: Cy, Dee (and Bo again through the cycle, not counted). Cy: Bo,
+Dee. Dee: none. So the network values are Al 200000, Bo 100000, Cy 100000, Dee 30000,
+Ed 0. The customers (a live purchase, from a won lead) are Bo, Cy, Di and Eve; the
+people descending: Al: Bo, Cy, Dee, Di, Eve (5); Bo: Cy, Dee, Di, Eve (4; Bo's own
+contact, sent back by Cy, is not Bo's descendant); Cy: Bo, Dee, Di, Eve (4); Dee: Eve
+(1); Ed: none (0).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pegboard.services.lineage import lineage, network_figures
+from pegboard.services.partners import PartnerDraft, ReferralDraft
+from pegboard.store.models import Partner
+
+
+@pytest.fixture
+def network(services):
+    partners, leads = services.partners, services.leads
+    ids: dict[str, int] = {"Al": partners.create_partner(PartnerDraft("Al"))}
+
+    def refer(partner: str, person: str, won_cents: int | None = None) -> None:
+        logged = partners.log_referral(ReferralDraft("received", person, partner_id=ids[partner]))
+        if won_cents is not None:
+            leads.move_lead(logged.lead_id, "won", value_cents=won_cents)
+
+    def becomes_partner(person: str) -> None:
+        ids[person] = partners.create_partner(PartnerDraft(person))
+
+    refer("Al", "Bo", 100000)
+    becomes_partner("Bo")
+    refer("Al", "Cy")
+    refer("Bo", "Cy", 50000)
+    becomes_partner("Cy")
+    refer("Cy", "Di", 20000)
+    refer("Cy", "Bo")
+    refer("Cy", "Dee")
+    becomes_partner("Dee")
+    refer("Dee", "Eve", 30000)
+    ids["Ed"] = partners.create_partner(PartnerDraft("Ed"))
+    refer("Ed", "Fay")
+    return ids
+
+
+def test_a_partner_made_of_a_referred_person_is_that_person(network):
+    """The links follow contacts: Bo the partner is the Bo that Al sent."""
+    from pegboard.store.models import Referral
+
+    bo = Partner.get_by_id(network["Bo"])
+    sent_by_al = Referral.get(Referral.partner == network["Al"], Referral.contact == bo.contact_id)
+    assert sent_by_al.outcome == "converted" and sent_by_al.value_cents == 100000
+
+
+def test_network_value_and_size_each_partner_once_cycles_ignored(network):
+    figures = network_figures()
+    by_name = {name: figures[pid] for name, pid in network.items()}
+    assert {name: f.value_cents for name, f in by_name.items()} == {
+        "Al": 200000,
+        "Bo": 100000,
+        "Cy": 100000,
+        "Dee": 30000,
+        "Ed": 0,
+    }
+    assert {name: f.size for name, f in by_name.items()} == {
+        "Al": 5,
+        "Bo": 4,
+        "Cy": 4,
+        "Dee": 1,
+        "Ed": 0,
+    }
+    assert network_figures([network["Bo"]]) == {network["Bo"]: by_name["Bo"]}
+
+
+def test_the_partners_listing_carries_the_network_and_sorts_by_it(services, network):
+    from pegboard.services.partner_views import partner_records
+
+    rows = services.partners.partner_rows(sort="network")
+    assert [row.name for row in rows] == ["Al", "Bo", "Cy", "Dee", "Ed"]
+    records = {record["name"]: record for record in partner_records(rows)}
+    assert records["Al"]["closed_value_cents"] == 100000
+    assert records["Al"]["network_value_cents"] == 200000
+    assert records["Cy"]["network_size"] == 4
+    page, total = services.partners.partner_page("network", False, "", 1, 2)
+    assert total == 5 and [row.name for row in page] == ["Dee", "Bo"]
+    page, _ = services.partners.partner_page("closed", True, "", 0, 1)
+    assert page[0].name == "Al" and page[0].network_value_cents == 200000
+
+
+def test_the_lineage_tree_shows_each_partner_once_where_first_introduced(network):
+    tree = lineage(network["Al"]).as_json()
+    assert tree == {
+        "name": "Al",
+        "kind": "partner",
+        "value_cents": 200000,
+        "children": [
+            {"name": "Bo", "kind": "partner", "value_cents": 100000, "children": []},
+            {
+                "name": "Cy",
+                "kind": "partner",
+                "value_cents": 100000,
+                "children": [
+                    {"name": "Di", "kind": "customer", "value_cents": 20000, "children": []},
+                    {
+                        "name": "Dee",
+                        "kind": "partner",
+                        "value_cents": 30000,
+                        "children": [
+                            {
+                                "name": "Eve",
+                                "kind": "customer",
+                                "value_cents": 30000,
+                                "children": [],
+                            }
+                        ],
+                    },
+                ],
+            },
+        ],
+    }
+    assert lineage(network["Ed"]).as_json() == {
+        "name": "Ed",
+        "kind": "partner",
+        "value_cents": 0,
+        "children": [{"name": "Fay", "kind": "lead", "value_cents": 0, "children": []}],
+    }
+
+
+def test_an_archived_partner_leaves_the_network(services, network):
+    services.partners.archive_partner(network["Dee"])
+    figures = network_figures()
+    assert network["Dee"] not in figures
+    assert figures[network["Al"]].value_cents == 170000
+    # Bo, Cy and Di: Dee is an open lead now, no partner, and Eve came through Dee.
+    assert figures[network["Al"]].size == 3
+
+
+def test_pegboard_lineage_prints_the_tree_and_its_json(network, db_target, capsys):
+    import json
+
+    from pegboard.cli import main
+    from pegboard.store.database import close_database
+
+    assert main(["--db", db_target, "lineage", "al"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Al (partner) $2,000.00",
+        "├── Bo (partner) $1,000.00",
+        "└── Cy (partner) $1,000.00",
+        "    ├── Di (customer) $200.00",
+        "    └── Dee (partner) $300.00",
+        "        └── Eve (customer) $300.00",
+    ]
+    assert main(["--db", db_target, "lineage", "Cy", "--json"]) == 0
+    tree = json.loads(capsys.readouterr().out)
+    assert [child["name"] for child in tree["children"]] == ["Di", "Bo", "Dee"]
+    assert tree["children"][1]["children"] == [], "Bo sent only Cy, the root, shown already"
+    assert main(["--db", db_target, "partners", "--json", "--sort", "network"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(p["name"], p["network_value_cents"], p["network_size"]) for p in listed] == [
+        ("Al", 200000, 5),
+        ("Bo", 100000, 4),
+        ("Cy", 100000, 4),
+        ("Dee", 30000, 1),
+        ("Ed", 0, 0),
+    ]
+    assert main(["--db", db_target, "lineage", "Nobody"]) == 2
+    assert "no partner named 'Nobody'" in capsys.readouterr().err
+    close_database()
