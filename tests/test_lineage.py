@@ -179,3 +179,73 @@ def test_pegboard_lineage_prints_the_tree_and_its_json(network, db_target, capsy
     assert main(["--db", db_target, "lineage", "Nobody"]) == 2
     assert "no partner named 'Nobody'" in capsys.readouterr().err
     close_database()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_partner_page_shows_the_tree_walked_by_keyboard(services, network, size):
+    from pegboard.ui.app import PegboardApp
+    from pegboard.ui.screens.customer_detail import CustomerDetailScreen
+    from pegboard.ui.screens.partner_detail import PartnerDetailScreen
+    from pegboard.ui.widgets.lineage_tree import LineageTree
+
+    app = PegboardApp(services, start_mode="partners")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        while screen.selected().name != "Al":
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        page = app.screen
+        assert isinstance(page, PartnerDetailScreen) and page.detail.name == "Al"
+        info = "\n".join(
+            line.text
+            for line in page.query_one("#partner-info").render_lines(
+                page.query_one("#partner-info").region.reset_offset
+            )
+        )
+        assert "$2,000 in all through 3 partners (direct: $1,000)" in info
+        tree = page.query_one(LineageTree)
+        labels = [
+            str(node.label)
+            for node in tree._tree_lines and [line.node for line in tree._tree_lines]
+        ]
+        assert labels[0].startswith("Al  partner  $2,000")
+        assert any(label.startswith("Eve  customer  $300") for label in labels)
+        tree.focus()
+        await pilot.pause()
+        await pilot.press("down", "down")  # Al -> Bo -> Cy
+        assert tree.cursor_node.data.name == "Cy"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PartnerDetailScreen) and app.screen.detail.name == "Cy"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is page
+        tree.focus()
+        await pilot.press("down")  # the cursor stayed on Cy: -> Di, a customer
+        assert tree.cursor_node.data.name == "Di"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CustomerDetailScreen) and app.screen.detail.name == "Di"
+
+
+def test_insights_rank_partners_by_network_beside_direct_value(services, network, capsys):
+    report = services.insights.report("all")
+    assert [
+        (r.name, r.direct_cents, r.network_cents, r.network_size)
+        for r in report.partners_by_network
+    ] == [
+        ("Al", 100000, 200000, 5),
+        ("Bo", 50000, 100000, 4),
+        ("Cy", 20000, 100000, 4),
+        ("Dee", 30000, 30000, 1),
+    ]
+    ranked = report.to_json()["partners"]["by_network_value"]
+    assert ranked[0] == {
+        "partner_id": network["Al"],
+        "name": "Al",
+        "direct_cents": 100000,
+        "network_cents": 200000,
+        "network_size": 5,
+    }

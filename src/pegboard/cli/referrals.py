@@ -91,6 +91,7 @@ def cmd_partners(args: argparse.Namespace) -> int:
             f"{ljust_display(row.name, 24)} {ljust_display(row.category, 12)} "
             f"got {row.received:>4}  gave {row.given:>4}  "
             f"balance {row.balance:>+4}  closed {format_cents(row.closed_value_cents, currency):>12}"
+            f"  network {format_cents(row.network_value_cents, currency):>12}"
             f"  last {last:<10} {owed}"
         )
     print(f"{len(rows)} partners", file=sys.stderr)

@@ -138,6 +138,18 @@ class PartnerFigures:
 
 
 @dataclass(frozen=True)
+class NetworkRank:
+    """A partner ranked by what their introductions grew into (all time, not the
+    period's: see services.lineage)."""
+
+    partner_id: int
+    name: str
+    direct_cents: int
+    network_cents: int
+    network_size: int
+
+
+@dataclass(frozen=True)
 class Report:
     period: str
     since: datetime | None
@@ -150,6 +162,7 @@ class Report:
     top_customers: list[TopCustomer]
     partners_by_closed: list[PartnerFigures]
     partners_by_given: list[PartnerFigures]
+    partners_by_network: list[NetworkRank]
 
     def to_json(self) -> dict:
         """The report's stable JSON shape (documented in the README)."""
@@ -162,6 +175,7 @@ class Report:
         data["partners"] = {
             "by_closed_business": data.pop("partners_by_closed"),
             "by_referrals_given": data.pop("partners_by_given"),
+            "by_network_value": data.pop("partners_by_network"),
         }
         return data
 

@@ -20,6 +20,7 @@ from pegboard.services.insight_figures import (
     TOP,
     Comparison,
     GroupFigures,
+    NetworkRank,
     PartnerFigures,
     Report,
     SourceFigures,
@@ -70,6 +71,7 @@ class InsightsService(PipelineFigures):
                 "goal": lambda: self.goal_plan(start),
                 "top_customers": lambda: self.top_customers(start),
                 "partners": lambda: self.partners(start),
+                "partners_by_network": self.partners_by_network,
             }
         )
         by_closed, by_given = figures.pop("partners")
@@ -281,6 +283,21 @@ class InsightsService(PipelineFigures):
             )
             for contact_id, name, count, ltv in rows
         ]
+
+    def partners_by_network(self) -> list[NetworkRank]:
+        """The partners whose introductions grew into the most, all time: their own
+        closed business and their network's (services.lineage)."""
+        from pegboard.services.lineage import network_figures
+
+        ranked = sorted(
+            (
+                NetworkRank(pid, f.name, f.direct_cents, f.value_cents, f.size)
+                for pid, f in network_figures().items()
+                if f.value_cents > 0
+            ),
+            key=lambda rank: (-rank.network_cents, rank.name),
+        )
+        return ranked[:TOP]
 
     def partners(self, start: datetime) -> tuple[list[PartnerFigures], list[PartnerFigures]]:
         """The partners who sent the most closed business, and those I gave the most

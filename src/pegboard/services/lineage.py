@@ -60,18 +60,22 @@ descendant(root, contact_id) AS (
 
 NETWORK = f"""
 WITH RECURSIVE {LINKS}, {CLOSED}, {DESCENDANTS}
-SELECT root.id,
+SELECT root.id, person.name,
+    COALESCE((SELECT closed.cents FROM closed WHERE closed.partner_id = root.id), 0),
     COALESCE((SELECT SUM(closed.cents) FROM reach JOIN closed ON closed.partner_id = reach.node
               WHERE reach.root = root.id), 0),
     (SELECT COUNT(DISTINCT descendant.contact_id) FROM descendant
      WHERE descendant.root = root.id AND descendant.contact_id <> root.contact_id)
-FROM partner AS root
+FROM partner AS root JOIN contact AS person ON person.id = root.contact_id
 WHERE root.archived_at IS NULL {{where}}
 """
 
 
 @dataclass(frozen=True)
 class NetworkFigures:
+    name: str
+    direct_cents: int
+    """The closed business of the referrals received from the partner themselves."""
     value_cents: int
     """The closed value of the partner and of every partner that descends from them."""
     size: int
@@ -90,7 +94,10 @@ def network_figures(partner_ids: list[int] | None = None) -> dict[int, NetworkFi
         params = [*partner_ids, *partner_ids]
     sql = NETWORK.replace("{roots}", roots).replace("{where}", where)
     rows = db.execute_sql(sql, params).fetchall()
-    return {pid: NetworkFigures(int(value), int(size)) for pid, value, size in rows}
+    return {
+        pid: NetworkFigures(name, int(direct), int(value), int(size))
+        for pid, name, direct, value, size in rows
+    }
 
 
 @dataclass
@@ -105,7 +112,7 @@ class LineageNode:
     """A partner: the value of their branch (their network value); a customer or lead:
     what the introduction closed (0 while open or lost)."""
     record_id: int
-    """The partner's id; the customer's contact id; the lead's id."""
+    """The partner's id; the customer's contact id; the lead's id (0: none)."""
     children: list[LineageNode] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -166,9 +173,15 @@ def lineage(partner_id: int) -> LineageNode:
             elif bought:
                 child = LineageNode(name, "customer", int(value or 0), contact_id)
             else:
-                child = LineageNode(name, "lead", int(value or 0), lead_id or contact_id)
+                child = LineageNode(name, "lead", int(value or 0), lead_id or 0)
             node.children.append(child)
     return root
+
+
+def count_partners(node: LineageNode) -> int:
+    """The partners in the tree, the root among them."""
+    own = 1 if node.kind == "partner" else 0
+    return own + sum(count_partners(child) for child in node.children)
 
 
 def tree_lines(node: LineageNode, money, lead: str = "", branch: str = "") -> list[str]:

@@ -26,6 +26,7 @@ from pegboard.services.partner_views import (
     PartnerDetail,
     PartnerRow,
     by_network,
+    partner_closed_cents,
     partner_detail,
     partner_query,
     partner_rows,
@@ -367,6 +368,10 @@ class PartnerService:
             query = query.where(Partner.id.not_in(list(exclude)))
         rows, total = rows_and_count(query, limit)
         return partner_rows(self.settings, rows), total
+
+    def partner_closed_cents(self, partner_id: int) -> int:
+        """The closed business of the referrals received from the partner."""
+        return partner_closed_cents(partner_id)
 
     def partner_detail(self, partner_id: int) -> PartnerDetail:
         return partner_detail(self._partner(partner_id))

@@ -256,6 +256,22 @@ def render_text(report: Report, currency: str) -> str:
                 or [("(none yet)", "", "", "")],
             ),
         ]
+    out += [
+        "",
+        *_table(
+            ("Partners by network (all time)", "direct", "network", "people"),
+            [
+                (
+                    p.name,
+                    money(p.direct_cents, currency),
+                    money(p.network_cents, currency),
+                    str(p.network_size),
+                )
+                for p in report.partners_by_network
+            ]
+            or [("(none yet)", "", "", "")],
+        ),
+    ]
     return "\n".join(out) + "\n"
 
 

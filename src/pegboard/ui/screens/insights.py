@@ -310,4 +310,12 @@ class InsightsScreen(ShowsData, ModeScreen):
         given = _table("By referrals I gave", "Given")
         for partner in report.partners_by_given:
             given.add_row(partner.name, str(partner.given))
-        return Group(closed, Text(""), given)
+        network = _table("By network, all time", "Direct", "Network", "People")
+        for rank in report.partners_by_network:
+            network.add_row(
+                rank.name,
+                money(rank.direct_cents, currency),
+                money(rank.network_cents, currency),
+                str(rank.network_size),
+            )
+        return Group(closed, Text(""), given, Text(""), network)

@@ -7,23 +7,25 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Header, Static, Tree
 
 from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
 from pegboard.errors import ServiceError
 from pegboard.money import format_cents
 from pegboard.services.lead_records import lead_detail
+from pegboard.services.lineage import LineageNode, count_partners, lineage
 from pegboard.services.partner_match import PartnerMatch
 from pegboard.services.partner_views import Exchange
 from pegboard.services.partners import OUTCOME_LABELS, OUTCOMES, WARMTH_LABELS, PartnerService
-from pegboard.text import shown
-from pegboard.ui.messages import AboutPartner, ShowsData
+from pegboard.text import counted, shown
+from pegboard.ui.messages import AboutPartner, OpenRecord, ShowsData
 from pegboard.ui.modals.close_forms import WonForm
 from pegboard.ui.reach import reach_line
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
 from pegboard.ui.undoing import UndoesSteps
 from pegboard.ui.widgets.key_footer import KeyFooter
+from pegboard.ui.widgets.lineage_tree import LineageTree
 from pegboard.ui.widgets.plain_table import PlainTable, TextTable
 
 
@@ -34,6 +36,7 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
     PartnerDetailScreen {
         & #partner-info { padding: 1 2; height: auto; }
         & #exchanges { height: 1fr; margin: 0 1; }
+        & #network-title { padding: 0 2; color: $text-accent; text-style: bold; }
     }
     """
 
@@ -71,6 +74,8 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
         yield Header()
         yield Static(id="partner-info")
         yield PlainTable(id="exchanges", cursor_type="row", zebra_stripes=True)
+        yield Static(id="network-title")
+        yield LineageTree("", id="network")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -108,9 +113,12 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
         info.add_row("Reach", reach_line(detail.email, detail.phone, detail.also))
         info.add_row("Since", detail.since.isoformat() if detail.since else "—")
         info.add_row("Exchanges", f"got {received} · gave {given} · balance {received - given:+d}")
+        tree = lineage(self.partner_id)
+        info.add_row("Network", self._network_line(tree))
         if detail.notes:
             info.add_row("Notes", detail.notes)
         self.query_one("#partner-info", Static).update(info)
+        self._show_network(tree)
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -136,6 +144,38 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
             self.referral_id = None  # after the first showing, the cursor stays where put
         elif row is not None and self.exchanges:
             table.move_cursor(row=min(row, len(self.exchanges) - 1))
+
+    def _money(self, cents: int) -> str:
+        return format_cents(cents, self.settings.currency, whole=True)
+
+    def _network_line(self, tree: LineageNode) -> str:
+        """`$2,000 in all through 3 partners (direct: $1,000)`."""
+        partners = count_partners(tree) - 1
+        if not partners:
+            return "no partner came through them yet"
+        direct = self.partners.partner_closed_cents(self.partner_id)
+        through = counted(partners, "partner")
+        return f"{self._money(tree.value_cents)} in all through {through} (direct: {self._money(direct)})"
+
+    def _show_network(self, tree: LineageNode) -> None:
+        title = self.query_one("#network-title", Static)
+        network = self.query_one("#network", LineageTree)
+        grown = count_partners(tree) > 1  # else the exchanges above say it all
+        title.display = network.display = grown
+        if grown:
+            title.update("Who came through them (tab, then enter opens)")
+            network.show(tree, self._money)
+
+    @on(Tree.NodeSelected, "#network")
+    def _open_person(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        node = event.node.data
+        if node is None or event.node is event.node.tree.root:
+            return
+        if not node.record_id:
+            self.notify(f"{node.name} has no record of their own to open", timeout=3)
+            return
+        self.post_message(OpenRecord(node.kind, node.record_id))
 
     def _stage_label(self, stage_id: str | None) -> str:
         if stage_id is None:
