@@ -34,7 +34,7 @@ def customers(app, clock):
 
 
 async def test_loyalty_lists_customers_with_next_discount_and_flags(app, customers):
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(160, 48)) as pilot:  # wide: the rules by name
         await pilot.press("4")
         await pilot.pause()
         screen = app.screen

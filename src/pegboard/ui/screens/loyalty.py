@@ -45,7 +45,8 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
         "next": "Next gets",
         "flags": "Flags",
     }
-    NARROW_BELOW = 120
+    NARROW_BELOW = 140
+    """The wide table (rule names, the first purchase) takes 133 columns on a demo book."""
 
     BINDINGS = [
         Binding("enter", "open_customer", "Open", id="loyalty.open"),

@@ -35,7 +35,7 @@ COLUMNS = (
     ("received", "Got"),
     ("given", "Gave"),
     ("balance", "Balance"),
-    ("closed", "Closed business"),
+    ("closed", "Closed"),
     ("network", "Network"),
     ("last", "Last exchange"),
     ("owed", "Owed"),
@@ -100,9 +100,9 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
         last = to_local(row.last_exchange).strftime("%Y-%m-%d") if row.last_exchange else "—"
         owed = []
         if row.balance > self.settings.owe_when_balance_over:
-            owed.append("send" if self.narrow else "send some back")
+            owed.append("send" if self.narrow else "send back")
         if row.unthanked:
-            owed.append(f"thank {row.unthanked}" if self.narrow else f"thank for {row.unthanked}")
+            owed.append(f"thank {row.unthanked}")
         currency = self.settings.currency
         closed = format_cents(row.closed_value_cents, currency, whole=True)
         network = format_cents(row.network_value_cents, currency, whole=True)
