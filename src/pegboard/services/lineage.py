@@ -23,7 +23,7 @@ from pegboard.errors import NotFound
 from pegboard.store.models import db
 
 LINKS = """
-link(parent, child) AS (
+link(parent, child) AS MATERIALIZED (
     SELECT referral.partner_id, partner.id
     FROM referral JOIN partner ON partner.contact_id = referral.contact_id
     WHERE referral.direction = 'received' AND referral.archived_at IS NULL
