@@ -131,6 +131,7 @@ def test_partners_owed_customers_and_loops(world, leads, clock):
         "new_referral",
         "stale",
         "owed_partner",
+        "meet",
         "customer",
         "loop",
     }

@@ -7,7 +7,7 @@ import pytest
 
 from pegboard.errors import StorageError
 from pegboard.services.partners import PartnerDraft, ReferralDraft
-from pegboard.services.today_sections import TriageRow
+from pegboard.services.today_rows import TriageRow
 from pegboard.services.undo import UNDO_DEPTH, Step, UndoConflict, UndoLog
 from pegboard.store.models import Contact, Lead, Purchase, Referral, Snooze
 from pegboard.wiring import Services

@@ -21,10 +21,14 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "referral log": (
         'pegboard referral log --partner "Dana Keller" --received --person "Gina Ruiz" '
         '--phone "555-0199 ext 12"',
-        'pegboard referral log --partner "dana" --given --person "Eli Moss"',
+        'pegboard referral log --partner "Dana Keller" --given --person "Eli Moss"',
     ),
     "partners": ("pegboard partners --sort balance", "pegboard partners --sort network --json"),
-    "lineage": ('pegboard lineage "Dana Keller"', "pegboard lineage dana --json"),
+    "partner met": (
+        'pegboard partner met "Dana Keller" --note "Wants more bakeries"',
+        'pegboard partner met "Dana Keller" --at 2026-11-20',
+    ),
+    "lineage": ('pegboard lineage "Dana Keller"', 'pegboard lineage "Dana Keller" --json'),
     "purchase add": (
         'pegboard purchase add --customer "Ann Lee" --amount 120.00 --what Candles',
         'pegboard purchase add --customer "New Walk-in" --amount 45 --create-customer',

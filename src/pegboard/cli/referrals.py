@@ -41,6 +41,13 @@ def register(commands: Commands) -> None:
     )
     partners.add_argument("--json", action="store_true", help="JSON for scripts")
 
+    partner = commands.group("partner", "one partner: log a one-to-one", "partner_command")
+    met = partner.add("met", "log a one-to-one with a partner", cmd_partner_met)
+    met.add_argument("partner", help="the partner's name")
+    met.add_argument("--at", default=None, help="the day (default today): YYYY-MM-DD")
+    met.add_argument("--note", default="", help="what you talked about")
+    json_option(met)
+
     lineage = commands.add(
         "lineage",
         "print who came through whom from a partner, with each branch's value",
@@ -113,4 +120,15 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     currency = context.settings.currency
     for line in tree_lines(tree, lambda cents: format_cents(cents, currency)):
         print(line)
+    return 0
+
+
+def cmd_partner_met(args: argparse.Namespace) -> int:
+    from pegboard.services import requests
+
+    context = open_context(args)
+    met = requests.log_meeting(
+        context.services.partners, partner=args.partner, at=args.at, note=args.note
+    )
+    report(args, met, f"one-to-one with {args.partner} on {met['on']}")
     return 0

@@ -26,6 +26,7 @@ PLACES: dict[str, tuple[str, ...]] = {
     "qualification": ("leads", "qualification"),
     "owe_when_balance_over": ("partners", "owe_when_balance_over"),
     "ask_given_after_days": ("partners", "ask_given_after_days"),
+    "meet_every_days": ("partners", "meet_every_days"),
     "ask_referral_after_days": ("loyalty", "ask_referral_after_days"),
     "lapsed_after_months": ("loyalty", "lapsed_after_months"),
     "loyalty_rules": ("loyalty", "rules"),
@@ -60,6 +61,9 @@ COMMENTS: dict[tuple[str, ...], str] = {
     ("partners",): "Referral partners",
     ("partners", "owe_when_balance_over"): (
         "I owe a partner who sent me more than this many referrals above what I sent"
+    ),
+    ("partners", "meet_every_days"): (
+        "a partner not met one to one for this many days shows on Today; 0: never"
     ),
     ("partners", "ask_given_after_days"): (
         "a referral I gave with no outcome after this many days: ask how it went"

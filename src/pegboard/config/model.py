@@ -102,6 +102,8 @@ class Settings:
     """A repeat customer not asked for a referral in this many days is ripe to ask."""
     lapsed_after_months: int = 6
     """A customer with no purchase in this many months has lapsed."""
+    meet_every_days: int = 0
+    """A partner not met one to one for this many days shows on Today (0: never)."""
     ask_given_after_days: int = 30
     """A referral I gave with no outcome after this many days: ask the partner how it went."""
     owe_when_balance_over: int = 0

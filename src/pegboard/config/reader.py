@@ -262,7 +262,7 @@ def read_partners(partners: dict[str, Any], checks: Checks) -> dict[str, Any]:
     """[partners]: when I owe a partner, and when to ask how a given referral went."""
     checks.known_keys(
         partners,
-        {"owe_when_balance_over", "ask_given_after_days"},
+        {"owe_when_balance_over", "ask_given_after_days", "meet_every_days"},
         Key("partners", "", name="partners"),
     )
     ask_given = checks.whole(
@@ -275,7 +275,16 @@ def read_partners(partners: dict[str, Any], checks: Checks) -> dict[str, Any]:
         minimum=0,
         maximum=MOST_REFERRALS,
     )
-    return {"ask_given_after_days": ask_given, "owe_when_balance_over": owe_over}
+    meet_every = checks.whole(
+        partners.get("meet_every_days", DEFAULTS.meet_every_days),
+        Key("partners", "meet_every_days"),
+        minimum=0,
+    )
+    return {
+        "ask_given_after_days": ask_given,
+        "owe_when_balance_over": owe_over,
+        "meet_every_days": meet_every,
+    }
 
 
 def read_loyalty(loyalty: dict[str, Any], checks: Checks) -> dict[str, Any]:

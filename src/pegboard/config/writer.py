@@ -37,6 +37,7 @@ def to_toml_dict(settings: Settings) -> dict[str, Any]:
         "partners": {
             "owe_when_balance_over": settings.owe_when_balance_over,
             "ask_given_after_days": settings.ask_given_after_days,
+            "meet_every_days": settings.meet_every_days,
         },
         "loyalty": {
             "ask_referral_after_days": settings.ask_referral_after_days,

@@ -34,9 +34,11 @@ class PartnerRow:
     owed: bool
     network_value_cents: int = 0
     """The closed value of the partner and every partner who came through them (see
-    services.lineage); filled in by `with_network`."""
+    services.lineage); filled in by `with_figures`."""
     network_size: int = 0
     """How many partners and customers came through the partner."""
+    last_met: datetime | None = None
+    """The partner's latest one-to-one (services.meetings)."""
 
     @property
     def balance(self) -> int:
@@ -95,7 +97,7 @@ def partner_query(settings: Settings, sort: str, descending: bool, text: str):
     )
     last = fn.MAX(Referral.at)
     keys: dict[str, Any] = {
-        "network": fn.LOWER(Contact.name),  # sorted by `with_network`, by name till then
+        "network": fn.LOWER(Contact.name),  # sorted by `by_network`, by name till then
         "name": fn.LOWER(Contact.name),
         "category": fn.LOWER(Partner.category),
         "received": received,
@@ -222,17 +224,23 @@ def partner_closed_cents(partner_id: int) -> int:
     )
 
 
-def with_network(rows: list[PartnerRow]) -> list[PartnerRow]:
-    """The rows with their network figures (one query for them all)."""
+def with_figures(rows: list[PartnerRow]) -> list[PartnerRow]:
+    """The rows with their network figures and last one-to-one (a query for each, for
+    them all)."""
     from dataclasses import replace
 
     from pegboard.services.lineage import network_figures
+    from pegboard.services.meetings import last_meetings
 
-    figures = network_figures([row.id for row in rows])
+    ids = [row.id for row in rows]
+    figures, met = network_figures(ids), last_meetings(ids)
     return [
-        replace(row, network_value_cents=found.value_cents, network_size=found.size)
-        if (found := figures.get(row.id))
-        else row
+        replace(
+            row,
+            network_value_cents=found.value_cents if (found := figures.get(row.id)) else 0,
+            network_size=found.size if found else 0,
+            last_met=met.get(row.id),
+        )
         for row in rows
     ]
 
@@ -257,6 +265,7 @@ def partner_records(rows: list[PartnerRow]) -> list[dict[str, Any]]:
             "closed_value_cents": row.closed_value_cents,
             "network_value_cents": row.network_value_cents,
             "network_size": row.network_size,
+            "last_met": instant_text(row.last_met) if row.last_met else None,
             "last_exchange": instant_text(row.last_exchange) if row.last_exchange else None,
             "owed": row.owed,
             "unthanked": row.unthanked,

@@ -30,7 +30,7 @@ from pegboard.services.partner_views import (
     partner_detail,
     partner_query,
     partner_rows,
-    with_network,
+    with_figures,
 )
 from pegboard.services.threads import on_own_connection
 from pegboard.services.undo import Step, UndoLog, expect_unchanged
@@ -341,7 +341,7 @@ class PartnerService:
     ) -> list[PartnerRow]:
         """The partners table in one aggregate query, sorted and filtered in SQL."""
         query, _ = partner_query(self.settings, sort, descending, text)
-        rows = with_network(partner_rows(self.settings, query.tuples()))
+        rows = with_figures(partner_rows(self.settings, query.tuples()))
         return by_network(rows, descending) if sort == "network" else rows
 
     def partner_page(
@@ -354,7 +354,7 @@ class PartnerService:
             return rows[offset : offset + limit], len(rows)
         query, _ = partner_query(self.settings, sort, descending, text)
         rows, total = rows_and_count(query, limit, offset)
-        return with_network(partner_rows(self.settings, rows)), total
+        return with_figures(partner_rows(self.settings, rows)), total
 
     def first_owed_partners(
         self, limit: int, exclude: frozenset[int] = frozenset()
@@ -368,6 +368,12 @@ class PartnerService:
             query = query.where(Partner.id.not_in(list(exclude)))
         rows, total = rows_and_count(query, limit)
         return partner_rows(self.settings, rows), total
+
+    def log_meeting(self, partner_id: int, at: datetime | None = None, note: str = "") -> int:
+        """A one-to-one with the partner (services.meetings)."""
+        from pegboard.services.meetings import log_meeting
+
+        return log_meeting(self.clock, self.undo_log, partner_id, at, note)
 
     def partner_closed_cents(self, partner_id: int) -> int:
         """The closed business of the referrals received from the partner."""

@@ -158,3 +158,26 @@ def log_touch(
         lead_id, kind.strip().lower(), note, at=when, next_action=next_action, due_date=due_date
     )
     return {"touch": touch_id, "lead": lead_id}
+
+
+def log_meeting(
+    partners: PartnerService,
+    *,
+    partner: str,
+    at: str | None = None,
+    note: str = "",
+    named: Naming = as_option,
+) -> dict[str, Any]:
+    """A one-to-one with the partner named `partner`, on a day (today unless `at`)."""
+    from pegboard.services.meetings import meeting_time
+
+    clock, order = partners.clock, partners.settings.date_order
+    today = clock.today()
+    day = read(lambda text: parse_date(text, today, order), at, "at", named) if at else today
+    if day > today:
+        raise DomainError(f"{named('at')}: a one-to-one is logged once it took place")
+    known = partners.find_partner(partner)
+    if known is None:
+        raise NotFound(f"no partner named {partner!r}")
+    touch_id = partners.log_meeting(known.id, meeting_time(day, clock), note)
+    return {"touch": touch_id, "partner": known.id, "on": day.isoformat()}

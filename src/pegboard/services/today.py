@@ -16,7 +16,8 @@ from pegboard.config import Settings
 from pegboard.services.leads import LeadService
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerService
-from pegboard.services.today_sections import TriageRow, TriageSection, TriageSections
+from pegboard.services.today_rows import TriageRow, TriageSection
+from pegboard.services.today_sections import TriageSections
 from pegboard.services.undo import Step, UndoLog, expect_unchanged
 from pegboard.services.writes import write_transaction
 from pegboard.store.models import Lead, Referral, Snooze
@@ -79,6 +80,9 @@ class TodayService(TriageSections):
         if row.kind == "customer":
             self.loyalty.mark_asked(row.ref_id)
             return "asked"
+        if row.kind == "meet":
+            self.partners.log_meeting(row.ref_id, note="One to one (from Today)")
+            return "one-to-one logged"
         if row.kind == "ask_given":
             return self._put_off(row, self.settings.ask_given_after_days, note="asked")
         raise ValueError(f"unknown row kind {row.kind!r}")
@@ -127,7 +131,12 @@ def _record_of(row: TriageRow) -> tuple[str, int]:
     """What a Today row is about, as an undo step names it."""
     if row.lead_id is not None:
         return "lead", row.lead_id
-    kinds = {"thank": "referral", "owed_partner": "partner", "customer": "customer"}
+    kinds = {
+        "thank": "referral",
+        "owed_partner": "partner",
+        "meet": "partner",
+        "customer": "customer",
+    }
     return kinds.get(row.kind, "today"), row.ref_id
 
 

@@ -7,71 +7,29 @@ is written to. What a row's "done" and "snooze" do is in `pegboard.services.toda
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from peewee import fn
 
-from pegboard.clock import Clock
+from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
 from pegboard.money import format_cents
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerService
+from pegboard.services.today_rows import (
+    NEW_REFERRAL_SHOWS,
+    SECTION_LIMIT,
+    SECTION_TABLES,
+    SECTIONS,
+    TriageRow,
+    TriageSection,
+)
 from pegboard.store.dialect import without_index
 from pegboard.store.models import Contact, Lead, Partner, Referral, Snooze, Touch
 from pegboard.store.paging import rows_and_count
 from pegboard.store.parallel import in_parallel
 from pegboard.store.table_generations import generations
 from pegboard.text import counted
-
-SECTION_LIMIT = 50
-"""Rows shown per section (the heading still counts them all)."""
-
-SECTIONS = (
-    # A new referral is the warmest lead there is: first, ready to call.
-    ("new_referral", "New referrals to contact"),
-    ("due", "Follow-ups due"),
-    ("stale", "Stale leads"),
-    ("owed_partner", "Partners I owe"),
-    ("customer", "Customers to ask or invite back"),
-    ("loop", "Loops to close"),
-)
-
-NEW_REFERRAL_SHOWS = (Contact.name, Contact.phone, Contact.email, Lead.value_cents)
-"""What a new referral's row shows: whom to call, the number, and what it is worth."""
-
-SECTION_TABLES = {
-    "due": ("lead", "contact", "referral", "touch", "snooze"),
-    "new_referral": ("referral", "lead", "contact", "touch", "snooze", "partner"),
-    "stale": ("lead", "contact", "snooze"),
-    "owed_partner": ("partner", "contact", "referral", "snooze"),
-    "customer": ("purchase", "contact", "snooze"),
-    "loop": ("referral", "contact", "partner", "snooze"),
-}
-"""The tables each section reads: it is kept until one of them is written to (or the
-day, the settings or the row limit change)."""
-
-
-@dataclass(frozen=True)
-class TriageRow:
-    kind: str
-    """due, new_referral, stale, owed_partner, customer, thank (a loop) or ask_given (a loop)."""
-    ref_id: int
-    """The lead, partner, contact or referral the row is about."""
-    title: str
-    detail: str
-    lead_id: int | None = None
-    partner_id: int | None = None
-    contact_id: int | None = None
-    overdue_days: int = 0
-
-
-@dataclass(frozen=True)
-class TriageSection:
-    key: str
-    title: str
-    count: int
-    rows: list[TriageRow]
 
 
 class TriageSections:
@@ -128,6 +86,7 @@ class TriageSections:
             "new_referral": lambda: self._new_referrals(limit),
             "stale": lambda: self._stale(limit),
             "owed_partner": lambda: self._owed_partners(limit),
+            "meet": lambda: self._partners_to_meet(limit),
             "customer": lambda: self._customers(limit),
             "loop": lambda: self._loops(limit),
         }
@@ -275,6 +234,25 @@ class TriageSections:
         ]
         return TriageSection("owed_partner", "Partners I owe", count, rows)
 
+    def _partners_to_meet(self, limit: int) -> TriageSection:
+        """Partners not met one to one for `partners.meet_every_days`, who send most first."""
+        from pegboard.services.meetings import partners_to_meet
+
+        snoozed = frozenset(self._snoozed_ids("meet"))
+        due, count = partners_to_meet(self.settings, self.clock, limit, exclude=snoozed)
+        today = self.clock.today()
+        rows = [
+            TriageRow(
+                "meet",
+                partner_id,
+                name,
+                f"{_met_when(last_met, today)} · sent you {counted(sent, 'referral')}",
+                partner_id=partner_id,
+            )
+            for partner_id, name, last_met, sent in due
+        ]
+        return TriageSection("meet", "Partners to meet one to one", count, rows)
+
     def _customers(self, limit: int) -> TriageSection:
         """Customers ripe to ask for a referral, or lapsed with a discount waiting."""
         snoozed = frozenset(self._snoozed_ids("customer"))
@@ -369,6 +347,11 @@ class TriageSections:
             counted(counts["new_referral"], "new referral"),
             f"{counted(counts['stale'], 'lead')} going stale",
             f"{counted(counts['owed_partner'], 'partner')} to thank or send work",
+            *(
+                [f"{counted(counts['meet'], 'partner')} to meet"]
+                if self.settings.meet_every_days
+                else []
+            ),
             f"{counted(counts['customer'], 'customer')} to ask or win back",
             f"{counted(counts['loop'], 'referral')} to follow up",
         ]
@@ -397,3 +380,11 @@ def _owed_detail(balance: int, unthanked: int) -> str:
     sent = f"sent you {counted(balance, 'referral')} more than you sent" if balance > 0 else ""
     thank = f"{unthanked} to thank" if unthanked else ""
     return ", ".join(bit for bit in (sent, thank) if bit)
+
+
+def _met_when(last_met, today) -> str:
+    """`never met one to one`, `last met 94 days ago`."""
+    if last_met is None:
+        return "never met one to one"
+    days = (today - to_local(last_met).date()).days
+    return f"last met {counted(days, 'day')} ago"

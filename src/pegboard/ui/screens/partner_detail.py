@@ -15,6 +15,7 @@ from pegboard.errors import ServiceError
 from pegboard.money import format_cents
 from pegboard.services.lead_records import lead_detail
 from pegboard.services.lineage import LineageNode, count_partners, lineage
+from pegboard.services.meetings import last_meetings, meeting_count
 from pegboard.services.partner_match import PartnerMatch
 from pegboard.services.partner_views import Exchange
 from pegboard.services.partners import OUTCOME_LABELS, OUTCOMES, WARMTH_LABELS, PartnerService
@@ -43,6 +44,7 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
     BINDINGS = [
         Binding("escape,q", "close", "Back", id="partner-detail.close"),
         Binding("g", "log('given')", "Gave referral", id="partner-detail.log-given"),
+        Binding("t", "one_to_one", "One to one", id="partner-detail.one-to-one"),
         Binding("o", "outcome", "Outcome", id="partner-detail.outcome"),
         Binding("v", "value", "Value", id="partner-detail.value"),
         Binding("k", "thanked", "Thanked", id="partner-detail.thanked"),
@@ -113,6 +115,7 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
         info.add_row("Reach", reach_line(detail.email, detail.phone, detail.also))
         info.add_row("Since", detail.since.isoformat() if detail.since else "—")
         info.add_row("Exchanges", f"got {received} · gave {given} · balance {received - given:+d}")
+        info.add_row("One to ones", self._met_line())
         tree = lineage(self.partner_id)
         info.add_row("Network", self._network_line(tree))
         if detail.notes:
@@ -147,6 +150,16 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
 
     def _money(self, cents: int) -> str:
         return format_cents(cents, self.settings.currency, whole=True)
+
+    def _met_line(self) -> str:
+        """`last 2026-11-20 (11 days ago) · 3 in all`, or `none yet · t logs one`."""
+        last = last_meetings([self.partner_id]).get(self.partner_id)
+        if last is None:
+            return "none yet · t logs one"
+        days = (self.clock.today() - to_local(last).date()).days
+        ago = "today" if days == 0 else f"{counted(days, 'day')} ago"
+        total = meeting_count(self.partner_id)
+        return f"last {to_local(last):%Y-%m-%d} ({ago}) · {total} in all"
 
     def _network_line(self, tree: LineageNode) -> str:
         """`$2,000 in all through 3 partners (direct: $1,000)`."""
@@ -272,6 +285,11 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
         """The partner a referral logged here (r, the app's key) is from: this one."""
         detail = self.detail
         return PartnerMatch(detail.id, detail.name, detail.company, detail.category)
+
+    def action_one_to_one(self) -> None:
+        from pegboard.ui.modals.meeting_form import log_one_to_one
+
+        log_one_to_one(self, self.partners, (self.partner_id, self.detail.name), self.reload_data)
 
     def action_log(self, direction: str) -> None:
         self.app.open_quick_log(direction=direction, partner=self.quick_log_partner())

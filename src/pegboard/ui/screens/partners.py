@@ -38,6 +38,7 @@ COLUMNS = (
     ("closed", "Closed"),
     ("network", "Network"),
     ("last", "Last exchange"),
+    ("met", "Met"),
     ("owed", "Owed"),
 )
 
@@ -62,6 +63,7 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
     BINDINGS = [
         Binding("enter", "open_partner", "Open", id="partners.open"),
         Binding("g", "log('given')", "Gave referral", id="partners.log-given"),
+        Binding("t", "one_to_one", "One to one", id="partners.one-to-one"),
         Binding("n", "new_partner", "New", id="partners.new"),
         Binding("e", "edit_partner", "Edit", id="partners.edit"),
         Binding("s", "sort", "Sort", id="partners.sort"),
@@ -115,6 +117,7 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
             "closed": Text(closed, justify="right"),
             "network": Text(network, justify="right"),
             "last": last,
+            "met": to_local(row.last_met).strftime("%Y-%m-%d") if row.last_met else "—",
             "owed": "● " + ", ".join(owed) if owed else "",
         }
         self.add_cells(cells, str(row.id))
@@ -151,6 +154,13 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
 
     def action_log(self, direction: str) -> None:
         self.app.open_quick_log(direction=direction, partner=self.quick_log_partner(), guessed=True)
+
+    def action_one_to_one(self) -> None:
+        from pegboard.ui.modals.meeting_form import log_one_to_one
+
+        row = self._selected_or_warn()
+        if row is not None:
+            log_one_to_one(self, self.partners, (row.id, row.name), self.reload_data)
 
     def action_new_partner(self) -> None:
         form = PartnerForm(self.settings.phone_region).saving(self.partners.create_partner)

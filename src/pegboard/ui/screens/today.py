@@ -25,7 +25,7 @@ from pegboard.ui.widgets.triage_list import SECTION_PREFIX, TriageList
 
 if TYPE_CHECKING:
     from pegboard.services.today import TodayService
-    from pegboard.services.today_sections import TriageRow, TriageSection
+    from pegboard.services.today_rows import TriageRow, TriageSection
     from pegboard.ui.modals.touch_form import TouchDraft
     from pegboard.wiring import Services
 
