@@ -28,6 +28,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         'pegboard partner met "Dana Keller" --note "Wants more bakeries"',
         'pegboard partner met "Dana Keller" --at 2026-11-20',
     ),
+    "partner brief": (
+        'pegboard partner brief "Dana Keller"',
+        'pegboard partner brief "Dana Keller" --period all --format markdown > dana.md',
+    ),
     "lineage": ('pegboard lineage "Dana Keller"', 'pegboard lineage "Dana Keller" --json'),
     "purchase add": (
         'pegboard purchase add --customer "Ann Lee" --amount 120.00 --what Candles',

@@ -47,6 +47,16 @@ def register(commands: Commands) -> None:
     met.add_argument("--at", default=None, help="the day (default today): YYYY-MM-DD")
     met.add_argument("--note", default="", help="what you talked about")
     json_option(met)
+    brief = partner.add(
+        "brief", "a ready-to-send note for a partner: send me more like this", cmd_partner_brief
+    )
+    brief.add_argument("partner", help="the partner's name")
+    brief.add_argument(
+        "--period", default="365d", choices=("30d", "90d", "365d", "all"), help="default 365d"
+    )
+    brief.add_argument(
+        "--format", default="text", choices=("text", "markdown", "json"), help="default text"
+    )
 
     lineage = commands.add(
         "lineage",
@@ -131,4 +141,20 @@ def cmd_partner_met(args: argparse.Namespace) -> int:
         context.services.partners, partner=args.partner, at=args.at, note=args.note
     )
     report(args, met, f"one-to-one with {args.partner} on {met['on']}")
+    return 0
+
+
+def cmd_partner_brief(args: argparse.Namespace) -> int:
+    from pegboard.services.brief import brief_lines, partner_brief
+
+    context = open_context(args)
+    match = context.services.partners.find_partner(args.partner)
+    if match is None:
+        raise CommandError(f"no partner named {args.partner!r}")
+    brief = partner_brief(match.id, context.clock, args.period)
+    if args.format == "json":
+        print_json(brief.as_json())
+        return 0
+    for line in brief_lines(brief, context.settings.currency, markdown=args.format == "markdown"):
+        print(line)
     return 0

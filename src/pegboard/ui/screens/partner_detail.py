@@ -45,6 +45,7 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
         Binding("escape,q", "close", "Back", id="partner-detail.close"),
         Binding("g", "log('given')", "Gave referral", id="partner-detail.log-given"),
         Binding("t", "one_to_one", "One to one", id="partner-detail.one-to-one"),
+        Binding("b", "brief", "Brief", id="partner-detail.brief"),
         Binding("o", "outcome", "Outcome", id="partner-detail.outcome"),
         Binding("v", "value", "Value", id="partner-detail.value"),
         Binding("k", "thanked", "Thanked", id="partner-detail.thanked"),
@@ -290,6 +291,19 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
         from pegboard.ui.modals.meeting_form import log_one_to_one
 
         log_one_to_one(self, self.partners, (self.partner_id, self.detail.name), self.reload_data)
+
+    def action_brief(self) -> None:
+        """The ready-to-send note for this partner (services.brief)."""
+        from pegboard.paths import data_dir
+        from pegboard.services.brief import brief_lines, partner_brief
+        from pegboard.ui.modals.brief_view import BriefView
+
+        brief = partner_brief(self.partner_id, self.clock)
+        currency = self.settings.currency
+        text = "\n".join(brief_lines(brief, currency))
+        markdown = "\n".join(brief_lines(brief, currency, markdown=True))
+        folder = data_dir() / "briefs"
+        self.app.push_screen(BriefView(brief.partner, text, markdown, folder, self.clock.today()))
 
     def action_log(self, direction: str) -> None:
         self.app.open_quick_log(direction=direction, partner=self.quick_log_partner())
