@@ -15,6 +15,7 @@ from pegboard.config.model import (
     DEFAULT_STAGES,
     GOAL_PERIODS,
     LoyaltyRule,
+    LoyaltyTier,
     Settings,
     Stage,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "GOAL_PERIODS",
     "ConfigError",
     "LoyaltyRule",
+    "LoyaltyTier",
     "Settings",
     "Stage",
     "describe_rule",

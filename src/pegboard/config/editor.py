@@ -30,6 +30,7 @@ PLACES: dict[str, tuple[str, ...]] = {
     "ask_referral_after_days": ("loyalty", "ask_referral_after_days"),
     "lapsed_after_months": ("loyalty", "lapsed_after_months"),
     "loyalty_rules": ("loyalty", "rules"),
+    "loyalty_tiers": ("loyalty", "tiers"),
     "revenue_goal_cents": ("goal", "revenue"),
     "goal_period": ("goal", "period"),
     "assistant_writes": ("assistant", "allow_writes"),
@@ -80,6 +81,11 @@ COMMENTS: dict[tuple[str, ...], str] = {
         "each: name; purchase = N (and_later = true for the Nth and after) or every = N; "
         "percent or amount (in the currency's units); optional min_amount, window_months. "
         "When several fit, the one that takes most off wins"
+    ),
+    ("loyalty", "tiers"): (
+        "VIP tiers, lowest first; each: name; spend = AMOUNT or purchases = N; over = "
+        '"lifetime", "year" or "12 months"; percent: what the tier takes off (the best of '
+        "a tier and the rules wins)"
     ),
     ("goal",): "The revenue to win",
     ("goal", "revenue"): "per period, in the currency's units; 0 means no goal",
@@ -137,6 +143,9 @@ def _commented_table(name: str, values: dict[str, Any]):
     table = tomlkit.table()
     if (name,) in COMMENTS:
         table.comment(COMMENTS[(name,)])
+    for (table_name, *key), comment in COMMENTS.items():
+        if table_name == name and key and key[0] not in values:  # a key left out (tiers)
+            table.add(tomlkit.comment(f"{key[0]}: {comment}"))
     for key, value in values.items():
         if comment := COMMENTS.get((name, key)):
             table.add(tomlkit.comment(comment))

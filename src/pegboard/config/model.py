@@ -76,6 +76,25 @@ class LoyaltyRule:
     """Only purchases in the last N months count toward the purchase number."""
 
 
+TIER_PERIODS = ("lifetime", "year", "12 months")
+"""What a tier counts: every purchase, this calendar year's, or the last 12 months'."""
+
+
+@dataclass(frozen=True)
+class LoyaltyTier:
+    """A VIP tier (as Smile.io's): reached by spend or by purchases over a period, and
+    giving a percent off that takes part in "best rule wins". Tiers are listed lowest
+    first; a customer is in the highest one reached."""
+
+    name: str
+    percent: Decimal
+    spend_cents: int | None = None
+    """Reached by spending this much (what was charged) over `over`; or by `purchases`."""
+    purchases: int | None = None
+    over: str = "lifetime"
+    """One of TIER_PERIODS."""
+
+
 DEFAULT_LOYALTY_RULES = (
     LoyaltyRule("10% off the 2nd purchase", purchase=2, percent=Decimal(10)),
     LoyaltyRule(
@@ -97,6 +116,8 @@ class Settings:
     qualification: tuple[str, ...] = DEFAULT_QUALIFICATION
     """The written definition of 'qualified', one criterion a line."""
     loyalty_rules: tuple[LoyaltyRule, ...] = DEFAULT_LOYALTY_RULES
+    loyalty_tiers: tuple[LoyaltyTier, ...] = ()
+    """VIP tiers, lowest first (none by default)."""
     """When several rules fit a purchase, the one that takes most off wins (the first on a tie)."""
     ask_referral_after_days: int = 90
     """A repeat customer not asked for a referral in this many days is ripe to ask."""

@@ -12,7 +12,7 @@ from typing import Any
 from pegboard.config.limits import MOST_DAYS, MOST_MONEY, MOST_MONTHS, MOST_REFERRALS
 from pegboard.config.lines import KeyLines
 from pegboard.config.model import CLOSES, GOAL_PERIODS, LoyaltyRule, Settings, Stage
-from pegboard.config.rules import read_loyalty_rule
+from pegboard.config.rules import read_loyalty_rule, read_loyalty_tier
 from pegboard.errors import ConfigError
 from pegboard.locales import DATE_ORDERS, default_date_order, default_phone_region
 from pegboard.money import NUMBER_FORMATS, Currency, default_number_format, units_to_minor
@@ -291,9 +291,17 @@ def read_loyalty(loyalty: dict[str, Any], checks: Checks) -> dict[str, Any]:
     """[loyalty]: the discount rules and when a customer is ripe to ask or has lapsed."""
     checks.known_keys(
         loyalty,
-        {"rules", "ask_referral_after_days", "lapsed_after_months"},
+        {"rules", "tiers", "ask_referral_after_days", "lapsed_after_months"},
         Key("loyalty", "", name="loyalty"),
     )
+    tiers: tuple = ()
+    if "tiers" in loyalty:
+        if not isinstance(loyalty["tiers"], list):
+            raise checks.fail(Key("loyalty", "tiers"), "must be a list of [[loyalty.tiers]] tables")
+        tiers = tuple(
+            read_loyalty_tier(entry, index, checks)
+            for index, entry in enumerate(loyalty["tiers"], 1)
+        )
     rules = DEFAULTS.loyalty_rules
     if "rules" in loyalty:
         if not isinstance(loyalty["rules"], list):
@@ -304,6 +312,7 @@ def read_loyalty(loyalty: dict[str, Any], checks: Checks) -> dict[str, Any]:
         )
     return {
         "loyalty_rules": rules,
+        "loyalty_tiers": tiers,
         "ask_referral_after_days": checks.whole(
             loyalty.get("ask_referral_after_days", DEFAULTS.ask_referral_after_days),
             Key("loyalty", "ask_referral_after_days"),

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pegboard.config.limits import MOST_MONEY, MOST_MONTHS, MOST_PURCHASES, RULE_FIELDS
-from pegboard.config.model import LoyaltyRule
+from pegboard.config.model import TIER_PERIODS, LoyaltyRule, LoyaltyTier
 from pegboard.config.wording import describe_rule
 from pegboard.errors import ConfigError
 from pegboard.money import Currency, units_to_minor
@@ -107,3 +107,41 @@ def read_loyalty_rule(entry: Any, index: int, checks: Checks) -> LoyaltyRule:
         window_months=values.count("window_months", 1, MOST_MONTHS),
     )
     return replace(rule, name=name.strip() if name else describe_rule(rule, checks.currency))
+
+
+TIER_FIELDS = {"name", "spend", "purchases", "over", "percent"}
+
+
+def read_loyalty_tier(entry: Any, index: int, checks: Checks) -> LoyaltyTier:
+    """One [[loyalty.tiers]] table; every error names the tier, at its header's line."""
+    line = checks.lines.line_of("loyalty.tiers", entry=index)
+
+    def fail(message: str) -> ConfigError:
+        return ConfigError(checks.path, f"loyalty tier {index}: {message}", line)
+
+    if not isinstance(entry, dict):
+        raise fail("must be a table")
+    unknown = sorted(set(entry) - TIER_FIELDS)
+    if unknown:
+        raise fail(f"unknown field {unknown[0]!r} (fields: {', '.join(sorted(TIER_FIELDS))})")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise fail('needs a name, such as name = "Gold"')
+    if ("spend" in entry) == ("purchases" in entry):
+        raise fail("give exactly one of spend = AMOUNT or purchases = N")
+    if "percent" not in entry:
+        raise fail("needs percent = N, what the tier takes off")
+    over = entry.get("over", "lifetime")
+    if over not in TIER_PERIODS:
+        raise fail(f"over must be one of {', '.join(map(repr, TIER_PERIODS))}, not {over!r}")
+    values = _RuleEntry(entry, fail, checks.currency)
+    spend = values.money("spend")
+    if spend is not None and spend <= 0:
+        raise fail("spend must be more than 0")
+    return LoyaltyTier(
+        name=name.strip(),
+        percent=values.percent() or Decimal(0),
+        spend_cents=spend,
+        purchases=values.count("purchases", 1),
+        over=over,
+    )

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pegboard.config.model import LoyaltyRule, Settings
+from pegboard.config.model import LoyaltyRule, LoyaltyTier, Settings
 from pegboard.errors import ConfigError
 from pegboard.locales import default_date_order, default_phone_region
 from pegboard.money import default_number_format, minor_to_units
@@ -43,6 +43,17 @@ def to_toml_dict(settings: Settings) -> dict[str, Any]:
             "ask_referral_after_days": settings.ask_referral_after_days,
             "lapsed_after_months": settings.lapsed_after_months,
             "rules": [rule_to_toml(rule, settings.currency) for rule in settings.loyalty_rules],
+            # Left out when there are none: `tiers = []` would clash with the
+            # [[loyalty.tiers]] tables an owner adds below it.
+            **(
+                {
+                    "tiers": [
+                        tier_to_toml(tier, settings.currency) for tier in settings.loyalty_tiers
+                    ]
+                }
+                if settings.loyalty_tiers
+                else {}
+            ),
         },
         "goal": {
             "revenue": minor_to_units(settings.revenue_goal_cents, settings.currency),
@@ -51,6 +62,20 @@ def to_toml_dict(settings: Settings) -> dict[str, Any]:
         "assistant": {"allow_writes": settings.assistant_writes},
         "keymap": dict(settings.keymap),
     }
+
+
+def tier_to_toml(tier: LoyaltyTier, currency: str = "USD") -> dict[str, Any]:
+    """A tier as a [[loyalty.tiers]] table."""
+    entry: dict[str, Any] = {"name": tier.name}
+    if tier.spend_cents is not None:
+        entry["spend"] = minor_to_units(tier.spend_cents, currency)
+    else:
+        entry["purchases"] = tier.purchases
+    entry["over"] = tier.over
+    entry["percent"] = (
+        int(tier.percent) if tier.percent == int(tier.percent) else float(tier.percent)
+    )
+    return entry
 
 
 def rule_to_toml(rule: LoyaltyRule, currency: str = "USD") -> dict[str, Any]:

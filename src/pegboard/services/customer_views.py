@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, Case, fn
 
 from pegboard.config import LoyaltyRule
 from pegboard.errors import NotFound
+from pegboard.services.loyalty_rules import months_before
+from pegboard.services.tiers import Standing
 from pegboard.store.models import Contact, Lead, Partner, Purchase
 
 
@@ -25,6 +27,8 @@ class CustomerRow:
     next_rule: LoyaltyRule | None
     ask_for_referral: bool
     lapsed: bool
+    standing: Standing | None = None
+    """Where the customer stands in the VIP tiers (services.tiers); None without tiers."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +110,34 @@ def customer_records(rows: list[CustomerRow], currency: str) -> list[dict[str, A
                 "first_purchase": row.first_purchase.isoformat() if row.first_purchase else None,
                 "last_purchase": row.last_purchase.isoformat() if row.last_purchase else None,
                 "next_discount": next_discount,
+                "tier": row.standing.tier.name if row.standing and row.standing.tier else None,
+                "next_tier": row.standing.next_json() if row.standing else None,
                 "ask_for_referral": row.ask_for_referral,
                 "lapsed": row.lapsed,
                 "currency": currency,
             }
         )
     return records
+
+
+def purchases_by_customer(today: date, window_names: dict[int, str]):
+    """Each customer's live purchases summed up (a subquery `bought`): how many, the
+    lifetime total, the first and last day, and how many in each rule's window."""
+    return (
+        Purchase.select(
+            Purchase.contact.alias("customer_id"),
+            fn.COUNT(Purchase.id).alias("purchases"),
+            fn.SUM(Purchase.amount_cents).alias("lifetime"),
+            fn.MIN(Purchase.purchased_on).alias("first_on"),
+            fn.MAX(Purchase.purchased_on).alias("last_on"),
+            *(
+                fn.SUM(
+                    Case(None, [(Purchase.purchased_on >= months_before(today, months), 1)], 0)
+                ).alias(name)
+                for months, name in window_names.items()
+            ),
+        )
+        .where(Purchase.archived_at.is_null())
+        .group_by(Purchase.contact)
+        .alias("bought")
+    )

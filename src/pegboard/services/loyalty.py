@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from peewee import Case, fn
+from peewee import fn
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
@@ -17,6 +17,7 @@ from pegboard.services.customer_views import (
     CustomerDetail,
     CustomerRow,
     customer_detail,
+    purchases_by_customer,
 )
 from pegboard.services.loyalty_rules import (
     PriorPurchases,
@@ -25,6 +26,7 @@ from pegboard.services.loyalty_rules import (
     months_before,
     next_rule,
 )
+from pegboard.services.tiers import standings, tier_discount, tier_label
 from pegboard.services.undo import Step, UndoLog, expect_unchanged
 from pegboard.services.writes import write_transaction
 from pegboard.store.models import Contact, Purchase
@@ -74,9 +76,24 @@ class LoyaltyService:
             else PriorPurchases(0)
         )
         best = best_discount(self.settings.loyalty_rules, prior, list_cents)
+        tiered = self._tier_quote(contact_id, list_cents, on, excluding, prior.total + 1)
+        if tiered is not None and tiered.discount_cents > (best.discount_cents if best else 0):
+            return tiered
         if best is None:
             return PurchaseQuote(list_cents, 0, "", prior.total + 1)
         return PurchaseQuote(list_cents, best.discount_cents, best.rule.name, best.purchase_number)
+
+    def _tier_quote(
+        self, contact_id: int | None, list_cents: int, on: date, excluding: int | None, number: int
+    ) -> PurchaseQuote | None:
+        """The purchase priced at the customer's tier (services.tiers), if they are in one."""
+        if contact_id is None or not self.settings.loyalty_tiers:
+            return None
+        found = standings(self.settings, on, [contact_id], before=on, excluding=excluding)
+        tier = found[contact_id].tier if contact_id in found else None
+        if tier is None:
+            return None
+        return PurchaseQuote(list_cents, tier_discount(tier, list_cents), tier_label(tier), number)
 
     def record_purchase(
         self,
@@ -340,6 +357,8 @@ class LoyaltyService:
         to_date = Purchase.purchased_on.python_value
         to_time = Contact.asked_referral_at.python_value
         rows = []
+        query = list(query)
+        tiers = standings(self.settings, self.clock.today(), [values[0] for values in query])
         for values in query:
             contact_id, name, company, asked, purchases, total, first, last, *windows = values
             prior = PriorPurchases(
@@ -361,32 +380,10 @@ class LoyaltyService:
                     ),
                     ask_for_referral=purchases >= 2 and (asked_at is None or asked_at < ask_before),
                     lapsed=last_day is not None and last_day < lapsed_before,
+                    standing=tiers.get(contact_id),
                 )
             )
         return rows
 
     def customer_detail(self, contact_id: int) -> CustomerDetail:
         return customer_detail(contact_id)
-
-
-def purchases_by_customer(today: date, window_names: dict[int, str]):
-    """Each customer's live purchases summed up (a subquery `bought`): how many, the
-    lifetime total, the first and last day, and how many in each rule's window."""
-    return (
-        Purchase.select(
-            Purchase.contact.alias("customer_id"),
-            fn.COUNT(Purchase.id).alias("purchases"),
-            fn.SUM(Purchase.amount_cents).alias("lifetime"),
-            fn.MIN(Purchase.purchased_on).alias("first_on"),
-            fn.MAX(Purchase.purchased_on).alias("last_on"),
-            *(
-                fn.SUM(
-                    Case(None, [(Purchase.purchased_on >= months_before(today, months), 1)], 0)
-                ).alias(name)
-                for months, name in window_names.items()
-            ),
-        )
-        .where(Purchase.archived_at.is_null())
-        .group_by(Purchase.contact)
-        .alias("bought")
-    )

@@ -15,7 +15,7 @@ from pegboard.config import Settings
 from pegboard.errors import DomainError, ServiceError
 from pegboard.money import format_cents
 from pegboard.services.loyalty import LoyaltyService
-from pegboard.text import shown
+from pegboard.text import counted, shown
 from pegboard.ui.messages import ShowsData
 from pegboard.ui.modals.confirm import Confirm
 from pegboard.ui.modals.purchase_form import PurchaseDraft, PurchaseForm
@@ -184,6 +184,8 @@ class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):
         total = sum(p.amount_cents for p in detail.purchases)
         info.add_row("Purchases", f"{len(detail.purchases)} · {format_cents(total, currency)}")
         info.add_row("Next purchase", self._next_purchase(total, len(detail.purchases)))
+        if self.settings.loyalty_tiers:
+            info.add_row("Tier", self._tier_line())
         info.add_row("Asked for referral", when(detail.asked_referral_at))
         info.add_row("Testimonial", when(detail.testimonial_at))
         self.query_one("#customer-info", Static).update(info)
@@ -200,6 +202,27 @@ class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):
                 Text(format_cents(purchase.amount_cents, currency), justify="right"),
                 purchase.rule or ("won lead" if purchase.lead_id else ""),
             )
+
+    def _tier_line(self) -> str:
+        """`Gold (10% off) · $120 more to Platinum`, or `none yet · 2 more purchases to Silver`."""
+        from pegboard.services.tiers import standings
+
+        today = self.clock.today()
+        standing = standings(self.settings, today, [self.customer_id]).get(self.customer_id)
+        tier = standing.tier if standing else None
+        reached = f"{tier.name} ({tier.percent:g}% off)" if tier else "none yet"
+        following = standing.next_tier if standing else self.settings.loyalty_tiers[0]
+        if following is None:
+            return f"{reached} · the top tier"
+        if standing is not None and standing.missing_cents is not None:
+            missing = format_cents(standing.missing_cents, self.settings.currency)
+            return f"{reached} · {missing} more to {following.name}"
+        count = standing.missing_purchases if standing else following.purchases
+        if count is None:  # no purchase yet: a spend tier needs all of its spend
+            count_text = format_cents(following.spend_cents or 0, self.settings.currency) + " more"
+        else:
+            count_text = f"{counted(count, 'more purchase', 'more purchases')}"
+        return f"{reached} · {count_text} to {following.name}"
 
     def _next_purchase(self, total: int, count: int) -> str:
         """What the next purchase gets, priced at the customer's average one."""

@@ -24,6 +24,7 @@ COLUMNS = (
     ("name", "Customer"),
     ("purchases", "Bought"),
     ("lifetime", "Lifetime value"),
+    ("tier", "Tier"),
     ("first", "First"),
     ("last", "Last"),
     ("next", "Next purchase gets"),
@@ -41,6 +42,7 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
         "name": "Customer",
         "purchases": "Bought",
         "lifetime": "Lifetime",
+        "tier": "Tier",
         "last": "Last",
         "next": "Next gets",
         "flags": "Flags",
@@ -87,6 +89,14 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
     def table(self) -> DataTable:
         return self.query_one("#customers", DataTable)
 
+    @property
+    def columns(self) -> tuple[tuple[str, str], ...]:
+        """As FilteredTableScreen's, with the Tier column only for a book with tiers."""
+        shown = super().columns
+        if self.settings.loyalty_tiers:
+            return shown
+        return tuple(column for column in shown if column[0] != "tier")
+
     def read_page(self, offset: int, limit: int) -> tuple[list[CustomerRow], int]:
         return self.loyalty.customer_page(self.sort, self.descending, self.text, offset, limit)
 
@@ -104,6 +114,7 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
             "lifetime": Text(
                 format_cents(row.lifetime_cents, currency, whole=True), justify="right"
             ),
+            "tier": tier_cell(row),
             "first": row.first_purchase.isoformat() if row.first_purchase else "—",
             "last": row.last_purchase.isoformat() if row.last_purchase else "—",
             "next": (short_rule(rule, currency) if self.narrow else rule.name) if rule else "—",
@@ -198,6 +209,11 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
 
 NARROW_FLAGS = {"ask for a referral": "ask"}
 """Flags as a narrow table words them."""
+
+
+def tier_cell(row: CustomerRow) -> str:
+    standing = row.standing
+    return standing.tier.name if standing and standing.tier else "—"
 
 
 def short_rule(rule, currency: str) -> str:
