@@ -133,6 +133,7 @@ def test_partners_owed_customers_and_loops(world, leads, clock):
         "owed_partner",
         "meet",
         "customer",
+        "discount_ending",
         "loop",
     }
 

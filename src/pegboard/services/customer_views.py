@@ -29,6 +29,8 @@ class CustomerRow:
     lapsed: bool
     standing: Standing | None = None
     """Where the customer stands in the VIP tiers (services.tiers); None without tiers."""
+    discount_ends: date | None = None
+    """The last day the next purchase gets `next_rule`, when it lapses with its window."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ def customer_records(rows: list[CustomerRow], currency: str) -> list[dict[str, A
                 "first_purchase": row.first_purchase.isoformat() if row.first_purchase else None,
                 "last_purchase": row.last_purchase.isoformat() if row.last_purchase else None,
                 "next_discount": next_discount,
+                "discount_ends": row.discount_ends.isoformat() if row.discount_ends else None,
                 "tier": row.standing.tier.name if row.standing and row.standing.tier else None,
                 "next_tier": row.standing.next_json() if row.standing else None,
                 "ask_for_referral": row.ask_for_referral,

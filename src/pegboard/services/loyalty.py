@@ -19,6 +19,7 @@ from pegboard.services.customer_views import (
     customer_detail,
     purchases_by_customer,
 )
+from pegboard.services.discount_expiry import discount_endings
 from pegboard.services.loyalty_rules import (
     PriorPurchases,
     PurchaseQuote,
@@ -358,7 +359,9 @@ class LoyaltyService:
         to_time = Contact.asked_referral_at.python_value
         rows = []
         query = list(query)
-        tiers = standings(self.settings, self.clock.today(), [values[0] for values in query])
+        today = self.clock.today()
+        tiers = standings(self.settings, today, [values[0] for values in query])
+        lapsing = discount_endings(self.settings, today, [values[0] for values in query])
         for values in query:
             contact_id, name, company, asked, purchases, total, first, last, *windows = values
             prior = PriorPurchases(
@@ -381,6 +384,7 @@ class LoyaltyService:
                     ask_for_referral=purchases >= 2 and (asked_at is None or asked_at < ask_before),
                     lapsed=last_day is not None and last_day < lapsed_before,
                     standing=tiers.get(contact_id),
+                    discount_ends=lapsing.get(contact_id),
                 )
             )
         return rows

@@ -80,6 +80,10 @@ class TodayService(TriageSections):
         if row.kind == "customer":
             self.loyalty.mark_asked(row.ref_id)
             return "asked"
+        if row.kind == "discount_ending":
+            self.loyalty.mark_asked(row.ref_id)
+            self._set_aside(row, self.clock.today() + timedelta(days=30))
+            return "invited back"
         if row.kind == "meet":
             self.partners.log_meeting(row.ref_id, note="One to one (from Today)")
             return "one-to-one logged"

@@ -17,6 +17,7 @@ SECTIONS = (
     ("owed_partner", "Partners I owe"),
     ("meet", "Partners to meet one to one"),
     ("customer", "Customers to ask or invite back"),
+    ("discount_ending", "Discounts about to lapse"),
     ("loop", "Loops to close"),
 )
 
@@ -30,6 +31,7 @@ SECTION_TABLES = {
     "owed_partner": ("partner", "contact", "referral", "snooze"),
     "meet": ("partner", "contact", "referral", "touch", "snooze"),
     "customer": ("purchase", "contact", "snooze"),
+    "discount_ending": ("purchase", "contact", "snooze"),
     "loop": ("referral", "contact", "partner", "snooze"),
 }
 """The tables each section reads: it is kept until one of them is written to (or the

@@ -11,11 +11,12 @@ from datetime import datetime, timedelta
 
 from peewee import fn
 
-from pegboard.clock import Clock, to_local
+from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.money import format_cents
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerService
+from pegboard.services.today_keeping import KeepingInTouch
 from pegboard.services.today_rows import (
     NEW_REFERRAL_SHOWS,
     SECTION_LIMIT,
@@ -32,7 +33,7 @@ from pegboard.store.table_generations import generations
 from pegboard.text import counted
 
 
-class TriageSections:
+class TriageSections(KeepingInTouch):
     """The reading half of Today; `TodayService` adds what its keys do."""
 
     settings: Settings
@@ -87,6 +88,7 @@ class TriageSections:
             "stale": lambda: self._stale(limit),
             "owed_partner": lambda: self._owed_partners(limit),
             "meet": lambda: self._partners_to_meet(limit),
+            "discount_ending": lambda: self._discounts_ending(limit),
             "customer": lambda: self._customers(limit),
             "loop": lambda: self._loops(limit),
         }
@@ -234,25 +236,6 @@ class TriageSections:
         ]
         return TriageSection("owed_partner", "Partners I owe", count, rows)
 
-    def _partners_to_meet(self, limit: int) -> TriageSection:
-        """Partners not met one to one for `partners.meet_every_days`, who send most first."""
-        from pegboard.services.meetings import partners_to_meet
-
-        snoozed = frozenset(self._snoozed_ids("meet"))
-        due, count = partners_to_meet(self.settings, self.clock, limit, exclude=snoozed)
-        today = self.clock.today()
-        rows = [
-            TriageRow(
-                "meet",
-                partner_id,
-                name,
-                f"{_met_when(last_met, today)} · sent you {counted(sent, 'referral')}",
-                partner_id=partner_id,
-            )
-            for partner_id, name, last_met, sent in due
-        ]
-        return TriageSection("meet", "Partners to meet one to one", count, rows)
-
     def _customers(self, limit: int) -> TriageSection:
         """Customers ripe to ask for a referral, or lapsed with a discount waiting."""
         snoozed = frozenset(self._snoozed_ids("customer"))
@@ -353,6 +336,11 @@ class TriageSections:
                 else []
             ),
             f"{counted(counts['customer'], 'customer')} to ask or win back",
+            *(
+                [f"{counted(counts['discount_ending'], 'discount')} about to lapse"]
+                if counts["discount_ending"]
+                else []
+            ),
             f"{counted(counts['loop'], 'referral')} to follow up",
         ]
         return ", ".join(bits)
@@ -380,11 +368,3 @@ def _owed_detail(balance: int, unthanked: int) -> str:
     sent = f"sent you {counted(balance, 'referral')} more than you sent" if balance > 0 else ""
     thank = f"{unthanked} to thank" if unthanked else ""
     return ", ".join(bit for bit in (sent, thank) if bit)
-
-
-def _met_when(last_met, today) -> str:
-    """`never met one to one`, `last met 94 days ago`."""
-    if last_met is None:
-        return "never met one to one"
-    days = (today - to_local(last_met).date()).days
-    return f"last met {counted(days, 'day')} ago"

@@ -14,6 +14,7 @@ from pegboard.clock import Clock, to_local
 from pegboard.config import Settings
 from pegboard.errors import DomainError, ServiceError
 from pegboard.money import format_cents
+from pegboard.services.discount_expiry import discount_endings
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.text import counted, shown
 from pegboard.ui.messages import ShowsData
@@ -232,7 +233,11 @@ class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):
         if not quote.rule:
             return f"purchase {quote.purchase_number}: no discount"
         off = format_cents(quote.discount_cents, currency)
-        return f"purchase {quote.purchase_number}: {quote.rule} ({off} off a {format_cents(typical, currency)} one)"
+        line = f"purchase {quote.purchase_number}: {quote.rule} ({off} off a {format_cents(typical, currency)} one)"
+        ends = discount_endings(self.settings, self.clock.today(), [self.customer_id])
+        if self.customer_id in ends:
+            line += f", until {ends[self.customer_id]:%a %d %b %Y}"
+        return line
 
     def _purchase_or_warn(self):
         row = self.query_one(DataTable).cursor_row

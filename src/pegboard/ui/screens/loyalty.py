@@ -107,7 +107,6 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
         if row.lapsed:
             flags.append("lapsed")
         currency = self.loyalty.settings.currency
-        rule = row.next_rule
         cells = {
             "name": row.name,
             "purchases": Text(str(row.purchases), justify="right"),
@@ -117,7 +116,7 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
             "tier": tier_cell(row),
             "first": row.first_purchase.isoformat() if row.first_purchase else "—",
             "last": row.last_purchase.isoformat() if row.last_purchase else "—",
-            "next": (short_rule(rule, currency) if self.narrow else rule.name) if rule else "—",
+            "next": next_cell(row, currency, self.narrow),
             "flags": ", ".join(NARROW_FLAGS.get(f, f) for f in flags)
             if self.narrow
             else ", ".join(flags),
@@ -209,6 +208,17 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
 
 NARROW_FLAGS = {"ask for a referral": "ask"}
 """Flags as a narrow table words them."""
+
+
+def next_cell(row: CustomerRow, currency: str, narrow: bool) -> str:
+    """The next purchase's discount: `10% off the 2nd purchase till Dec 20` (narrow:
+    `10% off`)."""
+    rule = row.next_rule
+    if rule is None:
+        return "—"
+    if narrow:
+        return short_rule(rule, currency)
+    return rule.name + (f" till {row.discount_ends:%b %d}" if row.discount_ends else "")
 
 
 def tier_cell(row: CustomerRow) -> str:
