@@ -55,6 +55,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "archived": ("pegboard archived", "pegboard archived --json"),
     "unarchive": ("pegboard unarchive lead 12",),
     "config": ("pegboard config", "pegboard config --edit"),
+    "contacts duplicates": ("pegboard contacts duplicates", "pegboard contacts duplicates --json"),
+    "contacts merge": ("pegboard contacts merge 12 48",),
+    "contacts unmerge": ("pegboard contacts unmerge 48",),
     "mcp": ("pegboard mcp --read-only", "pegboard mcp --history"),
     "serve": ("pegboard serve --open", "pegboard --db ~/shop.db serve --port 8080"),
     "completion": (

@@ -374,6 +374,30 @@ def add_assistant_writes(database: Database) -> None:
         database.create_tables([AssistantWrite])
 
 
+def add_contact_merges(database: Database) -> None:
+    """Step 10 -> 11: the record of each merge of two contacts (see models.ContactMerge)."""
+
+    class Contact(Model):
+        id = AutoField()
+
+        class Meta:
+            table_name = "contact"
+
+    class ContactMerge(Model):
+        id = AutoField()
+        at = UTCDateTimeField()
+        keep = ForeignKeyField(Contact)
+        other = ForeignKeyField(Contact)
+        moved = TextField()
+        undone_at = UTCDateTimeField(null=True)
+
+        class Meta:
+            table_name = "contact_merge"
+
+    with database.bind_ctx([Contact, ContactMerge]):
+        database.create_tables([ContactMerge])
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: create_v1,
     2: add_last_touch_and_board_index,
@@ -385,6 +409,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     8: add_table_generations,
     9: add_folded_keys,
     10: add_assistant_writes,
+    11: add_contact_merges,
 }
 """Target version -> the step that reaches it from the version before."""
 

@@ -268,6 +268,21 @@ class AssistantWrite(BaseModel):
         indexes = ((("record_kind", "record_id"), False),)
 
 
+class ContactMerge(BaseModel):
+    """Two contacts found to be one person, merged: what moved from `other` to `keep`
+    (as JSON: services.merge), so that the merge can be taken back, here or later."""
+
+    id = AutoField()
+    at = UTCDateTimeField()
+    keep = ForeignKeyField(Contact, backref="merges_kept")
+    other = ForeignKeyField(Contact, backref="merges_into")
+    moved = TextField()
+    undone_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        table_name = "contact_merge"
+
+
 class LeadText(BaseModel):
     """SQLite only: each lead's searchable text (its contact's name, company and email, and
     its title) in an FTS5 trigram index, kept by triggers (see migrations.add_lead_text),
@@ -293,5 +308,6 @@ ALL_MODELS = (
     Purchase,
     Snooze,
     AssistantWrite,
+    ContactMerge,
 )
 """The tables every database has (LeadText is SQLite's alone)."""

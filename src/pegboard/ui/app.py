@@ -350,6 +350,14 @@ class PegboardApp(QuickLogHost, App[None]):
             lambda _: self.reload_after_closing(),
         )
 
+    def open_duplicates(self) -> None:
+        from pegboard.ui.screens.duplicates import DuplicatesScreen
+
+        self.push_screen(
+            DuplicatesScreen(self.clock, self.services.undo_log),
+            lambda _: self.reload_after_closing(),
+        )
+
     def open_loyalty_rules(self) -> None:
         from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
 

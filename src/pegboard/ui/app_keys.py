@@ -140,6 +140,11 @@ def pegboard_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
     yield SystemCommand(
         "Archived…", "Archived leads, partners and purchases, to bring back", app.open_archive
     )
+    yield SystemCommand(
+        "Duplicates…",
+        "Contacts that look like one person, side by side, to merge",
+        app.open_duplicates,
+    )
     # Every action of the screen underneath, from its BINDINGS, with its key; moving the
     # cursor is left to the keys.
     seen: set[str] = set()
