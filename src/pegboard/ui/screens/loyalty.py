@@ -13,6 +13,7 @@ from pegboard.config import Settings
 from pegboard.money import format_cents
 from pegboard.services.customer_views import CUSTOMER_SORTS, CustomerRow
 from pegboard.services.loyalty import LoyaltyService
+from pegboard.text import counted
 from pegboard.ui.screens.customer_detail import CustomerDetailScreen, record_purchase_for
 from pegboard.ui.screens.filtered_table import FilteredTableScreen
 from pegboard.ui.undoing import UndoesSteps
@@ -113,7 +114,7 @@ class LoyaltyScreen(UndoesSteps, FilteredTableScreen):
             "lifetime": Text(
                 format_cents(row.lifetime_cents, currency, whole=True), justify="right"
             ),
-            "tier": tier_cell(row),
+            "tier": tier_cell(row, currency, self.narrow),
             "first": row.first_purchase.isoformat() if row.first_purchase else "—",
             "last": row.last_purchase.isoformat() if row.last_purchase else "—",
             "next": next_cell(row, currency, self.narrow),
@@ -221,9 +222,17 @@ def next_cell(row: CustomerRow, currency: str, narrow: bool) -> str:
     return rule.name + (f" till {row.discount_ends:%b %d}" if row.discount_ends else "")
 
 
-def tier_cell(row: CustomerRow) -> str:
+def tier_cell(row: CustomerRow, currency: str, narrow: bool) -> str:
+    """`Silver · $70 to Gold` (narrow: `Silver`)."""
     standing = row.standing
-    return standing.tier.name if standing and standing.tier else "—"
+    reached = standing.tier.name if standing and standing.tier else "—"
+    if narrow or standing is None or standing.next_tier is None:
+        return reached
+    if standing.missing_cents is not None:
+        missing = format_cents(standing.missing_cents, currency, whole=True)
+    else:
+        missing = counted(standing.missing_purchases or 0, "purchase")
+    return f"{reached} · {missing} to {standing.next_tier.name}"
 
 
 def short_rule(rule, currency: str) -> str:
