@@ -21,7 +21,13 @@ from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.errors import ServiceError
 from pegboard.phones import phone_key
-from pegboard.services.demo_leads import LEAD_FIELDS, DemoLead, LeadLives, weighted_picker
+from pegboard.services.demo_leads import (
+    LEAD_FIELDS,
+    DemoLead,
+    LeadLives,
+    grow_network,
+    weighted_picker,
+)
 from pegboard.services.demo_words import (
     BUSINESS,
     FIRST,
@@ -141,7 +147,7 @@ class _DemoWriter:
         )
         referrals = self._referrals(leads, lead_ids, lead_contact_ids, partner_ids, partner_weights)
         purchases = self._purchases(leads, lead_ids, lives.won_id)
-        grown = self._grow_network(leads, lead_contact_ids, partner_ids, lives.won_id)
+        grown = grow_network(self.rng, leads, lead_contact_ids, partner_ids, lives.won_id)
         return DemoSummary(
             contacts=len(partner_ids) + len(lead_contact_ids) - grown,
             partners=len(partner_ids),
@@ -150,28 +156,6 @@ class _DemoWriter:
             touches=len(touches),
             purchases=purchases,
         )
-
-    def _grow_network(
-        self, leads: list[DemoLead], contact_ids: list[int], partner_ids: list[int], won_id: str
-    ) -> int:
-        """A third of the partners were once customers a partner sent: each takes the
-        contact of a won referral (its own first contact goes), so the referral network
-        has branches. Returns how many partners did."""
-        sent = [
-            (contact_id, lead.referred_by)
-            for lead, contact_id in zip(leads, contact_ids, strict=True)
-            if lead.referred_by is not None and lead.stage == won_id
-        ]
-        self.rng.shuffle(sent)
-        replaced = []
-        for partner_id, (contact_id, sender) in zip(partner_ids[1::3], sent, strict=False):
-            if sender == partner_id:
-                continue
-            replaced.append(Partner.get_by_id(partner_id).contact_id)
-            Partner.update(contact=contact_id).where(Partner.id == partner_id).execute()
-        if replaced:
-            Contact.delete().where(Contact.id.in_(replaced)).execute()
-        return len(replaced)
 
     def _partners(self, count: int) -> tuple[list[int], list[float]]:
         """The partners (their contacts first), and how much business each sends: a few

@@ -19,7 +19,7 @@ from pegboard.services.demo_words import (
     TOUCH_NOTES,
 )
 from pegboard.services.leads import stay_hours
-from pegboard.store.models import Lead
+from pegboard.store.models import Contact, Lead, Partner
 from pegboard.text import folded
 
 LEAD_FIELDS = (
@@ -212,3 +212,26 @@ def weighted_picker(rng: random.Random, items: list, weights: list[float]) -> Ca
     """Draw one of `items` at a time, as often as its weight says."""
     cumulative = list(itertools.accumulate(weights))
     return lambda: rng.choices(items, cum_weights=cumulative)[0]
+
+
+def grow_network(
+    rng, leads: list[DemoLead], contact_ids: list[int], partner_ids: list[int], won_id: str
+) -> int:
+    """A third of the partners were once customers a partner sent: each takes the
+    contact of a won referral (its own first contact goes), so the referral network
+    has branches. Returns how many partners did."""
+    sent = [
+        (contact_id, lead.referred_by)
+        for lead, contact_id in zip(leads, contact_ids, strict=True)
+        if lead.referred_by is not None and lead.stage == won_id
+    ]
+    rng.shuffle(sent)
+    replaced = []
+    for partner_id, (contact_id, sender) in zip(partner_ids[1::3], sent, strict=False):
+        if sender == partner_id:
+            continue
+        replaced.append(Partner.get_by_id(partner_id).contact_id)
+        Partner.update(contact=contact_id).where(Partner.id == partner_id).execute()
+    if replaced:
+        Contact.delete().where(Contact.id.in_(replaced)).execute()
+    return len(replaced)

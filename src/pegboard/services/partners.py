@@ -22,21 +22,15 @@ from pegboard.services.contacts import (
     set_phone,
 )
 from pegboard.services.partner_match import PartnerMatch, rank_partners, reach_problem, split_reach
+from pegboard.services.partner_reads import PartnerReads
 from pegboard.services.partner_views import (
     PartnerDetail,
-    PartnerRow,
-    by_network,
-    partner_closed_cents,
     partner_detail,
-    partner_query,
-    partner_rows,
-    with_figures,
 )
 from pegboard.services.threads import on_own_connection
 from pegboard.services.undo import Step, UndoLog, expect_unchanged
 from pegboard.services.writes import write_transaction
 from pegboard.store.models import Contact, Lead, Partner, Referral
-from pegboard.store.paging import rows_and_count
 from pegboard.text import folded
 
 if TYPE_CHECKING:
@@ -88,7 +82,7 @@ class LoggedReferral:
     partner_created: bool
 
 
-class PartnerService:
+class PartnerService(PartnerReads):
     """Partners and referrals; every write is one transaction."""
 
     def __init__(
@@ -336,48 +330,11 @@ class PartnerService:
 
     # -- reading (see pegboard.services.partner_views) -------------------------
 
-    def partner_rows(
-        self, sort: str = "balance", descending: bool = True, text: str = ""
-    ) -> list[PartnerRow]:
-        """The partners table in one aggregate query, sorted and filtered in SQL."""
-        query, _ = partner_query(self.settings, sort, descending, text)
-        rows = with_figures(partner_rows(self.settings, query.tuples()))
-        return by_network(rows, descending) if sort == "network" else rows
-
-    def partner_page(
-        self, sort: str, descending: bool, text: str, offset: int, limit: int
-    ) -> tuple[list[PartnerRow], int]:
-        """`limit` rows of the partners table from `offset`, and how many there are: the
-        table reads a page at a time (2,000 partners took most of a second to draw)."""
-        if sort == "network":  # worked out for every partner, then paged
-            rows = self.partner_rows(sort, descending, text)
-            return rows[offset : offset + limit], len(rows)
-        query, _ = partner_query(self.settings, sort, descending, text)
-        rows, total = rows_and_count(query, limit, offset)
-        return with_figures(partner_rows(self.settings, rows)), total
-
-    def first_owed_partners(
-        self, limit: int, exclude: frozenset[int] = frozenset()
-    ) -> tuple[list[PartnerRow], int]:
-        """The first `limit` partners I owe (by balance), and how many I owe, from one
-        aggregate query, of which only those rows are read into Python (building all
-        2,000 partners' rows was half the cost)."""
-        query, owed = partner_query(self.settings, "balance", True, "")
-        query = query.having(owed)
-        if exclude:
-            query = query.where(Partner.id.not_in(list(exclude)))
-        rows, total = rows_and_count(query, limit)
-        return partner_rows(self.settings, rows), total
-
     def log_meeting(self, partner_id: int, at: datetime | None = None, note: str = "") -> int:
         """A one-to-one with the partner (services.meetings)."""
         from pegboard.services.meetings import log_meeting
 
         return log_meeting(self.clock, self.undo_log, partner_id, at, note)
-
-    def partner_closed_cents(self, partner_id: int) -> int:
-        """The closed business of the referrals received from the partner."""
-        return partner_closed_cents(partner_id)
 
     def partner_detail(self, partner_id: int) -> PartnerDetail:
         return partner_detail(self._partner(partner_id))

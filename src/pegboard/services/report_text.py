@@ -241,6 +241,13 @@ def render_text(report: Report, currency: str) -> str:
             or [("(none yet)", "", "", "", "")],
         ),
     ]
+    out += _partner_tables(report, currency)
+    return "\n".join(out) + "\n"
+
+
+def _partner_tables(report: Report, currency: str) -> list[str]:
+    """The partners ranked by closed business, by referrals given, and by network."""
+    out: list[str] = []
     for title, partners in (
         ("Partners by closed business", report.partners_by_closed),
         ("Partners by referrals I gave", report.partners_by_given),
@@ -272,7 +279,7 @@ def render_text(report: Report, currency: str) -> str:
             or [("(none yet)", "", "", "")],
         ),
     ]
-    return "\n".join(out) + "\n"
+    return out
 
 
 def write_csv(report: Report, out: IO[str]) -> None:
