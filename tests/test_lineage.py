@@ -205,6 +205,7 @@ async def test_the_partner_page_shows_the_tree_walked_by_keyboard(services, netw
             )
         )
         assert "$2,000 in all through 3 partners (direct: $1,000)" in info
+        assert page.query_one("#exchanges").size.height >= 5, "the exchanges stay in view"
         tree = page.query_one(LineageTree)
         labels = [
             str(node.label)

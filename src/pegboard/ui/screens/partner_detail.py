@@ -36,7 +36,7 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
     DEFAULT_CSS = """
     PartnerDetailScreen {
         & #partner-info { padding: 1 2; height: auto; }
-        & #exchanges { height: 1fr; margin: 0 1; }
+        & #exchanges { height: 1fr; min-height: 5; margin: 0 1; }
         & #network-title { padding: 0 2; color: $text-accent; text-style: bold; }
     }
     """

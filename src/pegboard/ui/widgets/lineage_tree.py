@@ -26,7 +26,7 @@ def node_label(node: LineageNode, money: Callable[[int], str]) -> Text:
 
 class LineageTree(Tree[LineageNode]):
     DEFAULT_CSS = """
-    LineageTree { height: auto; max-height: 12; margin: 0 1; background: $surface; }
+    LineageTree { height: auto; max-height: 30%; margin: 0 1; background: $surface; }
     """
 
     def show(self, root: LineageNode, money: Callable[[int], str]) -> None:
