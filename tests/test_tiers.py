@@ -166,6 +166,15 @@ async def test_the_loyalty_table_and_customer_page_show_the_tier(book, size):
                 "Dee": "Gold · $300 to Platinum",
                 "Eve": "Platinum",
             }
+        # No rules in this book: the tier is what the next purchase gets.
+        offers = {
+            row.name: screen.table.get_row_at(i)[keys.index("next")]
+            for i, row in enumerate(screen.rows)
+        }
+        if screen.narrow:
+            assert (offers["Eve"], offers["Cara"]) == ("20% off", "—")
+        else:
+            assert (offers["Eve"], offers["Cara"]) == ("Platinum: 20% off", "—")
         while screen.current_row().name != "Dee":
             await pilot.press("down")
         await pilot.press("enter")

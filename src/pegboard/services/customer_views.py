@@ -144,3 +144,17 @@ def purchases_by_customer(today: date, window_names: dict[int, str]):
         .group_by(Purchase.contact)
         .alias("bought")
     )
+
+
+def next_offer(row: CustomerRow) -> tuple[str, Any] | None:
+    """What the next purchase gets, as best rule wins decides it at the customer's
+    typical purchase: the rule's name and the rule, or the tier's label and the tier."""
+    from pegboard.services.loyalty_rules import discount_cents
+    from pegboard.services.tiers import tier_discount, tier_label
+
+    typical = max(row.lifetime_cents // max(row.purchases, 1), 1)
+    rule, tier = row.next_rule, row.standing.tier if row.standing else None
+    rule_off = discount_cents(rule, typical) if rule else 0
+    if tier is not None and (rule is None or tier_discount(tier, typical) > rule_off):
+        return tier_label(tier), tier
+    return (rule.name, rule) if rule else None

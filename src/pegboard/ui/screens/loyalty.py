@@ -9,9 +9,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header
 
 from pegboard.clock import Clock
-from pegboard.config import Settings
+from pegboard.config import LoyaltyRule, Settings
 from pegboard.money import format_cents
-from pegboard.services.customer_views import CUSTOMER_SORTS, CustomerRow
+from pegboard.services.customer_views import CUSTOMER_SORTS, CustomerRow, next_offer
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.text import counted
 from pegboard.ui.screens.customer_detail import CustomerDetailScreen, record_purchase_for
@@ -212,14 +212,20 @@ NARROW_FLAGS = {"ask for a referral": "ask"}
 
 
 def next_cell(row: CustomerRow, currency: str, narrow: bool) -> str:
-    """The next purchase's discount: `10% off the 2nd purchase till Dec 20` (narrow:
-    `10% off`)."""
-    rule = row.next_rule
-    if rule is None:
+    """The next purchase's discount (a rule's or the tier's, the best): `10% off the 2nd
+    purchase till Dec 20`, `Gold: 10% off` (narrow: `10% off`)."""
+    offer = next_offer(row)
+    if offer is None:
         return "—"
+    name, source = offer
     if narrow:
-        return short_rule(rule, currency)
-    return rule.name + (f" till {row.discount_ends:%b %d}" if row.discount_ends else "")
+        return (
+            short_rule(source, currency)
+            if isinstance(source, LoyaltyRule)
+            else f"{source.percent:g}% off"
+        )
+    lapsing = row.discount_ends if isinstance(source, LoyaltyRule) else None
+    return name + (f" till {lapsing:%b %d}" if lapsing else "")
 
 
 def tier_cell(row: CustomerRow, currency: str, narrow: bool) -> str:
