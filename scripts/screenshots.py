@@ -55,6 +55,18 @@ SHOTS = (
 """Each screenshot: the keys pressed before it (a pause after each group), its name, and
 whether the app's workers (a filter, a report) are waited for."""
 
+SMALL = (80, 24)
+SMALL_SHOTS = (
+    ([("1",)], "today", True),
+    ([("2",)], "board", False),
+    ([("enter",)], "lead-detail", False),
+    ([("escape", "3")], "partners", True),
+    ([("enter",)], "partner-detail", False),
+    ([("escape", "4")], "loyalty", True),
+    ([("5",)], "insights", True),
+)
+"""The same screens on an 80x24 terminal, saved as NAME-80x24.svg."""
+
 
 async def shoot_import_and_palette(app, pilot, workdir: Path, save) -> None:
     """The import screen on a small HubSpot file, then the palette finding a name."""
@@ -117,6 +129,18 @@ async def shoot(workdir: Path) -> list[Path]:
         await pilot.press("escape")
         await shoot_import_and_palette(app, pilot, workdir, save)
         await shoot_archive(app, pilot, save)
+    small = PegboardApp(Services(settings, clock), db_label="demo.db", start_mode="today")
+    async with small.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        for presses, name, wait_for_workers in SMALL_SHOTS:
+            for keys in presses:
+                await pilot.press(*keys)
+                await pilot.pause()
+            if wait_for_workers:
+                await small.workers.wait_for_complete()
+                await pilot.pause()
+            shot = small.save_screenshot(filename=f"{name}-80x24.svg", path=str(OUT))
+            saved.append(Path(shot))
     return saved
 
 
