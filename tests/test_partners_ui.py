@@ -444,3 +444,18 @@ async def test_the_tables_fit_their_width_dropping_the_least_useful_columns(app,
             shown = [str(column.label).rstrip(" ▲▼") for column in table.columns.values()]
             if screen_type is PartnersScreen:
                 assert "Got" in shown and ("Category" in shown) == (size[0] >= 110)
+
+
+async def test_s_sorts_only_by_the_columns_shown(app, seeded):
+    """At 80 columns the category and network columns are left out: s skips them."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        screen = app.screen
+        seen = []
+        for _ in range(8):
+            await pilot.press("s")
+            await pilot.pause()
+            seen.append(screen.sort)
+        assert "category" not in seen and "network" not in seen
+        assert set(seen) == {"name", "received", "given", "balance", "closed", "last"}

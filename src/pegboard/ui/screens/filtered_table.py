@@ -186,8 +186,10 @@ class FilteredTableScreen(ShowsData, OpensFilterBar, ModeScreen):
         self.start_over()
 
     def action_sort(self) -> None:
-        """The next sort (s), wrapping round."""
-        self.sort_by(self.SORTS[(self.SORTS.index(self.sort) + 1) % len(self.SORTS)])
+        """The next sort (s) among the columns shown, wrapping round."""
+        shown = {key for key, _ in self.columns}
+        sorts = [key for key in self.SORTS if key in shown or key == self.sort]
+        self.sort_by(sorts[(sorts.index(self.sort) + 1) % len(sorts)])
 
     @on(DataTable.HeaderSelected)
     def _sort_by_header(self, event: DataTable.HeaderSelected) -> None:
