@@ -250,3 +250,12 @@ def test_insights_rank_partners_by_network_beside_direct_value(services, network
         "network_cents": 200000,
         "network_size": 5,
     }
+
+
+def test_a_partner_not_found_by_name_is_answered_with_the_closest(network, db_target, capsys):
+    from pegboard.cli import main
+    from pegboard.store.database import close_database
+
+    assert main(["--db", db_target, "lineage", "de"]) == 2
+    assert "no partner named 'de' (Dee" in capsys.readouterr().err
+    close_database()

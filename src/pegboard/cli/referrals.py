@@ -7,7 +7,6 @@ import sys
 
 from pegboard.cli.context import json_option, open_context, print_json, report
 from pegboard.cli.parser import Commands
-from pegboard.errors import CommandError
 from pegboard.text import ljust_display
 
 
@@ -118,11 +117,10 @@ def cmd_partners(args: argparse.Namespace) -> int:
 def cmd_lineage(args: argparse.Namespace) -> int:
     from pegboard.money import format_cents
     from pegboard.services.lineage import lineage, tree_lines
+    from pegboard.services.requests import partner_named
 
     context = open_context(args)
-    match = context.services.partners.find_partner(args.partner)
-    if match is None:
-        raise CommandError(f"no partner named {args.partner!r}")
+    match = partner_named(context.services.partners, args.partner)
     tree = lineage(match.id)
     if args.json:
         print_json(tree.as_json())
@@ -146,11 +144,10 @@ def cmd_partner_met(args: argparse.Namespace) -> int:
 
 def cmd_partner_brief(args: argparse.Namespace) -> int:
     from pegboard.services.brief import brief_lines, partner_brief
+    from pegboard.services.requests import partner_named
 
     context = open_context(args)
-    match = context.services.partners.find_partner(args.partner)
-    if match is None:
-        raise CommandError(f"no partner named {args.partner!r}")
+    match = partner_named(context.services.partners, args.partner)
     brief = partner_brief(match.id, context.clock, args.period)
     if args.format == "json":
         print_json(brief.as_json())

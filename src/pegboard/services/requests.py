@@ -34,6 +34,17 @@ def read(parse, text: str, field: str, named: Naming):
         raise DomainError(f"{named(field)}: {error}") from None
 
 
+def partner_named(partners: PartnerService, name: str):
+    """The partner of exactly that name (any case or accents), or NotFound naming the
+    closest matches: `no partner named 'dana' (Dana Keller?)`."""
+    found = partners.find_partner(name)
+    if found is not None:
+        return found
+    close = [match.name for match in partners.match_partners(name, 3)]
+    hint = f" ({', '.join(close)}?)" if close else ""
+    raise NotFound(f"no partner named {name!r}{hint}")
+
+
 def log_referral(
     partners: PartnerService,
     *,
@@ -56,8 +67,10 @@ def log_referral(
         raise DomainError(f"give {named('phone')} or {named('email')}, not both")
     known = partners.find_partner(partner)
     if known is None and not create_partner:
+        close = [match.name for match in partners.match_partners(partner, 3)]
+        hint = f"{', '.join(close)}?, or " if close else ""
         raise NotFound(
-            f"no partner named {partner!r} (add {named('create_partner')} to create one)"
+            f"no partner named {partner!r} ({hint}add {named('create_partner')} to create one)"
         )
     draft = ReferralDraft(
         direction=direction,
@@ -176,8 +189,6 @@ def log_meeting(
     day = read(lambda text: parse_date(text, today, order), at, "at", named) if at else today
     if day > today:
         raise DomainError(f"{named('at')}: a one-to-one is logged once it took place")
-    known = partners.find_partner(partner)
-    if known is None:
-        raise NotFound(f"no partner named {partner!r}")
+    known = partner_named(partners, partner)
     touch_id = partners.log_meeting(known.id, meeting_time(day, clock), note)
     return {"touch": touch_id, "partner": known.id, "on": day.isoformat()}
