@@ -91,7 +91,7 @@ class LoyaltyService:
         if contact_id is None or not self.settings.loyalty_tiers:
             return None
         found = standings(self.settings, on, [contact_id], before=on, excluding=excluding)
-        tier = found[contact_id].tier if contact_id in found else None
+        tier = found[contact_id].tier
         if tier is None:
             return None
         return PurchaseQuote(list_cents, tier_discount(tier, list_cents), tier_label(tier), number)

@@ -7,7 +7,6 @@ from pegboard.config import Settings
 from pegboard.services.partner_views import (
     PartnerRow,
     by_network,
-    partner_closed_cents,
     partner_query,
     partner_rows,
     with_figures,
@@ -53,7 +52,3 @@ class PartnerReads:
             query = query.where(Partner.id.not_in(list(exclude)))
         rows, total = rows_and_count(query, limit)
         return partner_rows(self.settings, rows), total
-
-    def partner_closed_cents(self, partner_id: int) -> int:
-        """The closed business of the referrals received from the partner."""
-        return partner_closed_cents(partner_id)

@@ -211,19 +211,6 @@ def partner_detail(partner: Partner) -> PartnerDetail:
 # -- helpers -------------------------------------------------------------
 
 
-def partner_closed_cents(partner_id: int) -> int:
-    """The closed business of the referrals received from the partner."""
-    converted = (
-        (Referral.partner == partner_id)
-        & (Referral.direction == "received")
-        & (Referral.outcome == "converted")
-        & Referral.archived_at.is_null()
-    )
-    return int(
-        Referral.select(fn.COALESCE(fn.SUM(Referral.value_cents), 0)).where(converted).scalar()
-    )
-
-
 def with_figures(rows: list[PartnerRow]) -> list[PartnerRow]:
     """The rows with their network figures and last one-to-one (a query for each, for
     them all)."""

@@ -76,7 +76,7 @@ def standings(
     before: date | None = None,
     excluding: int | None = None,
 ) -> dict[int, Standing]:
-    """Each customer's standing (customers without purchases stand in no tier).
+    """Each customer's standing (one without purchases in no tier, the first to come).
     `before`: counting purchases on or before that day only (a purchase being priced);
     `excluding`: leaving one purchase out (the one being edited)."""
     tiers = settings.loyalty_tiers
@@ -95,7 +95,8 @@ def standings(
             for index, over in enumerate(periods)
         }
         found[contact_id] = standing_of(tiers, totals)
-    return found
+    nothing_yet = standing_of(tiers, {})
+    return {contact_id: found.get(contact_id, nothing_yet) for contact_id in contact_ids}
 
 
 def standing_of(tiers: tuple[LoyaltyTier, ...], totals: dict[str, tuple[int, int]]) -> Standing:

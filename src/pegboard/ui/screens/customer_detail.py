@@ -208,22 +208,18 @@ class CustomerDetailScreen(UndoesSteps, ShowsData, Screen[None]):
         """`Gold (10% off) · $120 more to Platinum`, or `none yet · 2 more purchases to Silver`."""
         from pegboard.services.tiers import standings
 
-        today = self.clock.today()
-        standing = standings(self.settings, today, [self.customer_id]).get(self.customer_id)
-        tier = standing.tier if standing else None
+        standing = standings(self.settings, self.clock.today(), [self.customer_id])[
+            self.customer_id
+        ]
+        tier, following = standing.tier, standing.next_tier
         reached = f"{tier.name} ({tier.percent:g}% off)" if tier else "none yet"
-        following = standing.next_tier if standing else self.settings.loyalty_tiers[0]
         if following is None:
             return f"{reached} · the top tier"
-        if standing is not None and standing.missing_cents is not None:
-            missing = format_cents(standing.missing_cents, self.settings.currency)
-            return f"{reached} · {missing} more to {following.name}"
-        count = standing.missing_purchases if standing else following.purchases
-        if count is None:  # no purchase yet: a spend tier needs all of its spend
-            count_text = format_cents(following.spend_cents or 0, self.settings.currency) + " more"
+        if standing.missing_cents is not None:
+            missing = f"{format_cents(standing.missing_cents, self.settings.currency)} more"
         else:
-            count_text = f"{counted(count, 'more purchase', 'more purchases')}"
-        return f"{reached} · {count_text} to {following.name}"
+            missing = counted(standing.missing_purchases or 0, "more purchase", "more purchases")
+        return f"{reached} · {missing} to {following.name}"
 
     def _next_purchase(self, total: int, count: int) -> str:
         """What the next purchase gets, priced at the customer's average one."""

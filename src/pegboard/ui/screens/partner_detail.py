@@ -167,7 +167,11 @@ class PartnerDetailScreen(UndoesSteps, ShowsData, AboutPartner, Screen[None]):
         partners = count_partners(tree) - 1
         if not partners:
             return "no partner came through them yet"
-        direct = self.partners.partner_closed_cents(self.partner_id)
+        direct = sum(
+            exchange.value_cents
+            for exchange in self.detail.exchanges
+            if exchange.direction == "received" and exchange.outcome == "converted"
+        )
         through = counted(partners, "partner")
         return f"{self._money(tree.value_cents)} in all through {through} (direct: {self._money(direct)})"
 
