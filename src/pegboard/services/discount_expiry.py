@@ -29,6 +29,14 @@ def discount_ends(
 ) -> date | None:
     """The last day the next purchase still gets the rule it would get today, when that
     rule counts a window and a purchase will leave it; None when it does not lapse."""
+    lapsing = _lapsing(rules, dates, today, typical_cents)
+    return lapsing[0] if lapsing else None
+
+
+def _lapsing(
+    rules: tuple[LoyaltyRule, ...], dates: list[date], today: date, typical_cents: int
+) -> tuple[date, LoyaltyRule] | None:
+    """(its last day, the rule) of a discount that lapses with its window, or None."""
     windows = {rule.window_months for rule in rules if rule.window_months}
     if not windows or not dates:
         return None
@@ -46,7 +54,7 @@ def discount_ends(
     for day in leaving:
         later = next_rule(rules, PriorPurchases.from_dates(dates, day, windows), typical_cents)
         if later != current:
-            return day - timedelta(days=1)
+            return day - timedelta(days=1), current
     return None
 
 
@@ -64,16 +72,23 @@ def _purchases_of(contact_ids) -> dict[int, list[tuple[date, int]]]:
 
 def discount_endings(settings: Settings, today: date, contact_ids: list[int]) -> dict[int, date]:
     """Each customer's discount end (those whose next discount lapses with a window)."""
+    return {cid: end for cid, (end, _) in _lapsings(settings, today, contact_ids).items()}
+
+
+def _lapsings(
+    settings: Settings, today: date, contact_ids: list[int]
+) -> dict[int, tuple[date, LoyaltyRule]]:
+    """Each customer's lapsing discount: (its last day, the rule)."""
     rules = settings.loyalty_rules
     if not contact_ids or not any(rule.window_months for rule in rules):
         return {}
-    ends = {}
+    found = {}
     for contact_id, bought in _purchases_of(contact_ids).items():
         typical = sum(cents for _, cents in bought) // len(bought)
-        end = discount_ends(rules, [day for day, _ in bought], today, typical)
-        if end is not None:
-            ends[contact_id] = end
-    return ends
+        lapsing = _lapsing(rules, [day for day, _ in bought], today, typical)
+        if lapsing is not None:
+            found[contact_id] = lapsing
+    return found
 
 
 def discounts_ending_soon(
@@ -104,22 +119,15 @@ def discounts_ending_soon(
         .tuples()
         if contact_id not in exclude
     ]
-    ends = {
-        cid: end
-        for cid, end in discount_endings(settings, today, candidates).items()
-        if end <= horizon
+    ending = {
+        cid: lapsing
+        for cid, lapsing in _lapsings(settings, today, candidates).items()
+        if lapsing[0] <= horizon
     }
-    if not ends:
+    if not ending:
         return []
     names = dict(
-        Contact.select(Contact.id, Contact.name).where(Contact.id.in_(list(ends))).tuples()
+        Contact.select(Contact.id, Contact.name).where(Contact.id.in_(list(ending))).tuples()
     )
-    bought = _purchases_of(list(ends))
-    found = []
-    for contact_id, end in ends.items():
-        dates = [day for day, _ in bought[contact_id]]
-        typical = sum(cents for _, cents in bought[contact_id]) // len(dates)
-        prior = PriorPurchases.from_dates(dates, today, windows)
-        rule = next_rule(rules, prior, typical)
-        found.append((contact_id, names[contact_id], rule.name if rule else "", end))
+    found = [(cid, names[cid], rule.name, end) for cid, (end, rule) in ending.items()]
     return sorted(found, key=lambda item: (item[3], item[1]))
