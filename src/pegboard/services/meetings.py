@@ -85,7 +85,7 @@ def partners_to_meet(
 ) -> tuple[list[tuple[int, str, datetime | None, int]], int]:
     """The partners not met one to one for `meet_every_days` (a partner newer than that
     is not due yet), those who sent the most first: (id, name, last met, sent), and how
-    many there are. None while the setting is 0."""
+    many there are. None (and 0) while the setting is 0."""
     if not settings.meet_every_days:
         return [], 0
     due_before = clock.now() - timedelta(days=settings.meet_every_days)

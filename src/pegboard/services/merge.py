@@ -152,7 +152,6 @@ def _merge_partner_roles(keep_id: int, other_id: int, now: datetime) -> dict:
     return {
         "referral_partner": ids,
         "lead_referred_by": leads,
-        "partner_archived": theirs.id,
         "partner_archived_before": archived_before,
         "partner_from": theirs.id,
     }

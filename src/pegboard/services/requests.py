@@ -40,9 +40,14 @@ def partner_named(partners: PartnerService, name: str):
     found = partners.find_partner(name)
     if found is not None:
         return found
+    close = closest_partners(partners, name)
+    raise NotFound(f"no partner named {name!r}{f' ({close})' if close else ''}")
+
+
+def closest_partners(partners: PartnerService, name: str) -> str:
+    """`Dana Keller, Dan Ng?`: the partners a name not found may have meant, or ''."""
     close = [match.name for match in partners.match_partners(name, 3)]
-    hint = f" ({', '.join(close)}?)" if close else ""
-    raise NotFound(f"no partner named {name!r}{hint}")
+    return f"{', '.join(close)}?" if close else ""
 
 
 def log_referral(
@@ -67,8 +72,8 @@ def log_referral(
         raise DomainError(f"give {named('phone')} or {named('email')}, not both")
     known = partners.find_partner(partner)
     if known is None and not create_partner:
-        close = [match.name for match in partners.match_partners(partner, 3)]
-        hint = f"{', '.join(close)}?, or " if close else ""
+        close = closest_partners(partners, partner)
+        hint = f"{close}, or " if close else ""
         raise NotFound(
             f"no partner named {partner!r} ({hint}add {named('create_partner')} to create one)"
         )
