@@ -68,18 +68,27 @@ class _RuleEntry:
         return got
 
 
-def read_loyalty_rule(entry: Any, index: int, checks: Checks) -> LoyaltyRule:
-    """One [[loyalty.rules]] table; every error names the rule, at its header's line."""
-    line = checks.lines.line_of("loyalty.rules", entry=index)
+def _entry_checked(
+    entry: Any, index: int, checks: Checks, table: str, what: str, fields: frozenset[str]
+) -> Callable[[str], ConfigError]:
+    """Check that entry `index` of the array of tables `table` is a table of known
+    `fields`; returns how to make its errors (`loyalty rule 2: ...`, at its line)."""
+    line = checks.lines.line_of(table, entry=index)
 
     def fail(message: str) -> ConfigError:
-        return ConfigError(checks.path, f"loyalty rule {index}: {message}", line)
+        return ConfigError(checks.path, f"{what} {index}: {message}", line)
 
     if not isinstance(entry, dict):
         raise fail("must be a table")
-    unknown = sorted(set(entry) - RULE_FIELDS)
+    unknown = sorted(set(entry) - fields)
     if unknown:
-        raise fail(f"unknown field {unknown[0]!r} (fields: {', '.join(sorted(RULE_FIELDS))})")
+        raise fail(f"unknown field {unknown[0]!r} (fields: {', '.join(sorted(fields))})")
+    return fail
+
+
+def read_loyalty_rule(entry: Any, index: int, checks: Checks) -> LoyaltyRule:
+    """One [[loyalty.rules]] table; every error names the rule, at its header's line."""
+    fail = _entry_checked(entry, index, checks, "loyalty.rules", "loyalty rule", RULE_FIELDS)
     if ("purchase" in entry) == ("every" in entry):
         raise fail("give exactly one of purchase = N or every = N")
     if ("percent" in entry) == ("amount" in entry):
@@ -109,21 +118,12 @@ def read_loyalty_rule(entry: Any, index: int, checks: Checks) -> LoyaltyRule:
     return replace(rule, name=name.strip() if name else describe_rule(rule, checks.currency))
 
 
-TIER_FIELDS = {"name", "spend", "purchases", "over", "percent"}
+TIER_FIELDS = frozenset({"name", "spend", "purchases", "over", "percent"})
 
 
 def read_loyalty_tier(entry: Any, index: int, checks: Checks) -> LoyaltyTier:
     """One [[loyalty.tiers]] table; every error names the tier, at its header's line."""
-    line = checks.lines.line_of("loyalty.tiers", entry=index)
-
-    def fail(message: str) -> ConfigError:
-        return ConfigError(checks.path, f"loyalty tier {index}: {message}", line)
-
-    if not isinstance(entry, dict):
-        raise fail("must be a table")
-    unknown = sorted(set(entry) - TIER_FIELDS)
-    if unknown:
-        raise fail(f"unknown field {unknown[0]!r} (fields: {', '.join(sorted(TIER_FIELDS))})")
+    fail = _entry_checked(entry, index, checks, "loyalty.tiers", "loyalty tier", TIER_FIELDS)
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
         raise fail('needs a name, such as name = "Gold"')
