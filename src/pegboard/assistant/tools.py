@@ -167,10 +167,12 @@ class BookTools:
     ) -> dict[str, Any]:
         """Log a referral: `received` (the partner sent me `person`: a new lead) or
         `given` (I sent `person` to the partner)."""
-
-        def log() -> dict[str, Any]:
-            return requests.log_referral(
-                self.services.partners,
+        way = "from" if direction == "received" else "to"
+        return self._write(
+            "log_referral",
+            requests.log_referral,
+            self.services.partners,
+            dict(
                 partner=partner,
                 direction=direction,
                 person=person,
@@ -179,13 +181,7 @@ class BookTools:
                 note=note,
                 warmth=warmth,
                 create_partner=create_partner,
-                named=str,
-            )
-
-        way = "from" if direction == "received" else "to"
-        return self._write(
-            "log_referral",
-            log,
+            ),
             lambda done: (
                 f"logged a referral {way} {partner}: {person}",
                 "lead" if done["lead"] else "referral",
@@ -203,21 +199,11 @@ class BookTools:
     ) -> dict[str, Any]:
         """Log a call, email, meeting, message or note on a lead; `next_action` and `due`
         (a date: YYYY-MM-DD, today, +3d, fri) set its next follow-up."""
-
-        def log() -> dict[str, Any]:
-            return requests.log_touch(
-                self.services.leads,
-                lead_id=lead_id,
-                kind=kind,
-                note=note,
-                next_action=next_action,
-                due=due,
-                named=str,
-            )
-
         return self._write(
             "log_touch",
-            log,
+            requests.log_touch,
+            self.services.leads,
+            dict(lead_id=lead_id, kind=kind, note=note, next_action=next_action, due=due),
             lambda done: (f"logged {kind.strip().lower()} on lead {lead_id}", "lead", lead_id),
         )
 
@@ -226,20 +212,11 @@ class BookTools:
     ) -> dict[str, Any]:
         """Move a lead to another stage (a stage id); won may give its final `value`,
         lost needs a `reason`."""
-
-        def move() -> dict[str, Any]:
-            return requests.move_lead(
-                self.services.leads,
-                lead_id=lead_id,
-                stage=stage,
-                value=value,
-                reason=reason,
-                named=str,
-            )
-
         return self._write(
             "move_lead",
-            move,
+            requests.move_lead,
+            self.services.leads,
+            dict(lead_id=lead_id, stage=stage, value=value, reason=reason),
             lambda done: (
                 f"moved lead {lead_id} from {done['from']} to {done['to']}",
                 "lead",
@@ -257,21 +234,17 @@ class BookTools:
     ) -> dict[str, Any]:
         """Record a purchase by a customer (by name); `amount` is the price before any
         loyalty discount, as typed (`120.00`); the discount it earns is worked out."""
-
-        def record() -> dict[str, Any]:
-            return requests.record_purchase(
-                self.services.loyalty,
+        return self._write(
+            "record_purchase",
+            requests.record_purchase,
+            self.services.loyalty,
+            dict(
                 customer=customer,
                 amount=amount,
                 what=what,
                 date=date,
                 create_customer=create_customer,
-                named=str,
-            )
-
-        return self._write(
-            "record_purchase",
-            record,
+            ),
             lambda done: (
                 f"recorded a purchase by {customer}: {done['charged_cents']} cents charged",
                 "customer",
@@ -282,14 +255,18 @@ class BookTools:
     def _write(
         self,
         tool: str,
-        write: Callable[[], dict[str, Any]],
+        request: Callable[..., dict[str, Any]],
+        service: Any,
+        arguments: dict[str, Any],
         described: Callable[[dict[str, Any]], tuple[str, str, int | None]],
     ) -> dict[str, Any]:
-        """The write and its record, in one transaction; refused while writes are off."""
+        """`request(service, **arguments)` (checked as the command line checks it, its
+        fields named as the assistant names them) and its record, in one transaction;
+        refused while writes are off."""
         if not self.writes:
             raise DomainError(WRITES_OFF)
         with write_transaction():
-            done = write()
+            done = request(service, **arguments, named=str)
             summary, kind, record_id = described(done)
             record_assistant_write(self.clock.now(), tool, summary, kind, record_id)
         return done
