@@ -13,7 +13,9 @@ import pytest
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.leads import LeadDraft, LeadService
+from pegboard.store import tallies
 from pegboard.store.database import close_database, open_database
+from pegboard.store.models import db
 from pegboard.wiring import Services
 
 FIXED_NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -127,8 +129,12 @@ def db_target(request, db_path):
 
 @pytest.fixture
 def database(db_target):
+    """The test's database, open; after the test, the figures its triggers kept must
+    agree with the same worked out again from its rows (store.tallies)."""
     handle = open_database(db_target)
     yield handle
+    if db.obj is not None:
+        assert tallies.disagreements() == [], "the kept tallies disagree with the rows"
     close_database()
 
 

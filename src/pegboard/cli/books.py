@@ -25,6 +25,11 @@ def register(commands: Commands) -> None:
     check = commands.add(
         "check", "integrity check and pegboard's own rules; exit 1 on a problem", cmd_check
     )
+    check.add_argument(
+        "--rebuild-summaries",
+        action="store_true",
+        help="work the figures Insights reads out again from the records first",
+    )
     json_option(check)
 
 
@@ -83,18 +88,28 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from pegboard.services.check import check_database
+    from pegboard.services.check import check_database, rebuild_summaries
 
     context = open_context(args)
+    if args.rebuild_summaries:
+        rebuild_summaries()
     problems = check_database(context.settings)
     database = shown_target(context.db_target)
     if args.json:
-        print_json({"database": database, "problems": problems, "ok": not problems})
+        print_json(
+            {
+                "database": database,
+                "problems": problems,
+                "ok": not problems,
+                "summaries_rebuilt": args.rebuild_summaries,
+            }
+        )
         return 1 if problems else 0
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s) in {shown_target(context.db_target)}", file=sys.stderr)
         return 1
-    print(f"{shown_target(context.db_target)}: all checks passed")
+    rebuilt = " (summaries rebuilt)" if args.rebuild_summaries else ""
+    print(f"{shown_target(context.db_target)}: all checks passed{rebuilt}")
     return 0

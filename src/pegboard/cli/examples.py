@@ -42,7 +42,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "report": ("pegboard report --period 90d", "pegboard report --json"),
     "backup": ("pegboard backup", "pegboard backup --to ~/safe/book.db"),
     "restore": ("pegboard restore ~/safe/book.db",),
-    "check": ("pegboard check", "pegboard check --json"),
+    "check": ("pegboard check", "pegboard check --rebuild-summaries", "pegboard check --json"),
     "export": (
         "pegboard export ~/book-export",
         "pegboard export --ics ~/follow-ups.ics --vcf ~/.contacts/pegboard",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from peewee import Case, SqliteDatabase, fn
 
 from pegboard.config import Settings
+from pegboard.store import tallies
 from pegboard.store.models import Contact, Lead, Purchase, Referral, db
 
 
@@ -56,7 +57,15 @@ def check_database(settings: Settings) -> list[str]:
         problems.append(f"{negative} purchase(s) whose charged amount is not price minus discount")
     problems += stage_disagreements(settings)
     problems += broken_rules()
+    problems += tallies.disagreements()
     return problems
+
+
+def rebuild_summaries() -> None:
+    """Work the figures kept on write out again from the rows (`check --rebuild-summaries`),
+    in one transaction."""
+    with db.atomic():
+        tallies.rebuild()
 
 
 def broken_rules() -> list[str]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from peewee import SQL, Case, fn
+from peewee import fn
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.services.insight_figures import (
     FunnelStage,
     GoalPlan,
-    count_if,
     goal_window,
     in_days,
     local_midnight,
@@ -22,6 +21,8 @@ from pegboard.services.insight_figures import (
 )
 from pegboard.store.dialect import days_between
 from pegboard.store.models import Lead, StageChange
+from pegboard.store.stay_tally import stays_since
+from pegboard.store.tallies import TallyRow, lead_tallies
 
 
 class PipelineFigures:
@@ -50,38 +51,24 @@ class PipelineFigures:
         """The open stages, then the (first) won stage."""
         return [*self.open_stages, self.settings.closing_stage("won").id]
 
-    def _won(self, start: datetime):
-        return Lead.stage.in_(self.won_stages) & (Lead.closed_at >= start)
-
-    def _lost(self, start: datetime):
-        return Lead.stage.in_(self.lost_stages) & (Lead.closed_at >= start)
-
     # -- funnel ----------------------------------------------------------------
 
-    def funnel(self, start: datetime, now: datetime) -> list[FunnelStage]:
+    def funnel(self, rows: list[TallyRow], times: dict[str, tuple]) -> list[FunnelStage]:
+        """From the created events of the period's tallies (the stages each lead reached)
+        and the time in stage (`_time_in_stage`)."""
         stages = self.funnel_stages
-        order = Case(StageChange.to_stage, [(stage, index) for index, stage in enumerate(stages)])
-        cohort = Lead.archived_at.is_null() & (Lead.created_at >= start)
-        furthest = (
-            Lead.select(fn.MAX(order).alias("furthest"))
-            .join(StageChange)
-            .where(cohort)
-            .group_by(Lead.id)
-            .alias("f")
-        )
-        counts = {
-            int(index): int(count)
-            for index, count in StageChange.select(furthest.c.furthest, fn.COUNT(SQL("*")))
-            .from_(furthest)
-            .where(furthest.c.furthest.is_null(False))
-            .group_by(furthest.c.furthest)
-            .tuples()
-        }
+        position_of = {stage: index for index, stage in enumerate(stages)}
+        counts: dict[int, int] = {}
+        for row in rows:
+            if row.event != "created":
+                continue
+            positions = [position_of[stage] for stage in row.reached if stage in position_of]
+            if positions:
+                counts[max(positions)] = counts.get(max(positions), 0) + row.leads
         reached = [
             sum(count for index, count in counts.items() if index >= position)
             for position in range(len(stages))
         ]
-        times = self._time_in_stage(start, now)
         labels = {stage.id: stage.label for stage in self.settings.stages}
         result = []
         for position, stage in enumerate(stages):
@@ -102,27 +89,29 @@ class PipelineFigures:
             )
         return result
 
-    def _time_in_stage(self, start: datetime, now: datetime) -> dict[str, tuple]:
+    def time_in_stage(
+        self, ended: dict[tuple[str, int], int], going: dict[str, dict[int, int]]
+    ) -> dict[str, tuple]:
         """Per open stage: the number of stays, and their median and 90th percentile in days.
 
-        The stays are those that ended in the period (a stage change records the stay it
-        ends) and those still going. SQL counts them per hour (to the nearest); the
-        percentiles are read off those counts.
+        The stays are those that ended in the period (`stays_ended`: a stage change
+        records the stay it ends) and those still going (`stays_going`), counted per
+        hour (to the nearest); the percentiles are read off those counts.
         """
-        archived = Lead.select(Lead.id).where(Lead.archived_at.is_null(False))
-        finished = (
-            StageChange.select(
-                StageChange.from_stage, StageChange.stay_hours, fn.COUNT(StageChange.id)
-            )
-            .where(
-                (StageChange.changed_at >= start)
-                & StageChange.from_stage.in_(self.open_stages)
-                & StageChange.stay_hours.is_null(False)
-                & StageChange.lead.not_in(archived)
-            )
-            .group_by(StageChange.from_stage, StageChange.stay_hours)
-            .tuples()
-        )
+        open_stages = set(self.open_stages)
+        hours = {stage: dict(counts) for stage, counts in going.items()}
+        for (stage, hour), count in ended.items():
+            if stage in open_stages:
+                bucket = hours.setdefault(stage, {})
+                bucket[hour] = bucket.get(hour, 0) + count
+        return {stage: percentiles(counts) for stage, counts in hours.items()}
+
+    def stays_ended(self, start: datetime) -> dict[tuple[str, int], int]:
+        """The stays that ended since `start`, per (stage, hours): kept on write."""
+        return stays_since(None if start.year == 1970 else StageChange.changed_at.db_value(start))
+
+    def stays_going(self, now: datetime) -> dict[str, dict[int, int]]:
+        """The open leads' stays so far, per stage and hour, from the index alone."""
         now_value = Lead.stage_entered_at.db_value(now)
         going_hour = fn.ROUND(days_between(Lead.stage_entered_at, now_value) * 24)
         going = (
@@ -132,45 +121,36 @@ class PipelineFigures:
             .tuples()
         )
         hours: dict[str, dict[int, int]] = {}
-        for stage, hour, count in [*finished, *going]:
+        for stage, hour, count in going:
             bucket = hours.setdefault(stage, {})
             bucket[int(hour)] = bucket.get(int(hour), 0) + int(count)
-        return {stage: percentiles(counts) for stage, counts in hours.items()}
+        return hours
 
     # -- goal ------------------------------------------------------------------
 
-    def goal_plan(self, start: datetime) -> GoalPlan | None:
+    def closed(self, rows: list[TallyRow], closes: str) -> list[TallyRow]:
+        """The closed events among `rows` whose stage closes `closes` (won or lost) now."""
+        stages = set(self.won_stages if closes == "won" else self.lost_stages)
+        return [row for row in rows if row.event == "closed" and row.stage in stages]
+
+    def goal_plan(self, rows: list[TallyRow]) -> GoalPlan | None:
+        """The goal's plan, from the period's tallies (`rows`) and the goal period's."""
         goal = self.settings.revenue_goal_cents
         if not goal:
             return None
         today = self.clock.today()
         starts, ends = goal_window(self.settings.goal_period, today)
-        won_so_far = int(
-            Lead.select(fn.COALESCE(fn.SUM(Lead.value_cents), 0))
-            .where(Lead.archived_at.is_null() & self._won(local_midnight(starts)))
-            .scalar()
+        won_so_far = sum(
+            row.value_cents for row in self.closed(lead_tallies(local_midnight(starts)), "won")
         )
         elapsed = (self.clock.now() - local_midnight(starts)).total_seconds()
         whole = (local_midnight(ends) - local_midnight(starts)).total_seconds()
         share = min(1.0, max(0.0, elapsed / whole))
-        won_n, revenue = (
-            Lead.select(fn.COUNT(Lead.id), fn.COALESCE(fn.SUM(Lead.value_cents), 0))
-            .where(Lead.archived_at.is_null() & self._won(start))
-            .tuples()
-            .get()
-        )
-        avg_deal = per(int(revenue), int(won_n))
-        closed_won, closed = (
-            Lead.select(count_if(Lead.stage.in_(self.won_stages)), fn.COUNT(Lead.id))
-            .where(
-                Lead.archived_at.is_null()
-                & Lead.qualified_at.is_null(False)
-                & (self._won(start) | self._lost(start))
-            )
-            .tuples()
-            .get()
-        )
-        to_won = rate(int(closed_won or 0), int(closed))
+        won = self.closed(rows, "won")
+        avg_deal = per(sum(row.value_cents for row in won), sum(row.leads for row in won))
+        qualified_won = sum(row.leads for row in won if row.qualified)
+        qualified_lost = sum(row.leads for row in self.closed(rows, "lost") if row.qualified)
+        to_won = rate(qualified_won, qualified_won + qualified_lost)
         in_pipeline = (
             Lead.select()
             .where(

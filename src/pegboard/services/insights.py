@@ -33,9 +33,10 @@ from pegboard.services.insight_figures import (
     ratio,
 )
 from pegboard.services.insight_pipeline import PipelineFigures
-from pegboard.store.dialect import days_between
-from pegboard.store.models import Contact, Lead, Partner, Purchase, Referral, Touch
+from pegboard.store.dialect import days_between, holds_item
+from pegboard.store.models import Contact, CustomerTally, Lead, Partner, Referral
 from pegboard.store.parallel import in_parallel
+from pegboard.store.tallies import TallyRow, lead_tallies
 
 
 class InsightsService(PipelineFigures):
@@ -45,6 +46,8 @@ class InsightsService(PipelineFigures):
         self.latest: dict[str, Report] = {}
         """The last report worked out for each period: shown at once while a fresh one is
         made (at 100,000 leads a report takes about half a second)."""
+        self.network_kept: tuple[tuple | None, list[NetworkRank]] = (None, [])
+        """The network ranking with the table counters it was worked out at."""
         self.latest_stamps: dict[str, DataStamp | None] = {}
         """The caller's data stamp (`services.changes.data_stamp`) for each of `latest`,
         taken before it was worked out: while the stamp holds, the report is current."""
@@ -61,19 +64,25 @@ class InsightsService(PipelineFigures):
         since = now - timedelta(days=days) if days is not None else None
         # The epoch stands for "all time" so that every query has one shape.
         start = since or datetime(1970, 1, 1, tzinfo=UTC)
-        # Each query runs on a reader connection of its own, so this may be called from
-        # any thread (the Insights screen calls it from a worker).
+        # The lead figures come from the tallies kept on write, in one query; the rest
+        # each run on a reader connection of their own, so this may be called from any
+        # thread (the Insights screen calls it from a worker).
+        rows = lead_tallies(start)
         figures = in_parallel(
             {
-                "funnel": lambda: self.funnel(start, now),
-                "by_source": lambda: self.by_source(start),
-                "referral_vs_other": lambda: self.referral_vs_other(start),
-                "goal": lambda: self.goal_plan(start),
+                "going": lambda: self.stays_going(now),
+                "ended": lambda: self.stays_ended(start),
+                "customers": lambda: self._customer_groups(start),
+                "goal": lambda: self.goal_plan(rows),
                 "top_customers": lambda: self.top_customers(start),
                 "partners": lambda: self.partners(start),
                 "partners_by_network": self.partners_by_network,
             }
         )
+        times = self.time_in_stage(figures.pop("ended"), figures.pop("going"))
+        figures["funnel"] = self.funnel(rows, times)
+        figures["by_source"] = self.by_source(rows)
+        figures["referral_vs_other"] = self.referral_vs_other(rows, figures.pop("customers"))
         by_closed, by_given = figures.pop("partners")
         report = Report(
             period=period,
@@ -90,36 +99,24 @@ class InsightsService(PipelineFigures):
 
     # -- sources ---------------------------------------------------------------
 
-    # -- sources ---------------------------------------------------------------
-
-    def by_source(self, start: datetime) -> list[SourceFigures]:
-        won, lost = self._won(start), self._lost(start)
-        # One scan of the leads: at 100,000 a date index in the WHERE costs more than it
-        # saves once the period holds most of them.
-        rows = (
-            Lead.select(
-                Lead.source,
-                count_if(Lead.created_at >= start).alias("leads"),
-                count_if(Lead.qualified_at >= start).alias("qualified"),
-                count_if(won).alias("won"),
-                count_if(lost).alias("lost"),
-                fn.SUM(Case(None, ((won, Lead.value_cents),), 0)).alias("revenue"),
-                fn.AVG(Case(None, ((won, days_between(Lead.created_at, Lead.closed_at)),))).alias(
-                    "days_to_win"
-                ),
-            )
-            .where(Lead.archived_at.is_null())
-            .group_by(Lead.source)
-            .tuples()
-        )
-        figures = {row[0]: [int(v or 0) for v in row[1:6]] + [row[6]] for row in rows}
-        touches = dict(
-            Touch.select(Lead.source, fn.COUNT(Touch.id))
-            .join(Lead)
-            .where(Lead.archived_at.is_null() & won)
-            .group_by(Lead.source)
-            .tuples()
-        )
+    def by_source(self, rows: list[TallyRow]) -> list[SourceFigures]:
+        """Each source's figures from the period's tallies."""
+        figures: dict[str, list[int]] = {}
+        won_stages, lost_stages = set(self.won_stages), set(self.lost_stages)
+        for row in rows:
+            # leads, qualified, won, lost, revenue, seconds to win, touches of the won
+            counts = figures.setdefault(row.source, [0] * 7)
+            if row.event == "created":
+                counts[0] += row.leads
+            elif row.event == "qualified":
+                counts[1] += row.leads
+            elif row.stage in won_stages:
+                counts[2] += row.leads
+                counts[4] += row.value_cents
+                counts[5] += row.seconds
+                counts[6] += row.touches
+            elif row.stage in lost_stages:
+                counts[3] += row.leads
         configured = list(self.settings.sources)
         extra = sorted(
             source
@@ -128,8 +125,8 @@ class InsightsService(PipelineFigures):
         )
         result = []
         for source in [*configured, *extra]:
-            leads, qualified, won_n, lost_n, revenue, days_to_win = figures.get(
-                source, [0, 0, 0, 0, 0, None]
+            leads, qualified, won_n, lost_n, revenue, seconds, touches = figures.get(
+                source, [0] * 7
             )
             result.append(
                 SourceFigures(
@@ -141,10 +138,8 @@ class InsightsService(PipelineFigures):
                     win_rate=rate(won_n, won_n + lost_n),
                     revenue_cents=revenue,
                     avg_deal_cents=per(revenue, won_n),
-                    avg_days_to_win=in_days(days_to_win) if won_n else None,
-                    touches_per_won=round(int(touches.get(source, 0)) / won_n, 1)
-                    if won_n
-                    else None,
+                    avg_days_to_win=in_days(seconds / 86400 / won_n) if won_n else None,
+                    touches_per_won=round(touches / won_n, 1) if won_n else None,
                 )
             )
         return result
@@ -154,25 +149,21 @@ class InsightsService(PipelineFigures):
     def _is_referral(self):
         return (Lead.source == self.settings.referral_source) | Lead.referred_by.is_null(False)
 
-    def referral_vs_other(self, start: datetime) -> Comparison:
-        won, lost = self._won(start), self._lost(start)
-        referred = Case(None, ((self._is_referral(), 1),), 0)
-        leads = {
-            int(flag): (int(won_n or 0), int(closed or 0), int(revenue or 0))
-            for flag, won_n, closed, revenue in Lead.select(
-                referred,
-                count_if(won),
-                fn.COUNT(Lead.id),
-                fn.SUM(Case(None, ((won, Lead.value_cents),), 0)),
-            )
-            .where(Lead.archived_at.is_null() & (won | lost))
-            .group_by(referred)
-            .tuples()
-        }
-        customers = self._customer_groups(start)
+    def referral_vs_other(self, rows: list[TallyRow], customers: dict[int, tuple]) -> Comparison:
+        """Referred leads against the rest, from the period's tallies, and their customers
+        (`_customer_groups`)."""
+        leads: dict[int, list[int]] = {1: [0, 0, 0], 0: [0, 0, 0]}
+        referral_source = self.settings.referral_source
+        for closes in ("won", "lost"):
+            for row in self.closed(rows, closes):
+                counts = leads[int(row.partnered or row.source == referral_source)]
+                counts[1] += row.leads
+                if closes == "won":
+                    counts[0] += row.leads
+                    counts[2] += row.value_cents
         groups = {}
         for flag in (1, 0):
-            won_n, closed, revenue = leads.get(flag, (0, 0, 0))
+            won_n, closed, revenue = leads[flag]
             count, total, repeat, days_active = customers.get(flag, (0, 0, 0, None))
             groups[flag] = GroupFigures(
                 closed=closed,
@@ -201,39 +192,20 @@ class InsightsService(PipelineFigures):
 
     def _customer_groups(self, start: datetime) -> dict[int, tuple[int, int, int, float | None]]:
         """Per group (1 referred, 0 not): customers, lifetime total, repeat buyers, avg days."""
-        came_by_referral = (
-            Lead.select(SQL("1"))
-            .where(
-                (Lead.contact == Purchase.contact)
-                & Lead.archived_at.is_null()
-                & self._is_referral()
-            )
-            .limit(1)
+        came_by_referral = (CustomerTally.partnered > 0) | holds_item(
+            CustomerTally.sources, self.settings.referral_source
         )
-        per_customer = (
-            Purchase.select(
-                Case(None, ((fn.EXISTS(came_by_referral), 1),), 0).alias("referred"),
-                fn.SUM(Purchase.amount_cents).alias("total"),
-                fn.COUNT(Purchase.id).alias("bought"),
-                days_between(fn.MIN(Purchase.purchased_on), fn.MAX(Purchase.purchased_on)).alias(
-                    "active"
-                ),
-            )
-            .where(Purchase.archived_at.is_null())
-            .group_by(Purchase.contact)
-            .having(fn.MIN(Purchase.purchased_on) >= self._local_date(start))
-            .alias("c")
-        )
+        referred = Case(None, ((came_by_referral, 1),), 0)
         rows = (
-            Purchase.select(
-                per_customer.c.referred,
+            CustomerTally.select(
+                referred,
                 fn.COUNT(SQL("*")),
-                fn.SUM(per_customer.c.total),
-                count_if(per_customer.c.bought > 1),
-                fn.AVG(per_customer.c.active),
+                fn.SUM(CustomerTally.spent),
+                count_if(CustomerTally.bought > 1),
+                fn.AVG(days_between(CustomerTally.first_on, CustomerTally.last_on)),
             )
-            .from_(per_customer)
-            .group_by(per_customer.c.referred)
+            .where(CustomerTally.first_on >= self._local_date(start))
+            .group_by(referred)
             .tuples()
         )
         return {
@@ -245,18 +217,15 @@ class InsightsService(PipelineFigures):
         return start.astimezone().date() if start.year > 1970 else date(1970, 1, 1)
 
     def top_customers(self, start: datetime) -> list[TopCustomer]:
+        # Walked from the biggest spender down (customer_tally's index) until ten bought
+        # in the period.
         rows = list(
-            Purchase.select(
-                Purchase.contact,
-                Contact.name,
-                fn.COUNT(Purchase.id),
-                fn.SUM(Purchase.amount_cents).alias("ltv"),
+            CustomerTally.select(
+                CustomerTally.contact, Contact.name, CustomerTally.bought, CustomerTally.spent
             )
             .join(Contact)
-            .where(Purchase.archived_at.is_null())
-            .group_by(Purchase.contact, Contact.name)
-            .having(fn.MAX(Purchase.purchased_on) >= self._local_date(start))
-            .order_by(SQL("ltv").desc(), Purchase.contact)
+            .where(CustomerTally.last_on >= self._local_date(start))
+            .order_by(CustomerTally.spent.desc(), CustomerTally.contact)
             .limit(TOP)
             .tuples()
         )
@@ -284,11 +253,21 @@ class InsightsService(PipelineFigures):
             for contact_id, name, count, ltv in rows
         ]
 
+    NETWORK_TABLES = ("partner", "referral", "purchase", "contact")
+    """What the network ranking reads: a write to none of them (a stage move between
+    open stages, a touch) leaves it as it was."""
+
     def partners_by_network(self) -> list[NetworkRank]:
         """The partners whose introductions grew into the most, all time: their own
-        closed business and their network's (services.lineage)."""
+        closed business and their network's (services.lineage). Kept while none of the
+        tables it reads is written to (on SQLite: the table counters)."""
         from pegboard.services.lineage import network_figures
+        from pegboard.store.table_generations import generations
 
+        counters = generations()
+        stamp = counters and tuple(counters[table] for table in self.NETWORK_TABLES)
+        if stamp is not None and self.network_kept[0] == stamp:
+            return self.network_kept[1]
         ranked = sorted(
             (
                 NetworkRank(pid, f.name, f.direct_cents, f.value_cents, f.size)
@@ -297,6 +276,7 @@ class InsightsService(PipelineFigures):
             ),
             key=lambda rank: (-rank.network_cents, rank.name),
         )
+        self.network_kept = (stamp, ranked[:TOP])
         return ranked[:TOP]
 
     def partners(self, start: datetime) -> tuple[list[PartnerFigures], list[PartnerFigures]]:

@@ -16,6 +16,7 @@ from peewee import DateField, DateTimeField, Field, Model, fn
 from pegboard.store.dialect import is_postgres
 from pegboard.store.lead_text import indexed_after_bulk_load
 from pegboard.store.table_generations import counted_after_bulk_load
+from pegboard.store.tallies import tallied_after_bulk_load
 
 CHUNK_ROWS = 5000
 
@@ -23,9 +24,9 @@ CHUNK_ROWS = 5000
 @contextmanager
 def bulk_load() -> Iterator[None]:
     """Around a bulk load, inside the caller's transaction: the per-row triggers (the
-    search index's insert trigger, the table counters) are off while the rows go in,
-    and their work is done once after."""
-    with indexed_after_bulk_load(), counted_after_bulk_load():
+    search index's insert trigger, the table counters, the tallies) are off while the
+    rows go in, and their work is done once after."""
+    with indexed_after_bulk_load(), counted_after_bulk_load(), tallied_after_bulk_load():
         yield
 
 

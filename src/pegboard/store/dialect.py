@@ -34,6 +34,14 @@ def days_between(start: Node, end: Node, database: Database | None = None) -> No
     return fn.julianday(end) - fn.julianday(start)
 
 
+def holds_item(listed: Node, item: str) -> Node:
+    """Whether the comma-separated list `listed` has `item` among its items (exactly, in
+    case too, on both databases: LIKE would not be)."""
+    wrapped = SQL("','").concat(listed).concat(",")
+    position = fn.strpos if is_postgres() else fn.instr
+    return position(wrapped, f",{item},") > 0
+
+
 def without_index(text_field: Node) -> Node:
     """A text column's value in a form no index on the column can answer, so that the
     planner takes another index for the query (SQLite's `+column` idiom; `|| ''` means

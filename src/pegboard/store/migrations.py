@@ -27,7 +27,11 @@ from peewee import (
 
 from pegboard.errors import StoreError
 from pegboard.store.fields import UTCDateTimeField
-from pegboard.store.migrations_recent import add_assistant_writes, add_contact_merges
+from pegboard.store.migrations_recent import (
+    add_assistant_writes,
+    add_contact_merges,
+    add_tallies,
+)
 
 
 def _v1_tables() -> list[type[Model]]:
@@ -367,6 +371,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     9: add_folded_keys,
     10: add_assistant_writes,
     11: add_contact_merges,
+    12: add_tallies,
 }
 """Target version -> the step that reaches it from the version before."""
 

@@ -1,4 +1,4 @@
-"""The latest schema steps (10 and 11): new tables only. Like every step, each uses
+"""The latest schema steps (10 to 12): new tables, and the columns triggers keep. Like every step, each uses
 frozen copies of its tables, never the live models (see store.migrations)."""
 
 from __future__ import annotations
@@ -7,8 +7,11 @@ from peewee import (
     AutoField,
     BigIntegerField,
     CharField,
+    CompositeKey,
     Database,
+    DateField,
     ForeignKeyField,
+    IntegerField,
     Model,
     TextField,
 )
@@ -58,3 +61,113 @@ def add_contact_merges(database: Database) -> None:
 
     with database.bind_ctx([Contact, ContactMerge]):
         database.create_tables([ContactMerge])
+
+
+def _tally_tables() -> tuple[type[Model], list[type[Model]]]:
+    """Schema 12's frozen tally tables (and the contact table they point to)."""
+    from pegboard.store import tallies
+
+    class Contact(Model):
+        id = AutoField()
+
+        class Meta:
+            table_name = "contact"
+
+    class LeadTally(Model):
+        event = CharField()
+        day = CharField()
+        source = CharField()
+        partnered = IntegerField()
+        stage = CharField()
+        qualified = IntegerField()
+        reached = CharField()
+        leads = IntegerField()
+        value_cents = BigIntegerField()
+        seconds = BigIntegerField()
+        touches = IntegerField()
+
+        class Meta:
+            table_name = "lead_tally"
+            primary_key = CompositeKey(*tallies.TALLY_KEY)
+            # A period's figures summed in key order from the index alone.
+            indexes = (
+                (
+                    (*tallies.TALLY_KEY[:1], *tallies.TALLY_KEY[2:], "day", *tallies.MEASURES),
+                    False,
+                ),
+            )
+
+    class CustomerTally(Model):
+        contact = ForeignKeyField(Contact, primary_key=True)
+        spent = BigIntegerField()
+        bought = IntegerField()
+        first_on = DateField()
+        last_on = DateField()
+        partnered = IntegerField()
+        sources = TextField()
+
+        class Meta:
+            table_name = "customer_tally"
+            # The top customers, from the biggest spender down; the customers since a day.
+            indexes = (
+                (("spent", "contact", "last_on"), False),
+                (("first_on", "spent", "bought", "last_on"), False),
+            )
+
+    class StayTally(Model):
+        stage = CharField()
+        hours = IntegerField()
+        stays = IntegerField()
+
+        class Meta:
+            table_name = "stay_tally"
+            primary_key = CompositeKey("stage", "hours")
+
+    class StageChangeDay(Model):
+        day = CharField(primary_key=True)
+        changes = IntegerField()
+
+        class Meta:
+            table_name = "stage_change_day"
+
+    return Contact, [LeadTally, CustomerTally, StayTally, StageChangeDay]
+
+
+def add_tallies(database: Database) -> None:
+    """Step 11 -> 12: the figures Insights reads, kept on write by triggers (see
+    store.tallies): the tally tables, the two columns of `lead` they follow (the stages
+    reached, the touches), an index for the first day of a period, and every tally
+    worked out from the rows there are."""
+    from playhouse.migrate import SchemaMigrator, make_index_name, migrate
+
+    from pegboard.store import tallies
+
+    contact, tables = _tally_tables()
+    with database.bind_ctx([contact, *tables]):
+        database.create_tables(tables)
+    # In one statement each (see keys.add_columns for why not playhouse's add_column).
+    database.execute_sql("ALTER TABLE lead ADD COLUMN reached TEXT NOT NULL DEFAULT ''")
+    database.execute_sql("ALTER TABLE lead ADD COLUMN touch_count INTEGER NOT NULL DEFAULT 0")
+    migrator = SchemaMigrator.from_database(database)
+    from pegboard.store.migrations import REFERRAL_TALLY
+
+    migrate(
+        # The partners' counts and sums index, with the person last: the customers each
+        # partner sent, from the index alone (the network's figures).
+        migrator.drop_index("referral", make_index_name("referral", REFERRAL_TALLY)),
+        migrator.add_index("referral", (*REFERRAL_TALLY, "contact_id"), False),
+        # The first day of a period read from the leads; the newest leads (the
+        # palette's search of one or two letters); the archived leads (few) whose
+        # stays do not count; the stays still going, from the index alone; the stays
+        # that ended before (or from) a period's first instant.
+        migrator.add_index("lead", ("qualified_at",), False),
+        migrator.add_index("lead", ("updated_at",), False),
+        migrator.add_index("lead", ("stage", "archived_at", "stage_entered_at"), False),
+        migrator.add_index(
+            "stage_change", ("changed_at", "from_stage", "stay_hours", "lead_id"), False
+        ),
+    )
+    # Partial: an index of every lead by archived_at would be taken for `archived_at IS
+    # NULL`, which holds for nearly all of them.
+    database.execute_sql("CREATE INDEX lead_archived ON lead (id) WHERE archived_at IS NOT NULL")
+    tallies.rebuild(database)

@@ -104,9 +104,9 @@ class Lead(BaseModel):
     last_touch_at = UTCDateTimeField(null=True)
     """When the lead was last touched (or created): stale leads are found from it in SQL."""
     created_at = UTCDateTimeField(index=True)
-    updated_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField(index=True)
     closed_at = UTCDateTimeField(null=True, index=True)
-    qualified_at = UTCDateTimeField(null=True)
+    qualified_at = UTCDateTimeField(null=True, index=True)
     """When the lead first reached the qualified stage or a later one (won included)."""
     lost_reason = CharField(default="")
     archived_at = UTCDateTimeField(null=True)
@@ -196,7 +196,8 @@ class Referral(BaseModel):
 
     class Meta:
         indexes = (
-            # The partners table's counts and sums, read from the index alone.
+            # The partners table's counts and sums, and the customers each partner sent,
+            # read from the index alone.
             (
                 (
                     "partner",
@@ -206,6 +207,7 @@ class Referral(BaseModel):
                     "value_cents",
                     "thanked_at",
                     "at",
+                    "contact",
                 ),
                 False,
             ),
@@ -295,6 +297,24 @@ class LeadText(BaseModel):
     class Meta:
         table_name = "lead_text"
         primary_key = False
+
+
+class CustomerTally(BaseModel):
+    """Each customer's purchases summed, kept by triggers (store.tallies): read by Insights,
+    never written from Python."""
+
+    contact = ForeignKeyField(Contact, primary_key=True, backref="tally_rows")
+    spent = BigIntegerField()
+    bought = IntegerField()
+    first_on = DateField()
+    last_on = DateField()
+    partnered = IntegerField()
+    """How many of the customer's live leads a partner sent."""
+    sources = TextField()
+    """The sources of the customer's live leads, with commas between."""
+
+    class Meta:
+        table_name = "customer_tally"
 
 
 ALL_MODELS = (
