@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -19,7 +20,7 @@ from pegboard.services.leads import LeadDraft
 from pegboard.services.merge import merge_contacts
 from pegboard.services.partners import PartnerDraft, ReferralDraft
 from pegboard.store import tallies
-from pegboard.store.models import Contact, Lead, Purchase, StageChange, db
+from pegboard.store.models import Contact, Lead, Purchase, Referral, StageChange, db
 from tests.conftest import FIXED_NOW
 
 SOURCES = ["referral", "website", "event", "", "walk-in"]
@@ -68,12 +69,16 @@ def _random_work(services, seed: int, steps: int = 160) -> None:
             elif roll < 0.9 and purchases:
                 loyalty.edit_purchase(rng.choice(purchases), 31_000, "visit", at.date())
             elif roll < 0.94:
-                partners.log_referral(
+                logged = partners.log_referral(
                     ReferralDraft(
-                        direction="received", person=f"Friend {step}", partner_id=partner_ids[0]
+                        direction=rng.choice(["received", "given"]),
+                        person=f"Friend {step}",
+                        partner_id=rng.choice(partner_ids),
                     ),
                     at=at,
                 )
+                if rng.random() < 0.2:
+                    partners.archive_referral(logged.referral_id)
             elif len(lead_ids) > 2:
                 first, second = rng.sample(lead_ids, 2)
                 keep, other = leads.get(first).contact_id, leads.get(second).contact_id
@@ -126,6 +131,16 @@ def test_report_from_tallies_matches_the_rows_counted_one_by_one(services, perio
         if any((figure.leads, figure.qualified, figure.won, figure.lost))
     }
     assert shown == expected
+    given = Counter(
+        referral.partner_id
+        for referral in Referral.select().where(
+            Referral.archived_at.is_null()
+            & (Referral.direction == "given")
+            & (Referral.at >= since)
+        )
+    )
+    # Three partners: every one with a referral given is in the top ten.
+    assert {f.partner_id: f.given for f in report.partners_by_given} == dict(given)
     stays = {figure.stage: figure.stays for figure in report.funnel if figure.stage != "won"}
     archived = Lead.select(Lead.id).where(Lead.archived_at.is_null(False))
     ended = StageChange.select().where(
@@ -184,6 +199,7 @@ def test_check_finds_a_broken_tally_and_rebuild_mends_it(services, db_target, ma
     services.leads.move_lead(make_lead("Bo Example"), "won", value_cents=10_000)
     db.execute_sql("UPDATE lead_tally SET leads = leads + 5")
     db.execute_sql("UPDATE stay_tally SET stays = stays + 1")
+    db.execute_sql("UPDATE partner_tally SET given = given + 1")
     db.execute_sql("DELETE FROM customer_tally")
     assert main(["--db", db_target, "check"]) == 1
     out = capsys.readouterr().out

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 import pytest
 
+from pegboard.clock import Clock
 from pegboard.config import ConfigError, LoyaltyTier, load_settings
 from pegboard.services.tiers import standings
 from pegboard.store.models import Contact
@@ -129,6 +130,9 @@ def test_customers_json_carries_tier_and_next_tier(book, db_target, tmp_path, ca
         "[loyalty]\nrules = []\n" + TOML.replace("[[loyalty.", "[[loyalty.")
     )
     monkeypatch.setenv("PEGBOARD_CONFIG_DIR", str(config))
+    # The book's today, not the machine's: Eve's 2025-12-01 purchase leaves the 12
+    # months on 2026-12-02.
+    monkeypatch.setattr("pegboard.cli.context.Clock", lambda: Clock.fixed(FIXED_NOW))
     assert main(["--db", db_target, "customers", "--json", "--sort", "name"]) == 0
     listed = {c["name"]: c for c in json.loads(capsys.readouterr().out)}
     assert (listed["Ann"]["tier"], listed["Ann"]["next_tier"]) == (

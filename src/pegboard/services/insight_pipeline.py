@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from datetime import datetime
 
 from peewee import fn
@@ -20,7 +21,7 @@ from pegboard.services.insight_figures import (
     rate,
 )
 from pegboard.store.dialect import days_between
-from pegboard.store.models import Lead, StageChange
+from pegboard.store.models import Lead, StageChange, db
 from pegboard.store.stay_tally import stays_since
 from pegboard.store.tallies import TallyRow, lead_tallies
 
@@ -111,19 +112,19 @@ class PipelineFigures:
         return stays_since(None if start.year == 1970 else StageChange.changed_at.db_value(start))
 
     def stays_going(self, now: datetime) -> dict[str, dict[int, int]]:
-        """The open leads' stays so far, per stage and hour, from the index alone."""
+        """The open leads' stays so far, per stage and hour, from the index alone. (Each
+        lead's hour is worked out by SQL and counted here: a GROUP BY of 20,000 leads
+        sorted them first, and took twice as long.)"""
         now_value = Lead.stage_entered_at.db_value(now)
         going_hour = fn.ROUND(days_between(Lead.stage_entered_at, now_value) * 24)
-        going = (
-            Lead.select(Lead.stage, going_hour, fn.COUNT(Lead.id))
-            .where(Lead.archived_at.is_null() & Lead.stage.in_(self.open_stages))
-            .group_by(Lead.stage, going_hour)
-            .tuples()
+        going = Lead.select(Lead.stage, going_hour).where(
+            Lead.archived_at.is_null() & Lead.stage.in_(self.open_stages)
         )
         hours: dict[str, dict[int, int]] = {}
-        for stage, hour, count in going:
+        # Straight off the cursor: peewee's row wrapper cost more than the counting.
+        for (stage, hour), count in Counter(db.execute_sql(*going.sql())).items():
             bucket = hours.setdefault(stage, {})
-            bucket[int(hour)] = bucket.get(int(hour), 0) + int(count)
+            bucket[int(hour)] = bucket.get(int(hour), 0) + count
         return hours
 
     # -- goal ------------------------------------------------------------------

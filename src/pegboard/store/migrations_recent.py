@@ -123,14 +123,25 @@ def _tally_tables() -> tuple[type[Model], list[type[Model]]]:
             table_name = "stay_tally"
             primary_key = CompositeKey("stage", "hours")
 
-    class StageChangeDay(Model):
-        day = CharField(primary_key=True)
-        changes = IntegerField()
+    class PartnerTally(Model):
+        partner_id = IntegerField(primary_key=True)
+        converted = IntegerField()
+        closed_cents = BigIntegerField()
+        given = IntegerField()
 
         class Meta:
-            table_name = "stage_change_day"
+            table_name = "partner_tally"
 
-    return Contact, [LeadTally, CustomerTally, StayTally, StageChangeDay]
+    class DayCount(Model):
+        kind = CharField()
+        day = CharField()
+        n = IntegerField()
+
+        class Meta:
+            table_name = "day_count"
+            primary_key = CompositeKey("kind", "day")
+
+    return Contact, [LeadTally, CustomerTally, StayTally, PartnerTally, DayCount]
 
 
 def add_tallies(database: Database) -> None:
@@ -165,6 +176,11 @@ def add_tallies(database: Database) -> None:
         migrator.add_index("lead", ("stage", "archived_at", "stage_entered_at"), False),
         migrator.add_index(
             "stage_change", ("changed_at", "from_stage", "stay_hours", "lead_id"), False
+        ),
+        migrator.add_index(
+            "referral",
+            ("at", "archived_at", "partner_id", "direction", "outcome", "value_cents"),
+            False,
         ),
     )
     # Partial: an index of every lead by archived_at would be taken for `archived_at IS

@@ -1,7 +1,6 @@
 """The stays in each stage, kept on write (part of schema 12, see store.tallies).
 
-`stage_change_day` counts the stage changes of each UTC day. `stay_tally` counts, over
-all time, the stays that ended (a stage change records the
+`stay_tally` counts, over all time, the stays that ended (a stage change records the
 stay it ends) per stage and length in hours, of leads not archived. A period's stays
 are all of them less those that ended before it, read from the stage changes through
 their index by time, or, where the period holds the fewer, the period's own read the
@@ -12,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pegboard.store import day_counts
 from pegboard.store.models import db
 
 STAYS = "from_stage IS NOT NULL AND stay_hours IS NOT NULL"
@@ -33,9 +33,7 @@ def change_statements(row: str, sign: int, day: str) -> list[str]:
     """A stage change's stay (`row`: OLD or NEW) taken out or put in, when its lead is
     not archived; and the change counted on its day (`day`, the SQL of its UTC day)."""
     return [
-        "INSERT INTO stage_change_day (day, changes) "
-        f"SELECT {day}, {sign} WHERE true "
-        "ON CONFLICT (day) DO UPDATE SET changes = stage_change_day.changes + excluded.changes",
+        day_counts.count_statement("stage_change", day, sign),
         "INSERT INTO stay_tally (stage, hours, stays) "
         f"SELECT {row}.from_stage, {row}.stay_hours, {sign} "
         f"WHERE {row}.from_stage IS NOT NULL AND {row}.stay_hours IS NOT NULL "
@@ -58,19 +56,13 @@ def rebuild(database, day: str) -> None:
     day)."""
     database.execute_sql("DELETE FROM stay_tally")
     database.execute_sql(f"INSERT INTO stay_tally (stage, hours, stays) {RECOMPUTED}")
-    database.execute_sql("DELETE FROM stage_change_day")
-    database.execute_sql(
-        f"INSERT INTO stage_change_day (day, changes) SELECT {day}, COUNT(*) "
-        f"FROM stage_change GROUP BY {day}"
-    )
+    day_counts.rebuild(database, "stage_change", "stage_change", day)
 
 
 def disagreement(day: str) -> str | None:
     """What is wrong with the two tables, against the stage changes (`day` as for
     `rebuild`); None when they agree."""
-    days = db.execute_sql("SELECT day, changes FROM stage_change_day WHERE changes <> 0")
-    counted = db.execute_sql(f"SELECT {day}, COUNT(*) FROM stage_change GROUP BY {day}")
-    if {(d, int(n)) for d, n in days.fetchall()} != {(d, int(n)) for d, n in counted.fetchall()}:
+    if not day_counts.agree("stage_change", "stage_change", day):
         return "the stage changes counted per day disagree with the stage changes"
     kept = {
         (stage, int(hours)): int(stays)
@@ -119,15 +111,7 @@ def stays_since(start: datetime | None) -> dict[tuple[str, int], int]:
     if start is None:
         return everything
     param = db.param
-    # The changes per day tell which side of `start` is the smaller (to its day): which
-    # is read changes only the time taken, never the figures.
-    total, inside = db.execute_sql(
-        "SELECT COALESCE(SUM(changes), 0), "
-        f"COALESCE(SUM(CASE WHEN day >= {param} THEN changes ELSE 0 END), 0) "
-        "FROM stage_change_day",
-        [start.date().isoformat()],
-    ).fetchone()
-    if total - inside < inside:
+    if day_counts.fewer_before("stage_change", start):
         for key, count in _ended(f"changed_at < {param}", [start]).items():
             everything[key] -= count
         return {key: count for key, count in everything.items() if count}

@@ -30,7 +30,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from peewee import Database
 
-from pegboard.store import customer_tally, stay_tally
+from pegboard.store import customer_tally, partner_tally, stay_tally
 from pegboard.store.customer_tally import (
     CUSTOMER_COLUMNS,
     customer_leads_statement,
@@ -39,6 +39,7 @@ from pegboard.store.customer_tally import (
 )
 from pegboard.store.dialect import is_postgres
 from pegboard.store.models import db
+from pegboard.store.partner_tally import referral_statements
 from pegboard.store.stay_tally import change_statements, stay_statements
 
 KEPT_LEAD_COLUMNS = ("reached", "touch_count")
@@ -46,6 +47,7 @@ KEPT_LEAD_COLUMNS = ("reached", "touch_count")
 TALLY_KEY = ("event", "day", "source", "partnered", "stage", "qualified", "reached")
 MEASURES = ("leads", "value_cents", "seconds", "touches")
 LEAD_COLUMNS = (
+    "contact_id",
     "source",
     "referred_by_id",
     "stage",
@@ -57,8 +59,8 @@ LEAD_COLUMNS = (
     "reached",
     "touch_count",
 )
-"""The lead's columns its figures depend on: a change to any other (a reorder, a note)
-leaves the tallies alone."""
+"""The lead's columns its figures (and its customer's) depend on: a change to any other
+(a reorder, a note) leaves the tallies alone."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,10 @@ def _trigger_bodies(pg: bool) -> dict[str, tuple[list[str], list[str]]]:
             ],
         ),
         "touch": ([_touch_statement("OLD", "-")], [_touch_statement("NEW", "+")]),
+        "referral": (
+            referral_statements("OLD", -1, _day("OLD.at", pg)),
+            referral_statements("NEW", 1, _day("NEW.at", pg)),
+        ),
         "purchase": (
             customer_statements("OLD.contact_id", pg),
             customer_statements("NEW.contact_id", pg),
@@ -201,6 +207,7 @@ UPDATE_COLUMNS = {
     "lead": LEAD_COLUMNS,
     "stage_change": ("lead_id", "from_stage", "to_stage", "stay_hours", "changed_at"),
     "touch": ("lead_id",),
+    "referral": ("partner_id", "direction", "outcome", "value_cents", "at", "archived_at"),
     "purchase": ("contact_id", "amount_cents", "purchased_on", "archived_at"),
 }
 
@@ -272,6 +279,7 @@ def rebuild(database: Database | None = None) -> None:
     database.execute_sql("DELETE FROM customer_tally")
     database.execute_sql(f"INSERT INTO customer_tally ({CUSTOMER_COLUMNS}) {customers_select(pg)}")
     stay_tally.rebuild(database, _day("changed_at", pg))
+    partner_tally.rebuild(database, _day("at", pg))
     create_triggers(database)
 
 
@@ -364,6 +372,8 @@ def disagreements() -> list[str]:
         problems.append(f"{stale} lead(s) whose kept count of touches is wrong")
     if stays := stay_tally.disagreement(_day("changed_at", pg)):
         problems.append(stays)
+    if partners := partner_tally.disagreement(_day("at", pg)):
+        problems.append(partners)
     if customers := customer_tally.disagreement(pg):
         problems.append(customers)
     return problems

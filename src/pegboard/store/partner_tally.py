@@ -1,0 +1,102 @@
+"""Each partner's referrals summed over all time (part of schema 12, see store.tallies):
+the closed business they sent (received and converted: how many, and its value) and the
+referrals I gave them, of live referrals. A period's figures are these less the
+referrals before it, or the period's own, whichever side is the smaller (day_counts)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pegboard.store import day_counts
+from pegboard.store.models import db
+
+CONVERTED = "direction = 'received' AND outcome = 'converted'"
+MEASURES = (
+    f"SUM(CASE WHEN {CONVERTED} THEN 1 ELSE 0 END), "
+    f"SUM(CASE WHEN {CONVERTED} THEN value_cents ELSE 0 END), "
+    "SUM(CASE WHEN direction = 'given' THEN 1 ELSE 0 END)"
+)
+"""A group of referrals' converted count, converted value and given count."""
+
+
+def referral_statements(row: str, sign: int, day: str) -> list[str]:
+    """A referral (`row`: OLD or NEW) taken out of its partner's sums (sign -1) or put in
+    (1) when it is live, and counted on its day (`day`: the SQL of its UTC day)."""
+    converted = f"{row}.direction = 'received' AND {row}.outcome = 'converted'"
+    return [
+        "INSERT INTO partner_tally (partner_id, converted, closed_cents, given) "
+        f"SELECT {row}.partner_id, "
+        f"{sign} * CASE WHEN {converted} THEN 1 ELSE 0 END, "
+        f"{sign} * CASE WHEN {converted} THEN {row}.value_cents ELSE 0 END, "
+        f"{sign} * CASE WHEN {row}.direction = 'given' THEN 1 ELSE 0 END "
+        f"WHERE {row}.archived_at IS NULL "
+        "ON CONFLICT (partner_id) DO UPDATE SET "
+        "converted = partner_tally.converted + excluded.converted, "
+        "closed_cents = partner_tally.closed_cents + excluded.closed_cents, "
+        "given = partner_tally.given + excluded.given",
+        day_counts.count_statement("referral", day, sign),
+    ]
+
+
+RECOMPUTED = (
+    f"SELECT partner_id, {MEASURES} FROM referral WHERE archived_at IS NULL GROUP BY partner_id"
+)
+
+
+def rebuild(database, day: str) -> None:
+    database.execute_sql("DELETE FROM partner_tally")
+    database.execute_sql(
+        f"INSERT INTO partner_tally (partner_id, converted, closed_cents, given) {RECOMPUTED}"
+    )
+    day_counts.rebuild(database, "referral", "referral", day)
+
+
+def _sums(rows) -> dict[int, tuple[int, int, int]]:
+    return {
+        partner_id: (int(converted), int(cents), int(given))
+        for partner_id, converted, cents, given in rows
+        if any((converted, cents, given))
+    }
+
+
+def disagreement(day: str) -> str | None:
+    kept = _sums(
+        db.execute_sql("SELECT partner_id, converted, closed_cents, given FROM partner_tally")
+    )
+    if kept != _sums(db.execute_sql(RECOMPUTED)) or not day_counts.agree(
+        "referral", "referral", day
+    ):
+        return (
+            "the partners' referral sums kept for Insights disagree with the referrals "
+            "(pegboard check --rebuild-summaries works them out again)"
+        )
+    return None
+
+
+def _side(where: str, start) -> dict[int, tuple[int, int, int]]:
+    # Grouped by an expression, so that the index by time is read (the range only), not
+    # the partners' index whole.
+    return _sums(
+        db.execute_sql(
+            f"SELECT partner_id + 0, {MEASURES} FROM referral "
+            f"WHERE {where} AND archived_at IS NULL GROUP BY partner_id + 0",
+            [start],
+        )
+    )
+
+
+def referrals_since(start: datetime | None) -> dict[int, tuple[int, int, int]]:
+    """Per partner: converted, closed cents, given, of the live referrals from `start`
+    (naive UTC, as stored; None: all time) on."""
+    everything = _sums(
+        db.execute_sql("SELECT partner_id, converted, closed_cents, given FROM partner_tally")
+    )
+    if start is None:
+        return everything
+    param = db.param
+    if not day_counts.fewer_before("referral", start):
+        return _side(f"at >= {param}", start)
+    for partner_id, before in _side(f"at < {param}", start).items():
+        whole = everything.get(partner_id, (0, 0, 0))
+        everything[partner_id] = tuple(a - b for a, b in zip(whole, before, strict=True))
+    return {pid: sums for pid, sums in everything.items() if any(sums)}
