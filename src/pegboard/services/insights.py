@@ -47,8 +47,9 @@ class InsightsService(PipelineFigures):
         self.latest: dict[str, Report] = {}
         """The last report worked out for each period: shown at once while a fresh one is
         made (at 100,000 leads a report takes about half a second)."""
-        self.network_kept: tuple[tuple | None, list[NetworkRank]] = (None, [])
-        """The network ranking with the table counters it was worked out at."""
+        self.kept: dict[str, tuple[tuple, object]] = {}
+        """Parts of a report that read only a few tables, with those tables' counters
+        (and the period's first minute) they were worked out at (`_kept_while`)."""
         self.latest_stamps: dict[str, DataStamp | None] = {}
         """The caller's data stamp (`services.changes.data_stamp`) for each of `latest`,
         taken before it was worked out: while the stamp holds, the report is current."""
@@ -62,7 +63,8 @@ class InsightsService(PipelineFigures):
             raise ValueError(f"unknown period {period!r}: use {', '.join(PERIODS)}")
         now = self.clock.now()
         days = PERIODS[period]
-        since = now - timedelta(days=days) if days is not None else None
+        # From the minute: the same within a minute, so that parts kept can be reused.
+        since = now.replace(second=0, microsecond=0) - timedelta(days=days) if days else None
         # The epoch stands for "all time" so that every query has one shape.
         start = since or datetime(1970, 1, 1, tzinfo=UTC)
         # Every read runs on one reader connection of its own, so this may be called
@@ -254,21 +256,31 @@ class InsightsService(PipelineFigures):
             for contact_id, name, count, ltv in rows
         ]
 
-    NETWORK_TABLES = ("partner", "referral", "purchase", "contact")
-    """What the network ranking reads: a write to none of them (a stage move between
-    open stages, a touch) leaves it as it was."""
-
-    def partners_by_network(self) -> list[NetworkRank]:
-        """The partners whose introductions grew into the most, all time: their own
-        closed business and their network's (services.lineage). Kept while none of the
-        tables it reads is written to (on SQLite: the table counters)."""
-        from pegboard.services.lineage import network_figures
+    def _kept_while(self, name: str, tables: tuple[str, ...], basis, work):
+        """`work()`, or what it gave last time while none of `tables` was written to
+        since and `basis` is the same (on SQLite, by the table counters; elsewhere it is
+        worked out each time). A stage move between open stages, or a touch, writes to
+        none of the partners' tables, so their parts are not read again."""
         from pegboard.store.table_generations import generations
 
         counters = generations()
-        stamp = counters and tuple(counters[table] for table in self.NETWORK_TABLES)
-        if stamp is not None and self.network_kept[0] == stamp:
-            return self.network_kept[1]
+        stamp = None if counters is None else (tuple(counters[t] for t in tables), basis)
+        kept = self.kept.get(name)
+        if stamp is not None and kept is not None and kept[0] == stamp:
+            return kept[1]
+        value = work()
+        self.kept[name] = (stamp, value)
+        return value
+
+    def partners_by_network(self) -> list[NetworkRank]:
+        """The partners whose introductions grew into the most, all time: their own
+        closed business and their network's (services.lineage)."""
+        tables = ("partner", "referral", "purchase", "contact")
+        return self._kept_while("network", tables, None, self._network_ranking)
+
+    def _network_ranking(self) -> list[NetworkRank]:
+        from pegboard.services.lineage import network_figures
+
         ranked = sorted(
             (
                 NetworkRank(pid, f.name, f.direct_cents, f.value_cents, f.size)
@@ -277,12 +289,15 @@ class InsightsService(PipelineFigures):
             ),
             key=lambda rank: (-rank.network_cents, rank.name),
         )
-        self.network_kept = (stamp, ranked[:TOP])
         return ranked[:TOP]
 
     def partners(self, start: datetime) -> tuple[list[PartnerFigures], list[PartnerFigures]]:
         """The partners who sent the most closed business, and those I gave the most
         referrals to: each partner's sums over the period (kept on write), ranked twice."""
+        tables = ("partner", "referral", "contact")
+        return self._kept_while("partners", tables, start, lambda: self._partners(start))
+
+    def _partners(self, start: datetime) -> tuple[list[PartnerFigures], list[PartnerFigures]]:
         since = None if start.year == 1970 else Referral.at.db_value(start)
         sums = referrals_since(since)
         live = Partner.select(Partner.id, Contact.name).join(Contact)

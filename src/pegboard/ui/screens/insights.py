@@ -88,6 +88,10 @@ class InsightsScreen(ShowsData, ModeScreen):
         self.settings = settings
         self.period = period
         self.report: Report | None = None
+        self.drawn: dict[str, tuple] = {}
+        """What each panel was last drawn from: a panel whose figures did not change is
+        not drawn again (a stage move changes the funnel; Rich's tables of the rest
+        took most of the time to show fresh figures)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -210,12 +214,22 @@ class InsightsScreen(ShowsData, ModeScreen):
                 "\u00a0next period",
             )
         )
-        self.query_one("#sources", Static).update(self._sources(report, currency))
-        self.query_one("#comparison", Static).update(self._comparison(report, currency))
-        self.query_one("#goal", Static).update(self._goal(report, currency))
-        self.query_one("#funnel", Static).update(self._funnel(report))
-        self.query_one("#customers", Static).update(self._customers(report, currency))
-        self.query_one("#partners", Static).update(self._partners(report, currency))
+        panels = {
+            "sources": (report.by_source, lambda: self._sources(report, currency)),
+            "comparison": (report.referral_vs_other, lambda: self._comparison(report, currency)),
+            "goal": (report.goal, lambda: self._goal(report, currency)),
+            "funnel": ((report.funnel, report.bottleneck_stage), lambda: self._funnel(report)),
+            "customers": (report.top_customers, lambda: self._customers(report, currency)),
+            "partners": (
+                (report.partners_by_closed, report.partners_by_given, report.partners_by_network),
+                lambda: self._partners(report, currency),
+            ),
+        }
+        for name, (figures, drawn) in panels.items():
+            basis = (figures, self.settings, self.narrow, self.size.width)
+            if self.drawn.get(name) != basis:
+                self.drawn[name] = basis
+                self.query_one(f"#{name}", Static).update(drawn())
 
     def _sources(self, report: Report, currency: str) -> TextTable:
         narrow = self.narrow
