@@ -208,3 +208,29 @@ def test_check_finds_a_broken_tally_and_rebuild_mends_it(services, db_target, ma
     assert main(["--db", db_target, "check", "--rebuild-summaries"]) == 0
     assert "summaries rebuilt" in capsys.readouterr().out
     assert tallies.disagreements() == []
+
+
+@pytest.mark.sqlite_only
+def test_the_partners_parts_are_kept_until_a_table_they_read_is_written(
+    services, make_lead, monkeypatch
+):
+    """A stage move writes to no partner table: the network and the partners' sums are
+    not read again; a referral is, and they are."""
+    import pegboard.services.lineage as lineage
+
+    partner = services.partners.create_partner(PartnerDraft(name="Dana Keller"))
+    lead = make_lead("Ann Example", source="website")
+    reads = []
+    real = lineage.network_figures
+    monkeypatch.setattr(lineage, "network_figures", lambda *a: reads.append(1) or real(*a))
+    services.insights.report("all")
+    services.leads.move_lead(lead, "contacted")
+    moved = services.insights.report("all")
+    assert len(reads) == 1
+    services.partners.log_referral(
+        ReferralDraft(direction="given", person="Bo Friend", partner_id=partner)
+    )
+    given = services.insights.report("all")
+    assert len(reads) == 2
+    assert moved.partners_by_given == []
+    assert [(f.name, f.given) for f in given.partners_by_given] == [("Dana Keller", 1)]

@@ -46,7 +46,7 @@ class InsightsService(PipelineFigures):
         self.clock = clock
         self.latest: dict[str, Report] = {}
         """The last report worked out for each period: shown at once while a fresh one is
-        made (at 100,000 leads a report takes about half a second)."""
+        made (at 100,000 leads a report takes about 50 ms, more in the app)."""
         self.kept: dict[str, tuple[tuple, object]] = {}
         """Parts of a report that read only a few tables, with those tables' counters
         (and the period's first minute) they were worked out at (`_kept_while`)."""
@@ -148,9 +148,6 @@ class InsightsService(PipelineFigures):
         return result
 
     # -- referral versus other -------------------------------------------------
-
-    def _is_referral(self):
-        return (Lead.source == self.settings.referral_source) | Lead.referred_by.is_null(False)
 
     def referral_vs_other(self, rows: list[TallyRow], customers: dict[int, tuple]) -> Comparison:
         """Referred leads against the rest, from the period's tallies, and their customers
