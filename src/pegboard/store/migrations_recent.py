@@ -108,10 +108,11 @@ def _tally_tables() -> tuple[type[Model], list[type[Model]]]:
 
         class Meta:
             table_name = "customer_tally"
-            # The top customers, from the biggest spender down; the customers since a day.
+            # The top customers, from the biggest spender down; the customers since a day
+            # and how they came, from the index alone.
             indexes = (
                 (("spent", "contact", "last_on"), False),
-                (("first_on", "spent", "bought", "last_on"), False),
+                (("first_on", "spent", "bought", "last_on", "partnered", "sources"), False),
             )
 
     class StayTally(Model):
