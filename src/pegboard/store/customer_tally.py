@@ -52,6 +52,12 @@ def customer_leads_statement(contact_id: str, pg: bool) -> str:
     )
 
 
+def rebuild(database, pg: bool) -> None:
+    """Every customer's row worked out again from the purchases and the leads."""
+    database.execute_sql("DELETE FROM customer_tally")
+    database.execute_sql(f"INSERT INTO customer_tally ({CUSTOMER_COLUMNS}) {customers_select(pg)}")
+
+
 def disagreement(pg: bool) -> str | None:
     """What is wrong with customer_tally against the purchases and leads; None when
     they agree."""

@@ -6,9 +6,13 @@ rows; these counts tell which, without reading the rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from pegboard.store.models import db
+
+K = TypeVar("K")
 
 
 def count_statement(kind: str, day: str, sign: int) -> str:
@@ -50,3 +54,24 @@ def fewer_before(kind: str, start: datetime) -> bool:
         [start.date().isoformat(), kind],
     ).fetchone()
     return total - inside < inside
+
+
+def since(
+    kind: str,
+    column: str,
+    start: datetime | None,
+    whole: dict[K, int],
+    read: Callable[[str, list], dict[K, int]],
+) -> dict[K, int]:
+    """A figure kept over all time (`whole`: key -> count) taken from `start` on (naive
+    UTC, as stored; None: all time): `whole` less what `read(where, params)` counts
+    before `start` (by `column`), or what it counts from `start` on, whichever side of
+    `start` holds fewer rows of `kind`. Keys counted 0 are left out."""
+    if start is None:
+        return whole
+    param = db.param
+    if not fewer_before(kind, start):
+        return read(f"{column} >= {param}", [start])
+    for key, before in read(f"{column} < {param}", [start]).items():
+        whole[key] = whole.get(key, 0) - before
+    return {key: count for key, count in whole.items() if count}

@@ -51,18 +51,22 @@ def rebuild(database, day: str) -> None:
     day_counts.rebuild(database, "referral", "referral", day)
 
 
-def _sums(rows) -> dict[int, tuple[int, int, int]]:
+def _sums(rows) -> dict[tuple[int, int], int]:
+    """(partner, converted, cents, given) rows as counts per (partner, measure): the
+    measure 0, 1 or 2 in that order, zeros left out."""
     return {
-        partner_id: (int(converted), int(cents), int(given))
-        for partner_id, converted, cents, given in rows
-        if any((converted, cents, given))
+        (partner_id, measure): int(value)
+        for partner_id, *values in rows
+        for measure, value in enumerate(values)
+        if value
     }
 
 
+KEPT = "SELECT partner_id, converted, closed_cents, given FROM partner_tally"
+
+
 def disagreement(day: str) -> str | None:
-    kept = _sums(
-        db.execute_sql("SELECT partner_id, converted, closed_cents, given FROM partner_tally")
-    )
+    kept = _sums(db.execute_sql(KEPT))
     if kept != _sums(db.execute_sql(RECOMPUTED)) or not day_counts.agree(
         "referral", "referral", day
     ):
@@ -73,14 +77,14 @@ def disagreement(day: str) -> str | None:
     return None
 
 
-def _side(where: str, start) -> dict[int, tuple[int, int, int]]:
+def _side(where: str, params: list) -> dict[tuple[int, int], int]:
     # Grouped by an expression, so that the index by time is read (the range only), not
     # the partners' index whole.
     return _sums(
         db.execute_sql(
             f"SELECT partner_id + 0, {MEASURES} FROM referral "
             f"WHERE {where} AND archived_at IS NULL GROUP BY partner_id + 0",
-            [start],
+            params,
         )
     )
 
@@ -88,15 +92,8 @@ def _side(where: str, start) -> dict[int, tuple[int, int, int]]:
 def referrals_since(start: datetime | None) -> dict[int, tuple[int, int, int]]:
     """Per partner: converted, closed cents, given, of the live referrals from `start`
     (naive UTC, as stored; None: all time) on."""
-    everything = _sums(
-        db.execute_sql("SELECT partner_id, converted, closed_cents, given FROM partner_tally")
-    )
-    if start is None:
-        return everything
-    param = db.param
-    if not day_counts.fewer_before("referral", start):
-        return _side(f"at >= {param}", start)
-    for partner_id, before in _side(f"at < {param}", start).items():
-        whole = everything.get(partner_id, (0, 0, 0))
-        everything[partner_id] = tuple(a - b for a, b in zip(whole, before, strict=True))
-    return {pid: sums for pid, sums in everything.items() if any(sums)}
+    counted = day_counts.since("referral", "at", start, _sums(db.execute_sql(KEPT)), _side)
+    sums: dict[int, list[int]] = {}
+    for (partner_id, measure), value in counted.items():
+        sums.setdefault(partner_id, [0, 0, 0])[measure] = value
+    return {partner_id: tuple(values) for partner_id, values in sums.items()}

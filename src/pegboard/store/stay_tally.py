@@ -59,22 +59,26 @@ def rebuild(database, day: str) -> None:
     day_counts.rebuild(database, "stage_change", "stage_change", day)
 
 
+def _counts(rows) -> dict[tuple[str, int], int]:
+    """(stage, hours, count) rows as counts per (stage, hours), without the changes
+    that end no stay (a lead's first) and without zeros."""
+    return {
+        (stage, int(hours)): int(count)
+        for stage, hours, count in rows
+        if stage is not None and hours is not None and count
+    }
+
+
+def _kept() -> dict[tuple[str, int], int]:
+    return _counts(db.execute_sql("SELECT stage, hours, stays FROM stay_tally"))
+
+
 def disagreement(day: str) -> str | None:
     """What is wrong with the two tables, against the stage changes (`day` as for
     `rebuild`); None when they agree."""
     if not day_counts.agree("stage_change", "stage_change", day):
         return "the stage changes counted per day disagree with the stage changes"
-    kept = {
-        (stage, int(hours)): int(stays)
-        for stage, hours, stays in db.execute_sql(
-            "SELECT stage, hours, stays FROM stay_tally WHERE stays <> 0"
-        ).fetchall()
-    }
-    worked_out = {
-        (stage, int(hours)): int(stays)
-        for stage, hours, stays in db.execute_sql(RECOMPUTED).fetchall()
-    }
-    if kept != worked_out:
+    if _kept() != _counts(db.execute_sql(RECOMPUTED)):
         return (
             "the stays in stage kept for Insights disagree with the stage changes "
             "(pegboard check --rebuild-summaries works them out again)"
@@ -84,35 +88,19 @@ def disagreement(day: str) -> str | None:
 
 def _ended(where: str, params: list) -> dict[tuple[str, int], int]:
     # Only the time in the WHERE, and a stage the other index cannot group by, so that
-    # the index by time is the one taken; the changes that end no stay (a lead's first)
-    # are left out after.
+    # the index by time is the one taken.
     archived = "SELECT id FROM lead WHERE archived_at IS NOT NULL"
-    rows = db.execute_sql(
-        "SELECT from_stage || '', stay_hours, COUNT(*) FROM stage_change "
-        f"WHERE {where} AND lead_id NOT IN ({archived}) GROUP BY from_stage || '', stay_hours",
-        params,
-    ).fetchall()
-    return {
-        (stage, int(hours)): int(count)
-        for stage, hours, count in rows
-        if stage is not None and hours is not None
-    }
+    return _counts(
+        db.execute_sql(
+            "SELECT from_stage || '', stay_hours, COUNT(*) FROM stage_change "
+            f"WHERE {where} AND lead_id NOT IN ({archived}) "
+            "GROUP BY from_stage || '', stay_hours",
+            params,
+        )
+    )
 
 
 def stays_since(start: datetime | None) -> dict[tuple[str, int], int]:
     """The stays that ended from `start` (naive UTC, as stored; None: all time) on, per
     (stage, hours)."""
-    everything = {
-        (stage, int(hours)): int(stays)
-        for stage, hours, stays in db.execute_sql(
-            "SELECT stage, hours, stays FROM stay_tally WHERE stays <> 0"
-        ).fetchall()
-    }
-    if start is None:
-        return everything
-    param = db.param
-    if day_counts.fewer_before("stage_change", start):
-        for key, count in _ended(f"changed_at < {param}", [start]).items():
-            everything[key] -= count
-        return {key: count for key, count in everything.items() if count}
-    return _ended(f"changed_at >= {param}", [start])
+    return day_counts.since("stage_change", "changed_at", start, _kept(), _ended)

@@ -31,12 +31,7 @@ from datetime import UTC, datetime, time, timedelta
 from peewee import Database
 
 from pegboard.store import customer_tally, partner_tally, stay_tally
-from pegboard.store.customer_tally import (
-    CUSTOMER_COLUMNS,
-    customer_leads_statement,
-    customer_statements,
-    customers_select,
-)
+from pegboard.store.customer_tally import customer_leads_statement, customer_statements
 from pegboard.store.dialect import is_postgres
 from pegboard.store.models import db
 from pegboard.store.partner_tally import referral_statements
@@ -98,9 +93,10 @@ def _seconds(start: str, end: str, pg: bool) -> str:
 def _events(
     row: str, pg: bool, reached: str | None = None, touches: str | None = None
 ) -> tuple[list[tuple], str, str]:
-    """Each event a lead row `row` (an alias: NEW, OLD or lead) counts in: its name, the
-    column of its time, the condition, and its key and measure expressions after the day.
-    `reached` and `touches` replace the kept columns (for a recomputation)."""
+    """Each event a lead row `row` (an alias: NEW, OLD or lead) counts in (its name, the
+    column of its time, and its key and measure expressions after the day), and the
+    row's source and partnered expressions. `reached` and `touches` replace the kept
+    columns (for a recomputation)."""
     reached = reached or f"{row}.reached"
     touches = touches or f"{row}.touch_count"
     partnered = f"CASE WHEN {row}.referred_by_id IS NULL THEN 0 ELSE 1 END"
@@ -276,8 +272,7 @@ def rebuild(database: Database | None = None) -> None:
     columns = ", ".join((*TALLY_KEY, *MEASURES))
     for select in _recomputed(pg):
         database.execute_sql(f"INSERT INTO lead_tally ({columns}) {select}")
-    database.execute_sql("DELETE FROM customer_tally")
-    database.execute_sql(f"INSERT INTO customer_tally ({CUSTOMER_COLUMNS}) {customers_select(pg)}")
+    customer_tally.rebuild(database, pg)
     stay_tally.rebuild(database, _day("changed_at", pg))
     partner_tally.rebuild(database, _day("at", pg))
     create_triggers(database)
@@ -334,13 +329,21 @@ def lead_tallies(start: datetime) -> list[TallyRow]:
 def summed(rows) -> list[TallyRow]:
     """Rows in `lead_tally`'s column order summed by their key without the day, with the
     stages reached read as a set (their order in the text is the order they were seen)."""
+    totals = _totals(rows, by_day=False)
+    return [TallyRow(*key, *measures) for key, measures in totals.items()]
+
+
+def _totals(rows, by_day: bool) -> dict[tuple, tuple[int, ...]]:
+    """Rows in `lead_tally`'s column order summed by their key (the day left out unless
+    `by_day`; the stages reached as a set), keys whose sums are all zero dropped."""
     totals: dict[tuple, list[int]] = {}
-    for event, _day, source, partnered, stage, qualified, reached, *measures in rows:
-        key = (event, source, bool(partnered), stage, bool(qualified), _stage_set(reached))
+    for event, day, source, partnered, stage, qualified, reached, *measures in rows:
+        flags = (bool(partnered), stage, bool(qualified), _stage_set(reached))
+        key = (event, day, source, *flags) if by_day else (event, source, *flags)
         kept = totals.setdefault(key, [0, 0, 0, 0])
         for index, value in enumerate(measures):
             kept[index] += int(value or 0)
-    return [TallyRow(*key, *measures) for key, measures in totals.items() if any(measures)]
+    return {key: tuple(values) for key, values in totals.items() if any(values)}
 
 
 def _stage_set(reached: str) -> frozenset[str]:
@@ -360,7 +363,7 @@ def disagreements() -> list[str]:
         for select in _recomputed(pg, _reached_of("lead.id", pg), _touches_of("lead.id"))
         for row in db.execute_sql(select).fetchall()
     ]
-    if _by_day(kept_leads) != _by_day(recomputed):
+    if _totals(kept_leads, by_day=True) != _totals(recomputed, by_day=True):
         problems.append(
             "the lead figures kept for Insights disagree with the leads "
             "(pegboard check --rebuild-summaries works them out again)"
@@ -377,14 +380,3 @@ def disagreements() -> list[str]:
     if customers := customer_tally.disagreement(pg):
         problems.append(customers)
     return problems
-
-
-def _by_day(rows) -> dict[tuple, tuple[int, ...]]:
-    """Rows summed by their whole key (day included, reached as a set), zeros dropped."""
-    totals: dict[tuple, list[int]] = {}
-    for event, day, source, partnered, stage, qualified, reached, *measures in rows:
-        key = (event, day, source, int(partnered), stage, int(qualified), _stage_set(reached))
-        kept = totals.setdefault(key, [0, 0, 0, 0])
-        for index, value in enumerate(measures):
-            kept[index] += int(value or 0)
-    return {key: tuple(values) for key, values in totals.items() if any(values)}
