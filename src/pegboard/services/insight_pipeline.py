@@ -26,6 +26,12 @@ from pegboard.store.stay_tally import stays_since
 from pegboard.store.tallies import TallyRow, lead_tallies
 
 
+def stored_since(start: datetime):
+    """A period's first instant as the tallies take it: as stored (naive UTC), or None
+    for all time (the epoch the report stands it for)."""
+    return None if start.year == 1970 else StageChange.changed_at.db_value(start)
+
+
 class PipelineFigures:
     """The stage sets every figure uses, and the pipeline's figures; `InsightsService`
     adds the sources, customers and partners."""
@@ -109,7 +115,7 @@ class PipelineFigures:
 
     def stays_ended(self, start: datetime) -> dict[tuple[str, int], int]:
         """The stays that ended since `start`, per (stage, hours): kept on write."""
-        return stays_since(None if start.year == 1970 else StageChange.changed_at.db_value(start))
+        return stays_since(stored_since(start))
 
     def stays_going(self, now: datetime) -> dict[str, dict[int, int]]:
         """The open leads' stays so far, per stage and hour, from the index alone. (Each

@@ -32,9 +32,9 @@ from pegboard.services.insight_figures import (
     rate,
     ratio,
 )
-from pegboard.services.insight_pipeline import PipelineFigures
+from pegboard.services.insight_pipeline import PipelineFigures, stored_since
 from pegboard.store.dialect import days_between, holds_item
-from pegboard.store.models import Contact, CustomerTally, Lead, Partner, Referral, db
+from pegboard.store.models import Contact, CustomerTally, Lead, Partner, db
 from pegboard.store.parallel import in_parallel
 from pegboard.store.partner_tally import referrals_since
 from pegboard.store.tallies import TallyRow, lead_tallies
@@ -295,8 +295,7 @@ class InsightsService(PipelineFigures):
         return self._kept_while("partners", tables, start, lambda: self._partners(start))
 
     def _partners(self, start: datetime) -> tuple[list[PartnerFigures], list[PartnerFigures]]:
-        since = None if start.year == 1970 else Referral.at.db_value(start)
-        sums = referrals_since(since)
+        sums = referrals_since(stored_since(start))
         live = Partner.select(Partner.id, Contact.name).join(Contact)
         names = dict(db.execute_sql(*live.where(Partner.archived_at.is_null()).sql()))
         figures = [

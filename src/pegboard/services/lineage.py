@@ -24,20 +24,6 @@ from pegboard.errors import NotFound
 from pegboard.store.dialect import is_postgres
 from pegboard.store.models import db
 
-LINKS = """
-link(parent, child) AS MATERIALIZED (
-    SELECT referral.partner_id, partner.id
-    FROM referral JOIN partner ON partner.contact_id = referral.contact_id
-    WHERE referral.direction = 'received' AND referral.archived_at IS NULL
-      AND partner.archived_at IS NULL AND partner.id <> referral.partner_id
-),
-reach(root, node) AS (
-    SELECT partner.id, partner.id FROM partner WHERE partner.archived_at IS NULL {roots}
-    UNION
-    SELECT reach.root, link.child FROM reach JOIN link ON link.parent = reach.node
-)"""
-"""The (root, partner) pairs: every partner with itself and each one that descends."""
-
 LINK_ROWS = """
 SELECT referral.partner_id, partner.id
 FROM partner {join} referral ON referral.contact_id = partner.contact_id
@@ -48,13 +34,17 @@ WHERE referral.direction = 'received' AND referral.archived_at IS NULL
 parent. (SQLite takes CROSS JOIN's order as given: the partners first, few, then each
 one's referrals as a person through their index; PostgreSQL plans it itself.)"""
 
-CLOSED_ROWS = """
-SELECT partner_id, SUM(value_cents) FROM referral
-WHERE direction || '' = 'received' AND outcome || '' = 'converted' AND archived_at IS NULL
-GROUP BY partner_id
-"""
-"""Each partner's closed business. (`|| ''`: through the partners' index, whole and in
-partner order, not the loops' index and a sort.)"""
+LINKS = f"""
+link(parent, child) AS MATERIALIZED ({LINK_ROWS.replace("{join}", "JOIN")}),
+reach(root, node) AS (
+    SELECT partner.id, partner.id FROM partner WHERE partner.archived_at IS NULL {{roots}}
+    UNION
+    SELECT reach.root, link.child FROM reach JOIN link ON link.parent = reach.node
+)"""
+"""The (root, partner) pairs: every partner with itself and each one that descends."""
+
+CLOSED_ROWS = "SELECT partner_id, closed_cents FROM partner_tally WHERE closed_cents <> 0"
+"""Each partner's closed business: kept on write (store.partner_tally)."""
 
 CUSTOMERS_SENT = """
 SELECT referral.partner_id, referral.contact_id
