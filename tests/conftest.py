@@ -54,6 +54,11 @@ def type_in_a_burst(app, *keys: str) -> None:
         app._driver.send_message(events.Key(key, character))
 
 
+def drawn_text(widget) -> str:
+    """What a widget draws now, its lines joined: the text an owner reads on it."""
+    return "\n".join(line.text for line in widget.render_lines(widget.region.reset_offset))
+
+
 def pytest_report_header(config):
     return f"postgresql: {POSTGRES_URL or 'NOT AVAILABLE - its tests will be skipped'}"
 

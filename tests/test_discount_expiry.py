@@ -22,7 +22,7 @@ from pegboard.config import LoyaltyRule
 from pegboard.services.discount_expiry import discount_ends, discounts_ending_soon, months_after
 from pegboard.store.models import Contact
 from pegboard.wiring import Services
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, drawn_text
 
 RULE = LoyaltyRule(
     "10% off the 2nd purchase within 3 months", purchase=2, percent=Decimal(10), window_months=3
@@ -125,5 +125,5 @@ async def test_the_customer_page_shows_the_discount_end(book):
         page = app.screen
         assert isinstance(page, CustomerDetailScreen)
         info = page.query_one("#customer-info")
-        text = "\n".join(line.text for line in info.render_lines(info.region.reset_offset))
+        text = drawn_text(info)
         assert "until Thu 10 Dec 2026" in text

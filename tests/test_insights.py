@@ -36,7 +36,7 @@ from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerDraft, PartnerService, ReferralDraft
 from pegboard.services.report_text import comparison_sentences, render_text, write_csv
 from pegboard.wiring import Services
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, drawn_text
 
 
 def at(month: int, day: int, year: int = 2026) -> datetime:
@@ -604,8 +604,7 @@ async def test_insights_never_cuts_a_figure_and_scrolls_with_the_keys(database, 
         assert screen.has_class("-narrow") == (size[0] < 120)
         for panel in screen.query(".panel"):
             width = panel.content_size.width
-            lines = panel.render_lines(panel.region.reset_offset)
-            text = "\n".join(line.text for line in lines)
+            text = drawn_text(panel)
             assert "…" not in text, (panel.id, text)
             assert width > 0
         body = screen.query_one("#insights-body")
@@ -627,7 +626,7 @@ async def test_the_goal_is_set_in_the_app_and_kept(database, clock, tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         panel = app.screen.query_one("#goal")
-        text = "\n".join(line.text for line in panel.render_lines(panel.region.reset_offset))
+        text = drawn_text(panel)
         assert "G sets what to win" in text and "config.toml" not in text
         await pilot.press("G")
         await pilot.pause()

@@ -14,7 +14,7 @@ from pegboard.ui.screens.filtered_table import PAGE_ROWS
 from pegboard.ui.screens.loyalty import LoyaltyScreen
 from pegboard.ui.screens.loyalty_rules import LoyaltyRulesScreen
 from pegboard.wiring import Services
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, drawn_text
 
 SIZE = (120, 40)
 
@@ -236,7 +236,7 @@ async def test_a_purchase_made_by_mistake_is_archived_and_the_page_says_what_is_
         screen = app.screen
         assert isinstance(screen, CustomerDetailScreen)
         panel = screen.query_one("#customer-info")
-        info = "\n".join(line.text for line in panel.render_lines(panel.region.reset_offset))
+        info = drawn_text(panel)
         assert "Next purchase" in info and "purchase 2: 10% off the 2nd purchase" in info
         before = Purchase.select().where(Purchase.archived_at.is_null()).count()
         await pilot.press("a")

@@ -14,7 +14,7 @@ from pegboard.services.meetings import last_meetings, partners_to_meet
 from pegboard.services.partners import PartnerDraft, ReferralDraft
 from pegboard.store.models import Partner, Touch
 from pegboard.wiring import Services
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, drawn_text
 
 
 @pytest.fixture
@@ -147,9 +147,9 @@ async def test_t_logs_a_one_to_one_on_the_table_and_the_page(book, size):
         page = app.screen
         assert isinstance(page, PartnerDetailScreen)
         info = page.query_one("#partner-info")
-        text = "\n".join(line.text for line in info.render_lines(info.region.reset_offset))
+        text = drawn_text(info)
         assert "One to ones" in text and "(1 day ago) · 1 in all" in text
         await pilot.press("t", *"Again", "enter")
         await pilot.pause()
-        text = "\n".join(line.text for line in info.render_lines(info.region.reset_offset))
+        text = drawn_text(info)
         assert "(today) · 2 in all" in text

@@ -29,7 +29,7 @@ from pegboard.config import ConfigError, LoyaltyTier, load_settings
 from pegboard.services.tiers import standings
 from pegboard.store.models import Contact
 from pegboard.wiring import Services
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, drawn_text
 
 TIERS = (
     LoyaltyTier("Silver", Decimal(5), spend_cents=10000),
@@ -186,5 +186,5 @@ async def test_the_loyalty_table_and_customer_page_show_the_tier(book, size):
         page = app.screen
         assert isinstance(page, CustomerDetailScreen)
         info = page.query_one("#customer-info")
-        text = "\n".join(line.text for line in info.render_lines(info.region.reset_offset))
+        text = drawn_text(info)
         assert "Gold (10% off) · $300.00 more to Platinum" in text
