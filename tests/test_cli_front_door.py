@@ -3,6 +3,8 @@ caught once (one line on stderr, exit 2), and a lock held by another process."""
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
 import subprocess
 import sys
@@ -11,6 +13,7 @@ import time
 import pytest
 
 from pegboard.cli import main
+from pegboard.cli.parser import COMMAND_GROUPS, Commands, groups_for
 from pegboard.store.database import close_database
 
 
@@ -128,3 +131,46 @@ def test_an_unexpected_exception_is_one_line_naming_it_a_bug(tmp_path, capsys, m
     monkeypatch.setenv("PEGBOARD_DEBUG", "1")
     with pytest.raises(KeyError):
         main(["--db", str(tmp_path / "book.db"), "leads"])
+
+
+@pytest.mark.parametrize("group", list(COMMAND_GROUPS))
+def test_each_cli_module_registers_the_subcommands_the_parser_looks_it_up_by(group):
+    """The parser imports a module by the subcommand typed (COMMAND_GROUPS): a name a
+    module registers but the table leaves out would be an "invalid choice"."""
+    parser = argparse.ArgumentParser()
+    commands = Commands(parser, "command", required=False)
+    importlib.import_module(f"pegboard.cli.{group}").register(commands)
+    assert tuple(commands.subparsers.choices) == COMMAND_GROUPS[group]
+
+
+@pytest.mark.parametrize(
+    ("argv", "groups"),
+    [
+        (["lead", "add", "Ann"], ["leads"]),
+        (["--db", "lead", "leads", "--json"], ["leads"]),
+        (["--db=x.db", "report", "--period", "30d"], ["reports"]),
+        (["--db", "x.db"], []),
+        ([], []),
+        (["--help", "lead"], list(COMMAND_GROUPS)),
+        (["-h"], list(COMMAND_GROUPS)),
+        (["laeds"], list(COMMAND_GROUPS)),
+        (["--", "lead"], list(COMMAND_GROUPS)),
+    ],
+)
+def test_the_parser_registers_only_the_typed_subcommands_module(argv, groups):
+    assert groups_for(argv) == groups
+
+
+def test_help_and_a_mistyped_subcommand_still_list_every_command(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    listed = capsys.readouterr().out
+    every = [name for names in COMMAND_GROUPS.values() for name in names]
+    assert all(f"    {name} " in listed for name in every), listed
+    with pytest.raises(SystemExit) as exit_:
+        main(["laeds", "--json"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "invalid choice: 'laeds'" in err
+    assert all(repr(name) in err for name in every)

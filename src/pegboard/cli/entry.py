@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if refusal is not None:
         print(f"pegboard: error: {refusal}; nothing was done", file=sys.stderr)
         return 2
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     skip_server_drivers(resolve_db_target(args.db))
     stdout = sys.stdout
     sys.stdout = VisibleControls(stdout)

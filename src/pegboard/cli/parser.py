@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from pegboard import __version__
@@ -97,24 +97,36 @@ class Commands:
         return Commands(self.add(name, help), dest, required=True, prefix=f"{name} ")
 
 
-def build_parser(*, completing: bool = False) -> argparse.ArgumentParser:
-    """The whole command line; `completing` also marks the arguments whose values
-    (stage ids, sources) a completion script asks pegboard for."""
-    from pegboard.cli import (
-        archive,
-        assistant,
-        books,
-        completion,
-        contacts,
-        leads,
-        loyalty,
-        referrals,
-        reports,
-        serve,
-        settings,
-        transfer,
-        ui,
-    )
+COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
+    "ui": ("demo",),
+    "leads": ("lead", "leads"),
+    "referrals": ("referral", "partners", "partner", "lineage"),
+    "loyalty": ("purchase", "customers"),
+    "books": ("backup", "restore", "check"),
+    "contacts": ("contacts",),
+    "reports": ("today", "report"),
+    "transfer": ("export", "import"),
+    "archive": ("archived", "unarchive"),
+    "settings": ("config",),
+    "serve": ("serve",),
+    "assistant": ("mcp",),
+    "completion": ("completion",),
+}
+"""Each module of `pegboard.cli` that registers subcommands, in the order --help lists
+them, with the subcommands it registers (a test holds each module to its names)."""
+
+
+def build_parser(
+    argv: Sequence[str] | None = None, *, completing: bool = False
+) -> argparse.ArgumentParser:
+    """The command line; `completing` also marks the arguments whose values (stage ids,
+    sources) a completion script asks pegboard for.
+
+    Given the `argv` it will parse, only the module of its subcommand is imported and
+    registered (`groups_for`): the other forty subparsers cost every command, and the
+    app's start, about 10 ms (argparse looks up its message catalogue for each word of
+    each parser)."""
+    import importlib
 
     parser = TopParser(
         prog="pegboard",
@@ -123,28 +135,37 @@ def build_parser(*, completing: bool = False) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pegboard {__version__}")
     parser.add_argument("--db", metavar="PATH_OR_URL", default=None, help=DB_HELP)
-    parser.set_defaults(handler=ui.cmd_open)
+    parser.set_defaults(handler=_open_app)
     commands = Commands(parser, "command", required=False)
-    groups = (
-        ui,
-        leads,
-        referrals,
-        loyalty,
-        books,
-        contacts,
-        reports,
-        transfer,
-        archive,
-        settings,
-        serve,
-        assistant,
-        completion,
-    )
-    for group in groups:
-        group.register(commands)
+    for group in COMMAND_GROUPS if argv is None else groups_for(argv):
+        importlib.import_module(f"pegboard.cli.{group}").register(commands)
     if completing:
         _complete_book_words(parser)
     return parser
+
+
+def groups_for(argv: Sequence[str]) -> list[str]:
+    """The modules whose subcommands parsing `argv` needs: the one of its subcommand;
+    none when it names none (the app opens); all when a help option comes first or the
+    word is not a subcommand, so that the help and the "invalid choice" error list
+    every command."""
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help", "--"):
+            return list(COMMAND_GROUPS)
+        if word == "--db":
+            next(words, None)
+        elif not word.startswith("-"):
+            named = [group for group, names in COMMAND_GROUPS.items() if word in names]
+            return named or list(COMMAND_GROUPS)
+    return []
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    """`pegboard` alone: the app (cli/ui.py, imported only then)."""
+    from pegboard.cli.ui import cmd_open
+
+    return cmd_open(args)
 
 
 BOOK_WORDS = {"stage": "stages", "--stage": "stages", "--source": "sources"}
