@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import pytest
 
-from pegboard.services.lineage import lineage, network_figures
+import pegboard.services.lineage as lineage_module
+from pegboard.services.lineage import customers_sent, lineage, network_figures, network_ranking
 from pegboard.services.partners import PartnerDraft, ReferralDraft
-from pegboard.store.models import Partner
+from pegboard.store.models import Contact, Partner
 
 
 @pytest.fixture
@@ -83,6 +84,28 @@ def test_network_value_and_size_each_partner_once_cycles_ignored(network):
         "Ed": 0,
     }
     assert network_figures([network["Bo"]]) == {network["Bo"]: by_name["Bo"]}
+
+
+@pytest.mark.parametrize("few", [500, 1], ids=["sent-read-for-those-reached", "sent-read-for-all"])
+def test_the_ranking_reads_the_customers_sent_only_for_the_networks_it_ranks(
+    network, few, monkeypatch
+):
+    """The top partners by network value, figured from the customers their networks sent
+    alone, are the figures worked out for every partner, whichever way those are read."""
+    monkeypatch.setattr(lineage_module, "FEW_PARTNERS", few)
+    every = network_figures()
+    names = {pid: name for name, pid in network.items()}
+    assert [(names[pid], figures) for pid, figures in network_ranking(3)] == [
+        ("Al", every[network["Al"]]),
+        ("Bo", every[network["Bo"]]),
+        ("Cy", every[network["Cy"]]),
+    ]
+    assert [names[pid] for pid, _ in network_ranking(10)] == ["Al", "Bo", "Cy", "Dee"]
+    contact = {c.name: c.id for c in Contact.select()}
+    assert customers_sent({network["Dee"], network["Al"], network["Ed"]}) == {
+        network["Dee"]: {contact["Eve"]},
+        network["Al"]: {contact["Bo"], contact["Cy"]},
+    }
 
 
 def test_the_partners_listing_carries_the_network_and_sorts_by_it(services, network):

@@ -221,8 +221,8 @@ def test_the_partners_parts_are_kept_until_a_table_they_read_is_written(
     partner = services.partners.create_partner(PartnerDraft(name="Dana Keller"))
     lead = make_lead("Ann Example", source="website")
     reads = []
-    real = lineage.network_figures
-    monkeypatch.setattr(lineage, "network_figures", lambda *a: reads.append(1) or real(*a))
+    real = lineage.network_ranking
+    monkeypatch.setattr(lineage, "network_ranking", lambda *a: reads.append(1) or real(*a))
     services.insights.report("all")
     services.leads.move_lead(lead, "contacted")
     moved = services.insights.report("all")

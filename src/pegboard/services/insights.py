@@ -276,17 +276,12 @@ class InsightsService(PipelineFigures):
         return self._kept_while("network", tables, None, self._network_ranking)
 
     def _network_ranking(self) -> list[NetworkRank]:
-        from pegboard.services.lineage import network_figures
+        from pegboard.services.lineage import network_ranking
 
-        ranked = sorted(
-            (
-                NetworkRank(pid, f.name, f.direct_cents, f.value_cents, f.size)
-                for pid, f in network_figures().items()
-                if f.value_cents > 0
-            ),
-            key=lambda rank: (-rank.network_cents, rank.name),
-        )
-        return ranked[:TOP]
+        return [
+            NetworkRank(pid, f.name, f.direct_cents, f.value_cents, f.size)
+            for pid, f in network_ranking(TOP)
+        ]
 
     def partners(self, start: datetime) -> tuple[list[PartnerFigures], list[PartnerFigures]]:
         """The partners who sent the most closed business, and those I gave the most
