@@ -235,3 +235,31 @@ def test_sections_are_kept_until_a_table_they_read_is_written(world, leads, make
     assert again == sections_by_key(
         TodayService(today.settings, today.clock, leads, partners, loyalty)
     )
+
+
+@pytest.mark.sqlite_only
+def test_new_referrals_are_read_through_the_untouched_leads_index(world):
+    """Not by checking every open lead's touches: the leads no one touched have an index
+    of their own (schema 13), and a touch logged by plain SQL takes a lead off it."""
+    from playhouse.test_utils import count_queries
+
+    from pegboard.store.models import db
+
+    today, partners, _ = world
+    dana = partners.create_partner(PartnerDraft("Dana"))
+    logged = partners.log_referral(ReferralDraft("received", "Ann", partner_id=dana))
+    with count_queries() as counted:
+        today._new_referrals(8)
+    (sql, params), *_ = [
+        (query.msg[0], query.msg[1])
+        for query in counted.get_queries()
+        if "touch_count" in query.msg[0]
+    ]
+    plan = " ".join(row[3] for row in db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "USING INDEX lead_untouched" in plan, plan
+    db.execute_sql(
+        "INSERT INTO touch (lead_id, contact_id, kind, at, note) "
+        "SELECT id, contact_id, 'call', '2026-11-23 10:00:00', 'by hand' FROM lead WHERE id = ?",
+        (logged.lead_id,),
+    )
+    assert section(today, "new_referral").count == 0

@@ -31,6 +31,7 @@ from pegboard.store.migrations_recent import (
     add_assistant_writes,
     add_contact_merges,
     add_tallies,
+    add_untouched_index,
 )
 
 
@@ -372,6 +373,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     10: add_assistant_writes,
     11: add_contact_merges,
     12: add_tallies,
+    13: add_untouched_index,
 }
 """Target version -> the step that reaches it from the version before."""
 

@@ -1,4 +1,4 @@
-"""The latest schema steps (10 to 12): new tables, and the columns triggers keep. Like every step, each uses
+"""The latest schema steps (10 to 13): new tables, and the columns triggers keep. Like every step, each uses
 frozen copies of its tables, never the live models (see store.migrations)."""
 
 from __future__ import annotations
@@ -188,3 +188,16 @@ def add_tallies(database: Database) -> None:
     # NULL`, which holds for nearly all of them.
     database.execute_sql("CREATE INDEX lead_archived ON lead (id) WHERE archived_at IS NOT NULL")
     tallies.rebuild(database)
+
+
+UNTOUCHED_LEADS = "touch_count = 0 AND archived_at IS NULL"
+"""The live leads no one has touched yet: the new referrals Today lists are among them."""
+
+
+def add_untouched_index(database: Database) -> None:
+    """Step 12 -> 13: the live leads with no touch, in an index of their own (partial: a
+    few dozen at 100,000 leads). Today's new referrals were found by checking every open
+    lead's touches (15-25 ms at 100,000 leads); through it they are read at once."""
+    database.execute_sql(
+        f"CREATE INDEX lead_untouched ON lead (touch_count) WHERE {UNTOUCHED_LEADS}"
+    )

@@ -131,6 +131,13 @@ class Lead(BaseModel):
         )
 
 
+LEAD_TOUCH_COUNT = IntegerField()
+"""`lead.touch_count`, kept by triggers (store.tallies), for queries: bound to Lead so it
+is named through the lead's alias, but not one of Lead's fields, so that saving a lead
+never writes back a count read before."""
+LEAD_TOUCH_COUNT.bind(Lead, "touch_count", set_attribute=False)
+
+
 class StageChange(BaseModel):
     """Every stage change a lead went through, with its time."""
 
