@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from peewee import SQL, fn
+from peewee import SQL, Expression, Select, fn
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
@@ -34,6 +34,7 @@ from pegboard.store.models import (
     Referral,
     Snooze,
     Touch,
+    db,
 )
 from pegboard.store.paging import rows_and_count
 from pegboard.store.parallel import in_parallel
@@ -136,7 +137,6 @@ class TriageSections(KeepingInTouch):
             Referral.select(Referral.id).where((Referral.lead == Lead.id) & self._new_referral())
         )
         due_and_not_new = (Lead.due_date <= today) & ~is_new_referral
-        open_due = self._open_leads() & due_and_not_new
         # The first rows by due date come from the due-date index, which stops at the
         # limit; through the stage index SQLite read and sorted every open lead (50 ms
         # at 100,000 leads).
@@ -161,8 +161,14 @@ class TriageSections(KeepingInTouch):
                     overdue_days=late,
                 )
             )
-        # Counted without the contact join: from the (due_date, stage, archived_at) index.
-        count = Lead.select(Lead.id).where(open_due).count()
+        # Counted as every open lead due, from an index alone, less the new referrals
+        # among them, from the untouched leads' index: asking each due lead whether it is
+        # a new referral took 10 ms at 100,000 leads.
+        due_now = self._open_leads() & (Lead.due_date <= today)
+        every_due = Lead.select(fn.COUNT(SQL("*"))).where(due_now)
+        new_due = Lead.select(fn.COUNT(SQL("*"))).where(UNTOUCHED & due_now & is_new_referral)
+        # An Expression, since `-` between two queries is peewee's EXCEPT.
+        count = Select(columns=[Expression(every_due, "-", new_due)]).bind(db).scalar()
         return TriageSection("due", "Follow-ups due", count, rows)
 
     def _new_referrals(self, limit: int) -> TriageSection:
@@ -212,15 +218,20 @@ class TriageSections(KeepingInTouch):
                 & ((Lead.due_date.is_null()) | (Lead.due_date > today))
                 & self._not_snoozed("stale", Lead.id)
             )
+            # The first ids from the (stage, last_touch_at, due_date, archived_at) index
+            # alone, then their rows and names: joined first, every stale lead's row and
+            # contact were read to sort them (5 ms at 100,000 leads).
+            longest = Lead.select(Lead.id).where(idle_too_long)
+            first = longest.order_by(Lead.last_touch_at, Lead.id).limit(limit)
             stale = (
                 Lead.select(Lead.id, Lead.stage, Lead.last_touch_at, Contact.name)
                 .join(Contact)
-                .where(idle_too_long)
-                .order_by(Lead.last_touch_at)
+                .where(Lead.id.in_(first))
+                .order_by(Lead.last_touch_at, Lead.id)
             )
-            # Counted from the (stage, last_touch_at, due_date, archived_at) index alone.
-            count = Lead.select(Lead.id).where(idle_too_long).count()
-            for lead in stale.limit(limit):
+            # Counted from the same index alone.
+            count = longest.count()
+            for lead in stale:
                 idle = (now - lead.last_touch_at).days
                 label = self.settings.stage(lead.stage).label
                 rows.append(
