@@ -48,6 +48,10 @@ UNTOUCHED = LEAD_TOUCH_COUNT == SQL("0")  # noqa: SIM300 (a column, not a consta
 each lead's row for it, where the index alone answers."""
 
 
+FEW_SECTIONS = 3
+"""Up to this many sections to work out, they follow one another on one connection."""
+
+
 class TriageSections(KeepingInTouch):
     """The reading half of Today; `TodayService` adds what its keys do."""
 
@@ -72,15 +76,21 @@ class TriageSections(KeepingInTouch):
         """Every section, in order. A new referral's lead (due today) shows only as a new
         referral, and a stale lead with a follow-up due only as due.
 
-        The sections are independent reads, run side by side on connections of their own
-        (store.parallel): at 100,000 leads that halves the wait on two cores. Since no
-        query runs on the calling thread, a worker thread may call this as it is.
+        No query runs on the calling thread (store.parallel), so a worker thread may call
+        this as it is. A section is kept with what it was worked out from, and worked
+        out again only when one of its tables was written to since
+        (store.table_generations), by this process or another: after a stage move, the
+        three sections that read leads are (on PostgreSQL, which keeps no counters,
+        every section is)."""
+        return in_parallel({"today": lambda: self._sections(limit)})["today"]
 
-        A section is kept with what it was worked out from, and worked out again only
-        when one of its tables was written to since (store.table_generations), by this
-        process or another: after a stage move, the three sections that read leads are
-        (on PostgreSQL, which keeps no counters, every section is)."""
-        counters = in_parallel({"now": generations})["now"]
+    def _sections(self, limit: int) -> list[TriageSection]:
+        """`sections`, on the calling thread's reader connection. Many sections to work
+        out (the first time, a new day) run side by side on connections of their own:
+        at 100,000 leads that halves the wait on two cores. A few (after a write) follow
+        one another on this one: each takes a few milliseconds, less than a connection
+        of its own costs to open and to fill its page cache."""
+        counters = generations()
         sections = {}
         jobs = {}
         for key, work in self._section_jobs(limit).items():
@@ -90,7 +100,11 @@ class TriageSections(KeepingInTouch):
                 sections[key] = kept[1]
             else:
                 jobs[key] = (basis, work)
-        done = in_parallel({key: work for key, (_, work) in jobs.items()})
+        works = {key: work for key, (_, work) in jobs.items()}
+        if len(works) > FEW_SECTIONS:
+            done = in_parallel(works)
+        else:
+            done = {key: work() for key, work in works.items()}
         for key, (basis, _) in jobs.items():
             sections[key] = done[key]
             self._kept[key] = (basis, done[key])
