@@ -263,3 +263,24 @@ def test_new_referrals_are_read_through_the_untouched_leads_index(world):
         (logged.lead_id,),
     )
     assert section(today, "new_referral").count == 0
+
+
+@pytest.mark.sqlite_only
+def test_a_referred_lead_moved_between_open_stages_leaves_its_referral_unwritten(world, leads):
+    """The referral follows its lead only where its outcome changes: a move between two
+    open stages writes no referral, so the sections that read referrals are kept."""
+    from pegboard.store.table_generations import generations
+
+    today, partners, _ = world
+    dana = partners.create_partner(PartnerDraft("Dana"))
+    logged = partners.log_referral(ReferralDraft("received", "Ann", partner_id=dana))
+    today.sections()
+    before = generations()
+    leads.move_lead(logged.lead_id, "contacted")
+    after = generations()
+    assert after["lead"] > before["lead"] and after["referral"] == before["referral"]
+    leads.move_lead(logged.lead_id, "won", value_cents=50000)
+    referral = Referral.get(Referral.lead == logged.lead_id)
+    assert (referral.outcome, referral.value_cents) == ("converted", 50000)
+    assert generations()["referral"] > after["referral"]
+    assert undo(leads) and Referral.get_by_id(referral.id).outcome == "open"

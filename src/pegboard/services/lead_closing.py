@@ -54,7 +54,11 @@ def sync_purchase(
 
 def sync_referrals(settings: Settings, lead: Lead, now: datetime) -> list[tuple[int, str, int]]:
     """The referral behind a lead follows it: won -> converted at the lead's value,
-    lost -> no fit, open again -> open. Returns what they were, for undo."""
+    lost -> no fit, open again -> open. Returns what they were, for undo.
+
+    A referral already so is not written: a move between two open stages leaves the
+    referrals, and what reads them (Today's partner sections, Insights' partners),
+    as they were."""
     received = (Referral.lead == lead.id) & (Referral.direction == "received")
     before = [
         (row.id, row.outcome, row.value_cents)
@@ -62,12 +66,13 @@ def sync_referrals(settings: Settings, lead: Lead, now: datetime) -> list[tuple[
             received
         )
     ]
-    if before:
-        closes = next((st.closes for st in settings.stages if st.id == lead.stage), None)
-        outcome = {"won": "converted", "lost": "no_fit"}.get(closes or "", "open")
-        value = lead.value_cents if outcome == "converted" else 0
+    closes = next((st.closes for st in settings.stages if st.id == lead.stage), None)
+    outcome = {"won": "converted", "lost": "no_fit"}.get(closes or "", "open")
+    value = lead.value_cents if outcome == "converted" else 0
+    changed = [row_id for row_id, was, cents in before if (was, cents) != (outcome, value)]
+    if changed:
         Referral.update(outcome=outcome, value_cents=value, updated_at=now).where(
-            received
+            Referral.id.in_(changed)
         ).execute()
     return before
 
