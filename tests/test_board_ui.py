@@ -151,6 +151,25 @@ async def test_won_asks_the_value(app, make_lead):
         assert "Ann moved to Proposal · u to undo" in [n.message for n in app._notifications]
 
 
+async def test_a_run_of_moves_shows_one_notice_in_the_last_ones_place(app, make_lead):
+    """Each move's notice takes the place of the one before (a toast is a widget to mount
+    and lay out: a stack of them held moves' paints back), and no other notice."""
+    lead_id = make_lead("Bo")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.notify("Something else to read")
+        await pilot.press("L")
+        await pilot.pause()
+        notices = [n.message for n in app._notifications]
+        assert notices == ["Something else to read", "Bo moved to Contacted · u to undo"]
+        await pilot.press("H")
+        await pilot.pause()
+        notices = [n.message for n in app._notifications]
+        assert notices == ["Something else to read", "Bo moved to New · u to undo"]
+        assert Lead.get_by_id(lead_id).stage == "new"
+        await pilot.pause(0.1)
+        assert [str(toast.render()) for toast in app.screen.query("Toast")] == notices
+
+
 async def test_lost_needs_a_reason_and_the_form_keeps_what_was_typed(app, make_lead):
     lead_id = make_lead("Ann")
     async with app.run_test(size=SIZE) as pilot:

@@ -16,6 +16,7 @@ from textual.app import App
 from textual.command import CommandPalette, DiscoveryHit, Hit
 from textual.dom import DOMNode
 from textual.events import ScreenResume
+from textual.notifications import Notification, Notify
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -29,6 +30,7 @@ __all__ = [
     "keymap",
     "mark_footer_bindings_ready",
     "mode_is_built",
+    "replace_notice",
     "set_css_update_count",
 ]
 # FooterKey: the footer's key widget, which KeyFooter builds in its own style (public
@@ -143,3 +145,16 @@ class PromptPalette(CommandPalette):
         if aborted:
             for search in searches:
                 search.cancel()
+
+
+def replace_notice(app: App, previous: Notification | None, message: str, timeout: float):
+    """Show `message` as a toast in place of `previous` (the last notice of the same kind,
+    if it still shows), and return it for the next call. Each toast is a widget mounted
+    in the rack: a run of board moves stacked one a move, and mounting and laying out a
+    growing stack held a move's paint back by 30-45 ms. Textual removes one notice
+    only through the private `_unnotify`."""
+    if previous is not None and previous in app._notifications:
+        app._unnotify(previous, refresh=False)
+    notice = Notification(message, "", "information", timeout)
+    app.post_message(Notify(notice))
+    return notice

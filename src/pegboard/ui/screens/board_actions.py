@@ -15,8 +15,11 @@ from pegboard.ui.modals.lead_form import LeadForm
 from pegboard.ui.modals.qualify_form import QualifyForm
 from pegboard.ui.modals.touch_form import TouchDraft, touch_form_for
 from pegboard.ui.screens.lead_detail import LeadDetailScreen
+from pegboard.ui.textual_private import replace_notice
 
 if TYPE_CHECKING:
+    from textual.notifications import Notification
+
     from pegboard.clock import Clock
     from pegboard.config import Settings, Stage
     from pegboard.services.board import BoardFilter, Card
@@ -31,6 +34,8 @@ class BoardLeadActions:
     settings: Settings
     clock: Clock
     board_filter: BoardFilter
+    move_notice: Notification | None = None
+    """The last move's notice, which the next move's takes the place of."""
 
     def _card_or_warn(self) -> Card | None:
         card = self.selected_card()
@@ -90,7 +95,8 @@ class BoardLeadActions:
                 moved,
                 place=(target.id, 0),
             ):
-                self.notify(moved_notice(card.name, target, details, self.settings), timeout=3)
+                notice = moved_notice(card.name, target, details, self.settings)
+                self.move_notice = replace_notice(self.app, self.move_notice, notice, timeout=3)
 
         ask_then_move(self.app, self.leads, self.settings, (card.id, card.name), target, move)
 
