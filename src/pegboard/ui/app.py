@@ -40,16 +40,26 @@ SCREENS = Binding.Group("Screens", compact=True)
 INSIGHTS_WARM_UP = 2.0
 """Seconds after start before Insights' report is worked out in the background."""
 
-GC_YOUNG_THRESHOLD = 5000
+GC_YOUNG_THRESHOLD = 2000
 """Objects made (less those freed) between two of Python's youngest garbage collections;
 700 by default. A frame makes thousands (styles, strips, segments), so the collector ran
 dozens of times a second and walked every object, 15-30 ms, every second or two, in the
-middle of a key: a stage move's p95 at 100,000 leads was 57 ms, and 32 ms with this."""
+middle of a key. At 100,000 leads (benchmarks/run.py), with `settle_garbage`: Today after
+a write p95 104 -> 56 ms, Insights shown p95 50 -> 21 ms, for 9 MB more at the peak
+(5,000 cost 28 MB)."""
 
 SETTLED_AFTER = 3.0
 """Seconds after start when what the start made (Textual's modules and styles, the first
-screen, the quick log, Insights' report) is frozen out of the collector's full walks
-(gc.freeze: still freed by their counts, no longer walked), which then take half as long."""
+screen, the quick log, Insights' report) is settled (`settle_garbage`)."""
+
+
+def settle_garbage() -> None:
+    """Collect what the start left over, then freeze the rest (gc.freeze): still freed
+    by their counts, but no longer walked, so a full collection takes half as long.
+    Frozen garbage would never be collected, hence the collection first."""
+    gc.collect()
+    gc.freeze()
+
 
 OTHER_WRITERS_POLL = 1.0
 """Seconds between checks for writes by another process (one cheap PRAGMA)."""
@@ -161,7 +171,7 @@ class PegboardApp(QuickLogHost, App[None]):
             self.set_timer(INSIGHTS_WARM_UP, self.prepare_insights)
             # Not in tests: their apps' objects would stay frozen after they end.
             gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-            self.set_timer(SETTLED_AFTER, gc.freeze)
+            self.set_timer(SETTLED_AFTER, settle_garbage)
 
     @work(thread=True, group="warm-up")
     def _load_reach_checks(self) -> None:
