@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from pegboard.errors import ConfigError, PegboardError
 from pegboard.services.changes import ChangeWatcher, DataStamp, data_stamp
 from pegboard.text import shown
 from pegboard.ui.app_keys import apply_keymap, help_rows, pegboard_commands
+from pegboard.ui.garbage import SETTLED_AFTER, collect_garbage_less_often, settle_garbage
 from pegboard.ui.messages import DataWritten, OpenRecord
 from pegboard.ui.palette import RecordsProvider
 from pegboard.ui.quick_log_host import QuickLogHost
@@ -39,27 +39,6 @@ SCREENS = Binding.Group("Screens", compact=True)
 
 INSIGHTS_WARM_UP = 2.0
 """Seconds after start before Insights' report is worked out in the background."""
-
-GC_YOUNG_THRESHOLD = 2000
-"""Objects made (less those freed) between two of Python's youngest garbage collections;
-700 by default. A frame makes thousands (styles, strips, segments), so the collector ran
-dozens of times a second and walked every object, 15-30 ms, every second or two, in the
-middle of a key. At 100,000 leads (benchmarks/run.py), with `settle_garbage`: Today after
-a write p95 104 -> 56 ms, Insights shown p95 50 -> 21 ms, for 9 MB more at the peak
-(5,000 cost 28 MB)."""
-
-SETTLED_AFTER = 3.0
-"""Seconds after start when what the start made (Textual's modules and styles, the first
-screen, the quick log, Insights' report) is settled (`settle_garbage`)."""
-
-
-def settle_garbage() -> None:
-    """Collect what the start left over, then freeze the rest (gc.freeze): still freed
-    by their counts, but no longer walked, so a full collection takes half as long.
-    Frozen garbage would never be collected, hence the collection first."""
-    gc.collect()
-    gc.freeze()
-
 
 OTHER_WRITERS_POLL = 1.0
 """Seconds between checks for writes by another process (one cheap PRAGMA)."""
@@ -170,7 +149,7 @@ class PegboardApp(QuickLogHost, App[None]):
             # Tests (headless) ask for it themselves, so that it never runs behind them.
             self.set_timer(INSIGHTS_WARM_UP, self.prepare_insights)
             # Not in tests: their apps' objects would stay frozen after they end.
-            gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+            collect_garbage_less_often()
             self.set_timer(SETTLED_AFTER, settle_garbage)
 
     @work(thread=True, group="warm-up")
