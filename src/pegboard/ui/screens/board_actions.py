@@ -96,9 +96,14 @@ class BoardLeadActions:
                 place=(target.id, 0),
             ):
                 notice = moved_notice(card.name, target, details, self.settings)
-                self.move_notice = replace_notice(self.app, self.move_notice, notice, timeout=3)
+                # After the columns are painted: a toast lays the whole screen out
+                # again (about 20 ms), which held the moved card back when it came first.
+                self.call_after_refresh(self._notice_move, notice)
 
         ask_then_move(self.app, self.leads, self.settings, (card.id, card.name), target, move)
+
+    def _notice_move(self, notice: str) -> None:
+        self.move_notice = replace_notice(self.app, self.move_notice, notice, timeout=3)
 
     def action_reorder(self, step: int) -> None:
         card = self._card_or_warn()
