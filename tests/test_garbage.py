@@ -1,26 +1,11 @@
-"""The app's garbage collector settings (pegboard.ui.garbage): what they change in Python's
-collector, and what they leave, put back after each test."""
+"""The app's garbage collector settings (pegboard.ui.garbage): what they do to Python's
+collector, put back after each test."""
 
 from __future__ import annotations
 
 import gc
 
-from pegboard.ui.garbage import (
-    GC_YOUNG_THRESHOLD,
-    _freeze_after_full_collection,
-    collect_garbage_less_often,
-    settle_garbage,
-)
-
-
-def test_the_young_threshold_is_raised_and_the_older_ones_kept():
-    before = gc.get_threshold()
-    try:
-        collect_garbage_less_often()
-        assert gc.get_threshold() == (GC_YOUNG_THRESHOLD, *before[1:])
-        assert before[0] < GC_YOUNG_THRESHOLD
-    finally:
-        gc.set_threshold(*before)
+from pegboard.ui.garbage import _freeze_after_full_collection, settle_garbage
 
 
 def test_settling_freezes_what_the_next_full_collection_leaves():

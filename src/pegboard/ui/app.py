@@ -19,7 +19,7 @@ from pegboard.errors import ConfigError, PegboardError
 from pegboard.services.changes import ChangeWatcher, DataStamp, data_stamp
 from pegboard.text import shown
 from pegboard.ui.app_keys import apply_keymap, help_rows, pegboard_commands
-from pegboard.ui.garbage import SETTLED_AFTER, collect_garbage_less_often, settle_garbage
+from pegboard.ui.garbage import SETTLED_AFTER, settle_garbage
 from pegboard.ui.messages import DataWritten, OpenRecord
 from pegboard.ui.palette import RecordsProvider
 from pegboard.ui.quick_log_host import QuickLogHost
@@ -149,7 +149,6 @@ class PegboardApp(QuickLogHost, App[None]):
             # Tests (headless) ask for it themselves, so that it never runs behind them.
             self.set_timer(INSIGHTS_WARM_UP, self.prepare_insights)
             # Not in tests: their apps' objects would stay frozen after they end.
-            collect_garbage_less_often()
             self.set_timer(SETTLED_AFTER, settle_garbage)
 
     @work(thread=True, group="warm-up")
