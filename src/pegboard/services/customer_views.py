@@ -12,7 +12,7 @@ from pegboard.config import LoyaltyRule
 from pegboard.errors import NotFound
 from pegboard.services.loyalty_rules import months_before
 from pegboard.services.tiers import Standing
-from pegboard.store.models import Contact, Lead, Partner, Purchase
+from pegboard.store.models import Contact, CustomerTally, Lead, Partner, Purchase
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,20 @@ def customer_records(rows: list[CustomerRow], currency: str) -> list[dict[str, A
 
 def purchases_by_customer(today: date, window_names: dict[int, str]):
     """Each customer's live purchases summed up (a subquery `bought`): how many, the
-    lifetime total, the first and last day, and how many in each rule's window."""
+    lifetime total, the first and last day, and how many in each rule's window.
+
+    Without windows, the sums kept on write (customer_tally, a row a customer) stand
+    for them: summing every purchase took 30 ms at 100,000 leads. Their key is given as
+    an expression (`+ 0`), which no index answers, so that SQLite walks the customers
+    and looks each one's contact up, not every contact for a customer row."""
+    if not window_names:
+        return CustomerTally.select(
+            (CustomerTally.contact + 0).alias("customer_id"),
+            CustomerTally.bought.alias("purchases"),
+            CustomerTally.spent.alias("lifetime"),
+            CustomerTally.first_on.alias("first_on"),
+            CustomerTally.last_on.alias("last_on"),
+        ).alias("bought")
     return (
         Purchase.select(
             Purchase.contact.alias("customer_id"),
