@@ -60,3 +60,25 @@ async def test_no_figure_is_cut_on_any_screen(database, clock, size):
             if page is not None:
                 await pilot.press("escape")
                 await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_insights_keeps_a_busy_books_revenue_whole_on_a_narrow_screen(database, clock, size):
+    """Eight-digit revenue per source (a busy book's): the narrow sources table gives it
+    in its short form, and no figure beside it is cut."""
+    from pegboard.store.models import Lead
+
+    settings = Settings()
+    write_demo(settings, clock, leads=300)
+    Lead.update(value_cents=Lead.value_cents * 1000).execute()
+    app = PegboardApp(Services(settings, clock))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("5")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        lines = screen_lines(app)
+        sources = [line for line in lines if "referral " in line and "%" in line]
+        assert sources and re.search(r"\$\d+(\.\d+)?M ", sources[0]), lines
+        for line in lines:
+            assert len(line) <= size[0], line
+            assert CUT_FIGURE.search(line) is None, (size, line)
