@@ -62,23 +62,29 @@ async def test_no_figure_is_cut_on_any_screen(database, clock, size):
                 await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
-async def test_insights_keeps_a_busy_books_revenue_whole_on_a_narrow_screen(database, clock, size):
-    """Eight-digit revenue per source (a busy book's): the narrow sources table gives it
-    in its short form, and no figure beside it is cut."""
+@pytest.mark.parametrize(
+    ("size", "revenue"),
+    [((80, 24), r"\$3\.35B"), ((100, 30), r"\$3,345,000,000")],
+    ids=["80x24-short", "100x30-whole"],
+)
+async def test_insights_keeps_a_busy_books_revenue_whole_on_a_narrow_screen(
+    database, clock, size, revenue
+):
+    """Ten-digit revenue per source: the narrow sources table gives it in its short form
+    where in full it would not fit, and no figure beside it is cut."""
     from pegboard.store.models import Lead
 
     settings = Settings()
     write_demo(settings, clock, leads=300)
-    Lead.update(value_cents=Lead.value_cents * 1000).execute()
+    Lead.update(value_cents=Lead.value_cents * 100_000).execute()
     app = PegboardApp(Services(settings, clock))
     async with app.run_test(size=size) as pilot:
         await pilot.press("5")
         await app.workers.wait_for_complete()
         await pilot.pause(0.2)
         lines = screen_lines(app)
-        sources = [line for line in lines if "referral " in line and "%" in line]
-        assert sources and re.search(r"\$\d+(\.\d+)?M ", sources[0]), lines
+        sources = [line for line in lines if " website " in line and "%" in line]
+        assert sources and re.search(revenue, sources[0]), lines
         for line in lines:
             assert len(line) <= size[0], line
             assert CUT_FIGURE.search(line) is None, (size, line)

@@ -37,6 +37,9 @@ from pegboard.ui.widgets.plain_table import TextTable
 BAR_WIDTH = 14
 NARROW_INSIGHTS = 120
 """Below this width Insights stacks its panels and leaves out its bars."""
+PANEL_CHROME = 8
+"""Columns of the screen a panel's table cannot write in: the margin, the border and its
+padding, the scroll bar, and one to spare."""
 
 
 def _table(*headers: str) -> TextTable:
@@ -232,24 +235,38 @@ class InsightsScreen(ShowsData, ModeScreen):
                 self.query_one(f"#{name}", Static).update(drawn())
 
     def _sources(self, report: Report, currency: str) -> TextTable:
-        """Narrow (80 columns), without the bars and the touches, and with the revenue in
-        its short form ($33.46M): at 100,000 leads its eight digits, the counts and
-        "Days to win" cut one another off."""
+        """Narrow (80 to 119 columns): without the bars and the touches; where that does
+        not fit either, "Days" for "Days to win" and the revenue in its short form
+        ($33.46M): at 100,000 leads eight-digit revenue and five-digit counts cut one
+        another off."""
         narrow = self.narrow
-        columns = (*SOURCE_COLUMNS[:7], "Avg deal", "Days") if narrow else SOURCE_COLUMNS
+        cells_by_row = source_cells(report, currency)
+        columns = SOURCE_COLUMNS[:7] + SOURCE_COLUMNS[8:10] if narrow else SOURCE_COLUMNS
+        short = narrow and not self._fits(columns, [cells[:9] for cells in cells_by_row])
+        if short:
+            columns = (*columns[:-1], "Days")
         table = _table(*columns)
         top = max((row.revenue_cents for row in report.by_source), default=0)
         referral = self.settings.referral_source
-        for row, cells in zip(report.by_source, source_cells(report, currency), strict=True):
+        for row, cells in zip(report.by_source, cells_by_row, strict=True):
             style = "bold green" if row.source == referral else ""
             if narrow:
-                revenue = format_compact(row.revenue_cents, currency)
+                revenue = format_compact(row.revenue_cents, currency) if short else cells[6]
                 shown_cells = [*cells[:6], revenue, *cells[7:9]]
             else:
                 revenue_bar = bar(row.revenue_cents, top, BAR_WIDTH, "green" if style else "cyan")
                 shown_cells = [*cells[:7], revenue_bar, *cells[7:]]
             table.add_row(*shown_cells, style=style)
         return table
+
+    def _fits(self, headers: tuple[str, ...], rows: list[list[str]]) -> bool:
+        """Whether a panel's table of `rows` fits the screen's width, each column as wide
+        as its widest cell, with a space after it."""
+        widths = [
+            max(len(header.strip()), *(len(row[index]) for row in rows))
+            for index, header in enumerate(headers)
+        ]
+        return sum(widths) + len(widths) <= self.size.width - PANEL_CHROME
 
     def _comparison(self, report: Report, currency: str) -> Group:
         table = _table("", "Referral", " ", "Other", " ", "Ratio")
