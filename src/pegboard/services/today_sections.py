@@ -6,8 +6,8 @@ is written to. What a row's "done" and "snooze" do is in `pegboard.services.toda
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 
 from peewee import SQL, Expression, Select, fn
 
@@ -17,6 +17,7 @@ from pegboard.money import format_cents
 from pegboard.services.loyalty import LoyaltyService
 from pegboard.services.partners import PartnerService
 from pegboard.services.today_keeping import KeepingInTouch
+from pegboard.services.today_loops import ClosingLoops
 from pegboard.services.today_rows import (
     NEW_REFERRAL_SHOWS,
     SECTION_LIMIT,
@@ -30,7 +31,6 @@ from pegboard.store.models import (
     LEAD_TOUCH_COUNT,
     Contact,
     Lead,
-    Partner,
     Referral,
     Snooze,
     Touch,
@@ -52,7 +52,7 @@ FEW_SECTIONS = 3
 """Up to this many sections to work out, they follow one another on one connection."""
 
 
-class TriageSections(KeepingInTouch):
+class TriageSections(ClosingLoops, KeepingInTouch):
     """The reading half of Today; `TodayService` adds what its keys do."""
 
     settings: Settings
@@ -296,78 +296,6 @@ class TriageSections(KeepingInTouch):
         ]
         return TriageSection("customer", "Customers to ask or invite back", count, rows)
 
-    def _loops(self, limit: int) -> TriageSection:
-        """Loops: closed business not thanked; referrals I gave with no outcome yet."""
-        now = self.clock.now()
-        unthanked_loop, silent_loop = self._loop_conditions(now)
-        unthanked = self._first_loops(unthanked_loop, Referral.value_cents, limit)
-        silent = self._first_loops(silent_loop, Referral.at, limit)
-        partner_names = self._partner_names(r.partner_id for r in unthanked + silent)
-        rows = [
-            TriageRow(
-                "thank",
-                referral.id,
-                partner_names.get(referral.partner_id, "?"),
-                f"thank them: {referral.contact.name} became business",
-                partner_id=referral.partner_id,
-            )
-            for referral in unthanked
-        ]
-        rows += [
-            TriageRow(
-                "ask_given",
-                referral.id,
-                partner_names.get(referral.partner_id, "?"),
-                f"how did {referral.contact.name} go? sent {(now - referral.at).days}d ago",
-                partner_id=referral.partner_id,
-            )
-            for referral in silent
-        ]
-        # Counted from the loop index alone: a referral with a person (the rows' join)
-        # is one whose contact is set, since the foreign key keeps it pointing at one.
-        count = sum(
-            Referral.select(Referral.id).where(loop & Referral.contact.is_null(False)).count()
-            for loop in (unthanked_loop, silent_loop)
-        )
-        return TriageSection("loop", "Loops to close", count, rows)
-
-    def _first_loops(self, loop, shown, limit: int) -> list[Referral]:
-        """The oldest `limit` referrals of a loop, with `shown` and the person's name: their
-        ids first, off the loop index alone, then their rows (joined first, every old
-        referral given with no outcome was read and sorted: 7 ms at 100,000 leads)."""
-        person = Contact.alias("person")
-        first = (
-            Referral.select(Referral.id)
-            .where(loop & Referral.contact.is_null(False))
-            .order_by(Referral.at, Referral.id)
-            .limit(limit)
-        )
-        return list(
-            Referral.select(Referral.id, Referral.partner, shown, person.name)
-            .join(person, on=Referral.contact == person.id)
-            .where(Referral.id.in_(first))
-            .order_by(Referral.at, Referral.id)
-        )
-
-    def _loop_conditions(self, now: datetime):
-        """(business received and not thanked, referrals given long ago with no outcome)."""
-        unthanked = (
-            (Referral.direction == "received")
-            & (Referral.outcome == "converted")
-            & Referral.thanked_at.is_null()
-            & Referral.archived_at.is_null()
-            & self._not_snoozed("thank", Referral.id)
-        )
-        asked_before = now - timedelta(days=self.settings.ask_given_after_days)
-        silent = (
-            (Referral.direction == "given")
-            & (Referral.outcome == "open")
-            & (Referral.at < asked_before)
-            & Referral.archived_at.is_null()
-            & self._not_snoozed("ask_given", Referral.id)
-        )
-        return unthanked, silent
-
     def summary(self, sections: list[TriageSection]) -> str:
         counts = {section.key: section.count for section in sections}
         bits = [
@@ -389,14 +317,6 @@ class TriageSections(KeepingInTouch):
             f"{counted(counts['loop'], 'referral')} to follow up",
         ]
         return ", ".join(bits)
-
-    def _partner_names(self, partner_ids: Iterable[int | None]) -> dict[int, str]:
-        """The names of the partners the rows shown name, looked up by key: all 2,000
-        partners' took 10 ms at 100,000 leads, and as a join SQLite read every contact's.
-        Always one query, rows or none, so that a section's queries stay the same number."""
-        wanted = {partner_id for partner_id in partner_ids if partner_id is not None}
-        name = Contact.select(Contact.name).where(Contact.id == Partner.contact)
-        return dict(Partner.select(Partner.id, name).where(Partner.id.in_(wanted)).tuples())
 
     def _snoozed_ids(self, kind: str) -> set[int]:
         today = self.clock.today()
