@@ -174,3 +174,32 @@ def test_help_and_a_mistyped_subcommand_still_list_every_command(capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "invalid choice: 'laeds'" in err
     assert all(repr(name) in err for name in every)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["_complete", "stages"], ["leads", "--json"], ["today"]],
+    ids=["completion", "listing", "text"],
+)
+def test_a_reader_that_went_away_is_no_error(argv, tmp_path):
+    """`pegboard ... | head -1` where head has gone before pegboard writes: exit 0 and
+    nothing on stderr, with Python's output buffered as in a shell (not exit 120 and
+    "Exception ignored ... BrokenPipeError")."""
+    import os
+
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    env["PEGBOARD_DB"] = str(tmp_path / "book.db")
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pegboard", *argv],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, "")

@@ -21,7 +21,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["_complete"] and len(argv) == 2:
         from pegboard.cli.completion import print_words
 
-        return print_words(argv[1])  # for completion scripts: fast, no parser, no database
+        try:
+            code = print_words(argv[1])  # for completion scripts: fast, no parser, no database
+            sys.stdout.flush()
+            return code
+        except BrokenPipeError:
+            return _reader_went_away()
     refusal = next((problem for arg in argv if (problem := _refused_argument(arg))), None)
     if refusal is not None:
         print(f"pegboard: error: {refusal}; nothing was done", file=sys.stderr)
@@ -31,14 +36,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout = sys.stdout
     sys.stdout = VisibleControls(stdout)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        # Here, not at exit: a reader that went away is then caught below as such, and
+        # not reported by Python as an exception it ignored (exit 120).
+        stdout.flush()
+        return code
     except PegboardError as error:
         print(f"pegboard: error: {one_line(str(error))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
-        # The reader went away (`pegboard report | head`): not an error of ours.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return _reader_went_away()
     except Exception as error:
         if os.environ.get("PEGBOARD_DEBUG"):
             raise
@@ -50,6 +57,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         sys.stdout = stdout
+
+
+def _reader_went_away() -> int:
+    """The reader of our output went away (`pegboard report | head`): not an error of
+    ours. What is left to flush goes nowhere, so Python's exit does not fail on it."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
 
 
 def skip_server_drivers(target: str) -> None:
