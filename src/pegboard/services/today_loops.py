@@ -46,10 +46,9 @@ class ClosingLoops:
             )
             for referral in silent
         ]
-        # Counted from the loop index alone: a referral with a person (the rows' join)
-        # is one whose contact is set, since the foreign key keeps it pointing at one.
+        # Counted from the loop index alone.
         count = sum(
-            Referral.select(Referral.id).where(loop & Referral.contact.is_null(False)).count()
+            Referral.select(Referral.id).where(loop).count()
             for loop in (unthanked_loop, silent_loop)
         )
         return TriageSection("loop", "Loops to close", count, rows)
@@ -60,10 +59,7 @@ class ClosingLoops:
         referral given with no outcome was read and sorted: 7 ms at 100,000 leads)."""
         person = Contact.alias("person")
         first = (
-            Referral.select(Referral.id)
-            .where(loop & Referral.contact.is_null(False))
-            .order_by(Referral.at, Referral.id)
-            .limit(limit)
+            Referral.select(Referral.id).where(loop).order_by(Referral.at, Referral.id).limit(limit)
         )
         return list(
             Referral.select(Referral.id, Referral.partner, shown, person.name)
@@ -73,13 +69,17 @@ class ClosingLoops:
         )
 
     def _loop_conditions(self, now: datetime):
-        """(business received and not thanked, referrals given long ago with no outcome)."""
+        """(business received and not thanked, referrals given long ago with no outcome),
+        each of a person (the rows join them): from the loop index alone, since the
+        foreign key keeps a contact that is set pointing at one."""
+        of_a_person = Referral.contact.is_null(False)
         unthanked = (
             (Referral.direction == "received")
             & (Referral.outcome == "converted")
             & Referral.thanked_at.is_null()
             & Referral.archived_at.is_null()
             & self._not_snoozed("thank", Referral.id)
+            & of_a_person
         )
         asked_before = now - timedelta(days=self.settings.ask_given_after_days)
         silent = (
@@ -88,6 +88,7 @@ class ClosingLoops:
             & (Referral.at < asked_before)
             & Referral.archived_at.is_null()
             & self._not_snoozed("ask_given", Referral.id)
+            & of_a_person
         )
         return unthanked, silent
 
