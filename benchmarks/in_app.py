@@ -6,13 +6,20 @@ from __future__ import annotations
 
 from figures import Figure
 
+OUTSIDE = "seen from outside: key written into the terminal to the paint read from it"
+
+
+def _seen(outside: list[float | None]) -> list[float]:
+    """The steps whose paint was read (a key that draws nothing has no time here)."""
+    return [seconds for seconds in outside if seconds is not None]
+
 
 class InAppFigures:
     """Mixed into the Suite (suite.py), whose probe, add and judge these use."""
 
     def keys_on_board(self) -> None:
         self.say(f"keys at {self.big:,} leads")
-        floor_key = self._floor_keys()
+        floor_key, floor_outside = self._floor_keys()
         # Each kind of key its own self.keys presses (200 in a full run), as the issue asks
         # of p50 and p95: a stage move's p95 over 100 presses rests on its five slowest.
         moves = self.keys
@@ -38,6 +45,10 @@ class InAppFigures:
             figure = self.add(Figure("keys", name, run.steps[at : at + len(group)]))
             self.judge(figure, floor_key, limit, kind)
             at += len(group)
+        outside = self.add(
+            Figure("keys", f"cursor j/k, {OUTSIDE}", _seen(run.outside[: len(cursor)]))
+        )
+        self.judge(outside, floor_outside, 1.5, "p95x")
         filter_keys = slice(at + 2, at + len(typed))
         echo = self.add(
             Figure("keys", "filter keystroke: typed letter shown", run.first_paints[filter_keys])
@@ -50,20 +61,24 @@ class InAppFigures:
             self.judge(board, floor_key, 17, "p95")
         self._filter_typed_at_speed(floor_key)
 
-    def _floor_keys(self) -> Figure:
-        """The bare Textual app's key to paint (the keys' reference), and its peak RSS."""
+    def _floor_keys(self) -> tuple[Figure, Figure]:
+        """The bare Textual app's key to paint (the keys' reference), seen inside and from
+        outside the app, and its peak RSS."""
         floor_run = self.probe(
             [{"key": key, "until": "paint"} for key in "jk" * (self.keys // 2)], floor=True
         )
         floor_key = self.add(
             Figure("keys", "floor: key to paint in a bare Textual app", floor_run.steps)
         )
+        floor_outside = self.add(
+            Figure("keys", f"floor: bare Textual app, {OUTSIDE}", _seen(floor_run.outside))
+        )
         self.floor_rss = self.add(
             Figure(
                 "memory", "floor: peak RSS of the bare Textual app", [floor_run.rss_kb / 1024], "MB"
             )
         )
-        return floor_key
+        return floor_key, floor_outside
 
     @staticmethod
     def _filter_steps(moves: int) -> tuple[list[dict], list[int]]:

@@ -2,7 +2,11 @@
 120x40, as a user's terminal would, and time what it paints or reports.
 
 `time_to_marker` times a cold start until some text is drawn; `run_probe` drives
-`probe_child.py` key by key and collects the times it reports.
+`probe_child.py` key by key and collects the times it reports, and times each key from
+outside as well: from writing it into the terminal to reading what the app drew.
+
+PROBE_CHILD=FILE in the environment runs FILE instead of probe_child.py (a copy of it
+with marks of one's own, to trace where a step's time goes).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 COLUMNS, ROWS = 120, 40
-CHILD = Path(__file__).with_name("probe_child.py")
+CHILD = Path(os.environ.get("PROBE_CHILD", Path(__file__).with_name("probe_child.py")))
 KEY_BYTES = {
     "enter": b"\r",
     "tab": b"\t",
@@ -98,6 +102,9 @@ class ProbeRun:
     """Seconds from each step's key to the paint that ends it."""
     first_paints: list[float] = field(default_factory=list)
     """Seconds from each step's key to the first paint after it."""
+    outside: list[float] = field(default_factory=list)
+    """Seconds from writing each step's key into the terminal to reading the first of
+    what the app drew after it: the step seen from outside, as a user's terminal would."""
     rss_kb: int = 0
 
 
@@ -113,6 +120,9 @@ class _ProbeChannel:
         self.lines: list[str] = []
         self.drawn = b""
         self.step = -1
+        self.key_sent: float | None = None
+        """When the step's key was written, until the first output after it is read."""
+        self.first_output: float | None = None
 
     def next_line(self) -> str:
         while not self.lines:
@@ -120,10 +130,7 @@ class _ProbeChannel:
                 raise TimeoutError(f"probe stalled at step {self.step}: {self.drawn[-1500:]!r}")
             ready, _, _ = select.select([self.fd, self.report_read], [], [], 1)
             if self.fd in ready:
-                try:
-                    self.drawn = (self.drawn + os.read(self.fd, 65536))[-4000:]
-                except OSError:
-                    raise RuntimeError(f"the app ended: {self.drawn[-1500:]!r}") from None
+                self.read_terminal()
             if self.report_read in ready:
                 chunk = os.read(self.report_read, 65536)
                 if not chunk:
@@ -133,12 +140,22 @@ class _ProbeChannel:
                 self.lines.extend(line.decode() for line in complete)
         return self.lines.pop(0)
 
+    def read_terminal(self) -> None:
+        try:
+            chunk = os.read(self.fd, 65536)
+        except OSError:
+            raise RuntimeError(f"the app ended: {self.drawn[-1500:]!r}") from None
+        if self.key_sent is not None:
+            self.first_output = time.perf_counter() - self.key_sent
+            self.key_sent = None
+        self.drawn = (self.drawn + chunk)[-4000:]
+
     def drain(self, seconds: float) -> None:
         until = time.perf_counter() + seconds
         while (left := until - time.perf_counter()) > 0:
             ready, _, _ = select.select([self.fd], [], [], left)
             if ready:
-                self.drawn = (self.drawn + os.read(self.fd, 65536))[-4000:]
+                self.read_terminal()
 
 
 def run_probe(
@@ -161,12 +178,16 @@ def run_probe(
         for index, step in enumerate(steps):
             channel.step = index
             key = step["key"]
+            channel.first_output = None
+            channel.key_sent = time.perf_counter()
             os.write(fd, KEY_BYTES.get(key, key.encode()))
             kind, first, done = channel.next_line().split()
             assert int(kind) == index, (kind, index)
             result.first_paints.append(float(first))
             result.steps.append(float(done))
             channel.drain(step.get("gap", KEY_GAP))
+            channel.key_sent = None
+            result.outside.append(channel.first_output)
         kind, value = channel.next_line().split()
         assert kind == "rss", kind
         result.rss_kb = int(value)

@@ -58,12 +58,17 @@ class Suite:
 
     def judge(self, figure: Figure, reference: Figure | None, limit: float, kind: str) -> None:
         """Set the figure's ratio to `reference` and whether it meets its target: a ratio
-        (kind 'x'), a p95 in ms ('p95'), a median in ms ('ms') or MB over the reference."""
+        (kind 'x'), a ratio of p95s ('p95x'), a p95 in ms ('p95'), a median in ms ('ms') or
+        MB over the reference."""
         if reference is not None:
             figure.reference = reference.name
             figure.ratio = figure.median / reference.median if reference.median else None
         if kind == "x":
             figure.target = f"<= {limit}x"
+            figure.met = figure.ratio is not None and figure.ratio <= limit
+        elif kind == "p95x":
+            figure.ratio = figure.p95 / reference.p95 if reference and reference.p95 else None
+            figure.target = f"p95 <= {limit}x the floor's p95"
             figure.met = figure.ratio is not None and figure.ratio <= limit
         elif kind == "p95":
             figure.target = f"p95 <= {limit:g} ms"
