@@ -100,9 +100,9 @@ def test_reciprocity_counts_balance_and_owed(partners, leads):
     given(partners, raj, "E")
     received(partners, even, "F")
     given(partners, even, "G")
-    # The tallies; the network (the partners, their links, their closed business, the
-    # customers they sent); the last one-to-ones.
-    with assert_query_count(6):
+    # The sums kept on write; the rows' last exchanges; the network (the partners, their
+    # links, their closed business, the customers they sent); the last one-to-ones.
+    with assert_query_count(7):
         rows = {row.name: row for row in partners.partner_rows()}
     assert (rows["Dana Keller"].received, rows["Dana Keller"].given) == (3, 1)
     assert rows["Dana Keller"].balance == 2 and rows["Dana Keller"].owed

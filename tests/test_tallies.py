@@ -20,7 +20,10 @@ from pegboard.services.leads import LeadDraft
 from pegboard.services.merge import merge_contacts
 from pegboard.services.partners import PartnerDraft, ReferralDraft
 from pegboard.store import tallies
-from pegboard.store.models import Contact, Lead, Purchase, Referral, StageChange, db
+from pegboard.store.database import close_database, open_database, schema_version
+from pegboard.store.migrations import SCHEMA_VERSION
+from pegboard.store.models import Contact, Lead, Partner, Purchase, Referral, StageChange, db
+from pegboard.wiring import Services
 from tests.conftest import FIXED_NOW
 
 SOURCES = ["referral", "website", "event", "", "walk-in"]
@@ -68,7 +71,7 @@ def _random_work(services, seed: int, steps: int = 160) -> None:
                 loyalty.archive_purchase(rng.choice(purchases))
             elif roll < 0.9 and purchases:
                 loyalty.edit_purchase(rng.choice(purchases), 31_000, "visit", at.date())
-            elif roll < 0.94:
+            elif roll < 0.95:
                 logged = partners.log_referral(
                     ReferralDraft(
                         direction=rng.choice(["received", "given"]),
@@ -79,6 +82,13 @@ def _random_work(services, seed: int, steps: int = 160) -> None:
                 )
                 if rng.random() < 0.2:
                     partners.archive_referral(logged.referral_id)
+            elif roll < 0.98 and (referrals := [row.id for row in Referral.select(Referral.id)]):
+                # A referral's business closed, or its partner thanked (or not after all).
+                referral_id = rng.choice(referrals)
+                if rng.random() < 0.5:
+                    partners.set_outcome(referral_id, "converted", rng.choice([0, 80_000]))
+                else:
+                    partners.mark_thanked(referral_id, thanked=rng.random() < 0.7)
             elif len(lead_ids) > 2:
                 first, second = rng.sample(lead_ids, 2)
                 keep, other = leads.get(first).contact_id, leads.get(second).contact_id
@@ -94,6 +104,86 @@ def test_tallies_agree_with_the_rows_after_random_work(services, seed):
     _random_work(services, seed)
     assert tallies.disagreements() == []
     assert Lead.select().count() > 20
+    _assert_partner_rows_match_the_referrals(services)
+
+
+def test_partner_sums_follow_outcomes_thanks_archives_undo_and_plain_sql(services, db_target):
+    """What the partners table and "partners I owe" read is kept on each kind of write:
+    the undo and another program's plain SQL write only the columns they change."""
+    partners = services.partners
+    partner = partners.create_partner(PartnerDraft(name="Dana Keller"))
+    referrals = [
+        partners.log_referral(
+            ReferralDraft(direction=direction, person=f"Friend {n}", partner_id=partner)
+        ).referral_id
+        for n, direction in enumerate(["received", "received", "received", "given"])
+    ]
+    first, second = referrals[:2]
+    partners.set_outcome(first, "converted", 50_000)
+    partners.set_outcome(second, "converted", 20_000)
+    partners.mark_thanked(first)
+
+    def row():
+        _assert_partner_rows_match_the_referrals(services)
+        assert tallies.disagreements() == []
+        shown = services.partners.partner_rows()[0]
+        return shown.received, shown.given, shown.closed_value_cents, shown.unthanked
+
+    assert row() == (3, 1, 70_000, 1)
+    services.undo_log.undo()  # the thanks taken back, by an UPDATE of thanked_at alone
+    assert row() == (3, 1, 70_000, 2)
+    partners.archive_referral(second)
+    assert row() == (2, 1, 50_000, 1)
+    services.undo_log.undo()
+    assert row() == (3, 1, 70_000, 2)
+    db.execute_sql(f"UPDATE referral SET thanked_at = '2026-01-02 03:04:05' WHERE id = {second}")
+    assert row() == (3, 1, 70_000, 1)
+    owed, count = partners.first_owed_partners(5)
+    assert ([r.id for r in owed], count) == ([partner], 1)
+
+
+def _assert_partner_rows_match_the_referrals(services) -> None:
+    """Each partner's row (received, given, closed, unthanked, last exchange, owed),
+    counted in Python from their live referral rows, in every sort of the table."""
+    threshold = services.settings.owe_when_balance_over
+    expected = {}
+    for partner_id in [
+        partner.id for partner in Partner.select().where(Partner.archived_at.is_null())
+    ]:
+        live = [
+            r
+            for r in Referral.select().where(Referral.partner == partner_id)
+            if r.archived_at is None
+        ]
+        received = [r for r in live if r.direction == "received"]
+        converted = [r for r in received if r.outcome == "converted"]
+        unthanked = sum(1 for r in converted if r.thanked_at is None)
+        expected[partner_id] = (
+            len(received),
+            sum(1 for r in live if r.direction == "given"),
+            sum(r.value_cents for r in converted),
+            unthanked,
+            max((r.at for r in live), default=None),
+            len(received) - (len(live) - len(received)) > threshold or unthanked > 0,
+        )
+    for sort in ("balance", "last", "name", "closed"):
+        rows = services.partners.partner_rows(sort=sort)
+        got = {
+            row.id: (
+                row.received,
+                row.given,
+                row.closed_value_cents,
+                row.unthanked,
+                row.last_exchange,
+                row.owed,
+            )
+            for row in rows
+        }
+        assert got == expected, sort
+    owed = [partner_id for partner_id, row in expected.items() if row[-1]]
+    first, count = services.partners.first_owed_partners(10)
+    assert count == len(owed)
+    assert {row.id for row in first} <= set(owed)
 
 
 def _by_source_from_rows(settings, since) -> dict[str, tuple[int, int, int, int, int]]:
@@ -234,3 +324,35 @@ def test_the_partners_parts_are_kept_until_a_table_they_read_is_written(
     assert len(reads) == 2
     assert moved.partners_by_given == []
     assert [(f.name, f.given) for f in given.partners_by_given] == [("Dana Keller", 1)]
+
+
+@pytest.mark.sqlite_only
+def test_a_schema_13_file_gets_each_partners_received_and_unthanked_counts(
+    services, db_path, settings, clock
+):
+    """A file from before schema 14 (no received or unthanked kept) is migrated: the
+    counts are worked out from its referrals, and kept on write from then on."""
+    partners = services.partners
+    partner = partners.create_partner(PartnerDraft(name="Dana Keller"))
+    for n in range(3):
+        logged = partners.log_referral(
+            ReferralDraft(direction="received", person=f"Friend {n}", partner_id=partner)
+        )
+        partners.set_outcome(logged.referral_id, "converted", 10_000)
+    partners.mark_thanked(logged.referral_id)
+    # Back to schema 13's shape: the old triggers gone (they are replaced by name), the two
+    # columns not there yet.
+    tallies.drop_triggers()
+    for column in ("received", "unthanked"):
+        db.execute_sql(f"ALTER TABLE partner_tally DROP COLUMN {column}")
+    db.execute_sql("UPDATE schema_info SET value = '13' WHERE key = 'schema_version'")
+    close_database()
+
+    open_database(str(db_path))
+    assert schema_version(db.obj) == SCHEMA_VERSION
+    migrated = Services(settings, clock)
+    shown = migrated.partners.partner_rows()[0]
+    assert (shown.received, shown.unthanked, shown.closed_value_cents) == (3, 2, 30_000)
+    migrated.partners.mark_thanked(logged.referral_id, thanked=False)
+    assert migrated.partners.partner_rows()[0].unthanked == 3
+    assert tallies.disagreements() == []

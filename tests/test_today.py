@@ -164,7 +164,7 @@ def test_sections_take_a_fixed_number_of_queries(world, leads, clock, make_lead)
     with count_queries() as large:
         sections = today.sections()
     assert section_counts(sections)["due"] > 40
-    assert large.count == small.count <= 17
+    assert large.count == small.count <= 18
 
 
 def section_counts(sections):

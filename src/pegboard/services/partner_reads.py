@@ -43,11 +43,10 @@ class PartnerReads:
     def first_owed_partners(
         self, limit: int, exclude: frozenset[int] = frozenset()
     ) -> tuple[list[PartnerRow], int]:
-        """The first `limit` partners I owe (by balance), and how many I owe, from one
-        aggregate query, of which only those rows are read into Python (building all
-        2,000 partners' rows was half the cost)."""
+        """The first `limit` partners I owe (by balance), and how many I owe, from the
+        partners' sums kept on write, of which only those rows are read into Python."""
         query, owed = partner_query(self.settings, "balance", True, "")
-        query = query.having(owed)
+        query = query.where(owed)
         if exclude:
             query = query.where(Partner.id.not_in(list(exclude)))
         rows, total = rows_and_count(query, limit)

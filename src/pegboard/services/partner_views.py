@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, fn
 
 from pegboard.clock import instant_text
 from pegboard.config import Settings
 from pegboard.errors import ServiceError
 from pegboard.store.fields import UTCDateTimeField
-from pegboard.store.models import Contact, Lead, Partner, Referral
+from pegboard.store.models import Contact, Lead, Partner, PartnerTally, Referral
 
 
 @dataclass(frozen=True)
@@ -83,19 +83,16 @@ PARTNER_SORTS = ("name", "category", "received", "given", "balance", "closed", "
 
 
 def partner_query(settings: Settings, sort: str, descending: bool, text: str):
-    """The partners with their tallies, and the condition that I owe one (for HAVING):
-    more received than given by over the threshold, or business not yet thanked."""
+    """The partners with their sums kept on write (store.partner_tally), and the condition
+    that I owe one: more received than given by over the threshold, or business not yet
+    thanked."""
     if sort not in PARTNER_SORTS:
         raise ServiceError(f"sort by one of {', '.join(PARTNER_SORTS)}")
-    received_q = Referral.direction == "received"
-    converted = received_q & (Referral.outcome == "converted")
-    received = fn.COALESCE(fn.SUM(Case(None, [(received_q, 1)], 0)), 0)
-    given = fn.COALESCE(fn.SUM(Case(None, [(Referral.direction == "given", 1)], 0)), 0)
-    closed = fn.COALESCE(fn.SUM(Case(None, [(converted, Referral.value_cents)], 0)), 0)
-    unthanked = fn.COALESCE(
-        fn.SUM(Case(None, [(converted & Referral.thanked_at.is_null(), 1)], 0)), 0
-    )
-    last = fn.MAX(Referral.at)
+    tally = PartnerTally
+    received = fn.COALESCE(tally.received, 0)
+    given = fn.COALESCE(tally.given, 0)
+    closed = fn.COALESCE(tally.closed_cents, 0)
+    unthanked = fn.COALESCE(tally.unthanked, 0)
     keys: dict[str, Any] = {
         "network": fn.LOWER(Contact.name),  # sorted by `by_network`, by name till then
         "name": fn.LOWER(Contact.name),
@@ -104,9 +101,12 @@ def partner_query(settings: Settings, sort: str, descending: bool, text: str):
         "given": given,
         "balance": received - given,
         "closed": closed,
-        "last": last,
+        "last": _last_exchange(),
     }
     order = keys[sort].desc() if descending else keys[sort].asc()
+    # The last exchange is worked out per partner only to sort by it; otherwise it is
+    # read for the rows shown (partner_rows).
+    last = keys["last"] if sort == "last" else SQL("NULL")
     query = (
         Partner.select(
             Partner.id,
@@ -121,13 +121,8 @@ def partner_query(settings: Settings, sort: str, descending: bool, text: str):
         )
         .join(Contact, on=Partner.contact == Contact.id)
         .switch(Partner)
-        .join(
-            Referral,
-            JOIN.LEFT_OUTER,
-            on=(Referral.partner == Partner.id) & Referral.archived_at.is_null(),
-        )
+        .join(tally, JOIN.LEFT_OUTER, on=tally.partner_id == Partner.id)
         .where(Partner.archived_at.is_null())
-        .group_by(Partner.id, Contact.name, Contact.company, Partner.category)
         .order_by(order, fn.LOWER(Contact.name))
     )
     if text.strip():
@@ -141,27 +136,63 @@ def partner_query(settings: Settings, sort: str, descending: bool, text: str):
     return query, owed
 
 
+def _last_exchange():
+    """A partner's latest live referral, for each partner of a query (from the index of
+    the partners' referrals alone)."""
+    latest = Referral.alias("latest")
+    return fn.COALESCE(
+        latest.select(fn.MAX(latest.at)).where(
+            (latest.partner == Partner.id) & latest.archived_at.is_null()
+        ),
+        None,
+    )
+
+
+FEW_PARTNERS = 500
+"""Up to this many partners' last exchanges are read by their ids; more, for every one."""
+
+
+def last_exchanges(partner_ids: list[int]) -> dict[int, datetime]:
+    """Each of the partners' latest live referral (none: no referral)."""
+    query = Referral.select(Referral.partner, fn.MAX(Referral.at)).where(
+        Referral.archived_at.is_null()
+    )
+    if len(partner_ids) <= FEW_PARTNERS:
+        query = query.where(Referral.partner.in_(partner_ids))
+    to_time = UTCDateTimeField().python_value
+    return {
+        partner_id: to_time(latest)
+        for partner_id, latest in query.group_by(Referral.partner).tuples()
+    }
+
+
 def partner_rows(settings: Settings, tuples: Iterable[tuple]) -> list[PartnerRow]:
     """PartnerRows from the rows of partner_query (as tuples)."""
     to_time = UTCDateTimeField().python_value
     threshold = settings.owe_when_balance_over
-    rows = []
-    for pid, name, company, category, got, gave, value, latest, open_thanks in tuples:
-        rows.append(
-            PartnerRow(
-                id=pid,
-                name=name,
-                company=company,
-                category=category,
-                received=int(got),
-                given=int(gave),
-                closed_value_cents=int(value),
-                last_exchange=to_time(latest) if latest else None,
-                unthanked=int(open_thanks),
-                owed=(got - gave) > threshold or open_thanks > 0,
-            )
+    rows = list(tuples)
+    if rows and rows[0][7] is None:  # not sorted by it: read for these rows only
+        found = last_exchanges([row[0] for row in rows])
+        latest = [found.get(row[0]) for row in rows]
+    else:
+        latest = [to_time(row[7]) if row[7] else None for row in rows]
+    return [
+        PartnerRow(
+            id=pid,
+            name=name,
+            company=company,
+            category=category,
+            received=int(got),
+            given=int(gave),
+            closed_value_cents=int(value),
+            last_exchange=last,
+            unthanked=int(open_thanks),
+            owed=(got - gave) > threshold or open_thanks > 0,
         )
-    return rows
+        for (pid, name, company, category, got, gave, value, _, open_thanks), last in zip(
+            rows, latest, strict=True
+        )
+    ]
 
 
 def partner_detail(partner: Partner) -> PartnerDetail:

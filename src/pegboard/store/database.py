@@ -14,7 +14,12 @@ from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from pegboard.errors import SchemaTooNew, StoreError
 from pegboard.paths import hide_password, shown_target, sqlite_path
-from pegboard.store.migrations import MIGRATIONS, SCHEMA_VERSION, parse_schema_version
+from pegboard.store.migrations import (
+    MIGRATIONS,
+    REBUILDS_TALLIES,
+    SCHEMA_VERSION,
+    parse_schema_version,
+)
 from pegboard.store.models import SchemaInfo, db
 
 SQLITE_PRAGMAS = {
@@ -177,7 +182,8 @@ MIGRATION_LOCK = 0x70656762
 
 
 def migrate_to_latest(database: Database, version: int) -> None:
-    """Run each missing step in its own (nested) transaction, recording the version reached."""
+    """Run each missing step in its own (nested) transaction, recording the version reached,
+    then work the tallies out again if a step asked for it (REBUILDS_TALLIES)."""
     for target_version in range(version + 1, SCHEMA_VERSION + 1):
         with database.atomic(), database.bind_ctx([SchemaInfo]):
             MIGRATIONS[target_version](database)
@@ -189,6 +195,11 @@ def migrate_to_latest(database: Database, version: int) -> None:
                 )
                 .execute()
             )
+    if REBUILDS_TALLIES.intersection(range(version + 1, SCHEMA_VERSION + 1)):
+        from pegboard.store import tallies
+
+        with database.atomic():
+            tallies.rebuild(database)
 
 
 def _backup_name(folder: Path, path: Path, version: int) -> Path:

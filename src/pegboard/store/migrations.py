@@ -30,6 +30,7 @@ from pegboard.store.fields import UTCDateTimeField
 from pegboard.store.migrations_recent import (
     add_assistant_writes,
     add_contact_merges,
+    add_partner_owed_counts,
     add_tallies,
     add_untouched_index,
 )
@@ -374,8 +375,15 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     11: add_contact_merges,
     12: add_tallies,
     13: add_untouched_index,
+    14: add_partner_owed_counts,
 }
 """Target version -> the step that reaches it from the version before."""
+
+REBUILDS_TALLIES = frozenset({12, 14})
+"""The steps that add tallies or what they keep: after the last step a migration runs,
+if any of these was among them, every tally is worked out once from the base tables.
+Not in each step, since a step's rebuild runs the code of the newest schema (the
+triggers, the sums) on that step's older tables."""
 
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -149,10 +149,8 @@ def add_tallies(database: Database) -> None:
     """Step 11 -> 12: the figures Insights reads, kept on write by triggers (see
     store.tallies): the tally tables, the two columns of `lead` they follow (the stages
     reached, the touches), an index for the first day of a period, and every tally
-    worked out from the rows there are."""
+    worked out from the rows there are (after the last step: see REBUILDS_TALLIES)."""
     from playhouse.migrate import SchemaMigrator, make_index_name, migrate
-
-    from pegboard.store import tallies
 
     contact, tables = _tally_tables()
     with database.bind_ctx([contact, *tables]):
@@ -187,7 +185,6 @@ def add_tallies(database: Database) -> None:
     # Partial: an index of every lead by archived_at would be taken for `archived_at IS
     # NULL`, which holds for nearly all of them.
     database.execute_sql("CREATE INDEX lead_archived ON lead (id) WHERE archived_at IS NOT NULL")
-    tallies.rebuild(database)
 
 
 UNTOUCHED_LEADS = "touch_count = 0 AND archived_at IS NULL"
@@ -201,3 +198,13 @@ def add_untouched_index(database: Database) -> None:
     database.execute_sql(
         f"CREATE INDEX lead_untouched ON lead (touch_count) WHERE {UNTOUCHED_LEADS}"
     )
+
+
+def add_partner_owed_counts(database: Database) -> None:
+    """Step 13 -> 14: each partner's referrals received and converted ones not yet
+    thanked, kept on write with the other partner sums (store.partner_tally). "Partners I
+    owe" and the partners table summed every referral for them (27 ms at 100,000 leads)."""
+    for column in ("received", "unthanked"):
+        database.execute_sql(
+            f"ALTER TABLE partner_tally ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0"
+        )

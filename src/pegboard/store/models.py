@@ -324,6 +324,24 @@ class CustomerTally(BaseModel):
         table_name = "customer_tally"
 
 
+class PartnerTally(BaseModel):
+    """Each partner's live referrals summed, kept by triggers (store.partner_tally): read
+    by the partners table, "partners I owe" and Insights, never written from Python."""
+
+    partner_id = IntegerField(primary_key=True)
+    converted = IntegerField()
+    """Referrals received that converted."""
+    closed_cents = BigIntegerField()
+    """Their value."""
+    given = IntegerField()
+    received = IntegerField()
+    unthanked = IntegerField()
+    """Converted referrals received and not yet thanked."""
+
+    class Meta:
+        table_name = "partner_tally"
+
+
 ALL_MODELS = (
     SchemaInfo,
     Contact,

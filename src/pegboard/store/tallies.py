@@ -203,7 +203,15 @@ UPDATE_COLUMNS = {
     "lead": LEAD_COLUMNS,
     "stage_change": ("lead_id", "from_stage", "to_stage", "stay_hours", "changed_at"),
     "touch": ("lead_id",),
-    "referral": ("partner_id", "direction", "outcome", "value_cents", "at", "archived_at"),
+    "referral": (
+        "partner_id",
+        "direction",
+        "outcome",
+        "value_cents",
+        "thanked_at",
+        "at",
+        "archived_at",
+    ),
     "purchase": ("contact_id", "amount_cents", "purchased_on", "archived_at"),
 }
 
