@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -19,7 +19,7 @@ from pegboard.errors import ConfigError, PegboardError
 from pegboard.services.changes import ChangeWatcher, DataStamp, data_stamp
 from pegboard.text import shown
 from pegboard.ui.app_keys import apply_keymap, help_rows, pegboard_commands
-from pegboard.ui.garbage import SETTLED_AFTER, settle_garbage
+from pegboard.ui.garbage import FIRST_SETTLE, SETTLED_AFTER, GarbageSettler
 from pegboard.ui.messages import DataWritten, OpenRecord
 from pegboard.ui.palette import RecordsProvider
 from pegboard.ui.quick_log_host import QuickLogHost
@@ -91,6 +91,8 @@ class PegboardApp(QuickLogHost, App[None]):
         """Where settings changed in the app are written (default: the user config file)."""
         self.start_mode = start_mode
         self.db_label = db_label
+        self.garbage: GarbageSettler | None = None
+        """Settles Python's collector at quiet moments (not in tests: see on_mount)."""
         self.add_mode("today", self._today_screen)
         self.add_mode("board", self._board_screen)
         self.add_mode("partners", self._partners_screen)
@@ -149,7 +151,14 @@ class PegboardApp(QuickLogHost, App[None]):
             # Tests (headless) ask for it themselves, so that it never runs behind them.
             self.set_timer(INSIGHTS_WARM_UP, self.prepare_insights)
             # Not in tests: their apps' objects would stay frozen after they end.
-            self.set_timer(SETTLED_AFTER, settle_garbage)
+            self.garbage = GarbageSettler(self)
+            self.set_timer(FIRST_SETTLE, self.garbage.settle)
+            self.set_timer(SETTLED_AFTER, self.garbage.settle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.garbage is not None and isinstance(event, events.Key | events.MouseDown):
+            self.garbage.input_seen()
+        await super().on_event(event)
 
     @work(thread=True, group="warm-up")
     def _load_reach_checks(self) -> None:
