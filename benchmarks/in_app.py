@@ -230,11 +230,14 @@ class InAppFigures:
                 )
             )
             self.judge(first, None, 2 * target, "ms")
+            # After a write Today works a few sections out before its first paint, which
+            # then shows current data: those opens are timed in "after a write" below.
+            fresh_at_once = {i for i in after_write if run.first_paints[i] == run.steps[i]}
             opened = self.add(
                 Figure(
                     "screens",
                     f"{name}: key to screen shown with its last data",
-                    [run.first_paints[i] for i in picked[1:]],
+                    [run.first_paints[i] for i in picked[1:] if i not in fresh_at_once],
                 )
             )
             self.judge(opened, None, 17, "p95")

@@ -84,6 +84,26 @@ class TriageSections(ClosingLoops, KeepingInTouch):
         every section is)."""
         return in_parallel({"today": lambda: self._sections(limit)})["today"]
 
+    def few_to_work_out(self, limit: int = SECTION_LIMIT) -> bool:
+        """Whether no more than FEW_SECTIONS sections need working out again (after a
+        stage move, the three that read leads: about 5 ms at 100,000 leads), so that a
+        caller may work them out on its own connection (`sections_here`). Never where
+        the database keeps no counters (PostgreSQL): every section is worked out there."""
+        counters = generations()
+        if counters is None:
+            return False
+        stale = [
+            key
+            for key in self._section_jobs(limit)
+            if (kept := self._kept.get(key)) is None or kept[0] != self._basis(key, counters, limit)
+        ]
+        return len(stale) <= FEW_SECTIONS
+
+    def sections_here(self, limit: int = SECTION_LIMIT) -> list[TriageSection]:
+        """`sections` on the calling thread's connection: no thread, no connection to
+        open, for the few sections `few_to_work_out` found."""
+        return self._sections(limit)
+
     def _sections(self, limit: int) -> list[TriageSection]:
         """`sections`, on the calling thread's reader connection. Many sections to work
         out (the first time, a new day) run side by side on connections of their own:

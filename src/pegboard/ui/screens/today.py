@@ -14,6 +14,7 @@ from textual.worker import get_current_worker
 
 from pegboard.clock import Clock
 from pegboard.config import Settings
+from pegboard.errors import PegboardError
 from pegboard.services.changes import DataStamp
 from pegboard.text import shown
 from pegboard.ui.messages import OpenRecord, ShowsData
@@ -130,6 +131,8 @@ class TodayScreen(UndoesSteps, ShowsData, ModeScreen):
     def reload_data(self) -> None:
         """Load the sections in a worker; the list shows them when they arrive."""
         self.loaded_at = self.app.data_stamp()
+        if self.rows and self._shown_at_once():
+            return
         if not self.rows:
             self.query_one("#today-summary", Phrases).show("Loading today…")
         # After the screen has painted: the worker's queries would otherwise hold up the
@@ -138,9 +141,27 @@ class TodayScreen(UndoesSteps, ShowsData, ModeScreen):
         # imported) the first time, which a start leaves until after its first paint.
         self.call_after_refresh(lambda: self._load(self.today))
 
+    def _shown_at_once(self) -> bool:
+        """After a write that leaves a few sections to work out (a stage move: about 5 ms
+        at 100,000 leads), they are worked out here, before the screen paints, which
+        then shows them in its first frame, not the last ones for a frame (and the
+        worker's thread and connection cost as much as the sections)."""
+        try:
+            if not self.today.few_to_work_out():
+                return False
+            sections = self.today.sections_here()
+        except PegboardError:  # the worker tries again, and says what went wrong
+            return False
+        self.show_sections(sections)
+        return True
+
     @work(thread=True, exclusive=True, group="today")
     def _load(self, today: TodayService) -> None:
-        sections = today.sections()  # on reader connections of its own
+        try:
+            sections = today.sections()  # on reader connections of its own
+        except PegboardError as error:  # a lost server, a file gone: said, not a crash
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10)
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_sections, sections)
 
