@@ -137,6 +137,32 @@ async def test_a_write_redraws_only_the_sections_it_touched(app, make_lead):
         assert shown[start : start + len(after["due"])] == after["due"]
 
 
+async def test_after_a_stage_move_today_shows_current_sections_in_its_first_frame(
+    app, make_lead, monkeypatch
+):
+    """A move leaves the three lead sections to work out (a few milliseconds): Today works
+    them out before it paints, with no worker, so no frame shows the last ones. The
+    first open, with every section to work out, loads in a worker."""
+    due = make_lead("Due Lead", due_date=date(2026, 11, 1))
+    loads = []
+    real_load = TodayScreen._load
+    monkeypatch.setattr(
+        TodayScreen, "_load", lambda self, today: loads.append(1) or real_load(self, today)
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert len(loads) == 1
+        assert "1 follow-up due" in screen.query_one("#today-summary").text
+        await pilot.press("2")
+        await pilot.pause()
+        app.services.leads.move_lead(due, "lost", lost_reason="price")
+        await pilot.press("1")
+        assert "0 follow-ups due" in screen.query_one("#today-summary").text
+        assert "Due Lead" not in {row.title for row in screen.rows.values()}
+        assert len(loads) == 1
+
+
 async def test_the_summary_wraps_between_phrases_at_80x24(app, make_lead):
     for number in range(12):
         make_lead(f"Due {number}", due_date=date(2026, 11, 1), next_action="Call back")
@@ -232,3 +258,17 @@ async def test_coming_back_to_today_starts_from_the_top(app, make_lead, write_me
         await settle(app, pilot)
         assert screen.selected().title == "Due 00"
         assert listing.scroll_y == 0, "the first section's heading in view"
+
+
+async def test_a_read_that_fails_in_todays_worker_is_told_not_a_crash(app, monkeypatch):
+    from pegboard.errors import StoreError
+    from pegboard.services.today import TodayService
+
+    def lost(self, limit=50):
+        raise StoreError("the database server went away")
+
+    monkeypatch.setattr(TodayService, "sections", lost)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.is_running
+        assert [n.message for n in app._notifications] == ["the database server went away"]
