@@ -4,7 +4,10 @@ and opening each screen."""
 
 from __future__ import annotations
 
-from figures import Figure
+import sys
+
+import tmux_probe
+from figures import Figure, pegboard_argv
 
 OUTSIDE = "seen from outside: key written into the terminal to the paint read from it"
 
@@ -60,6 +63,36 @@ class InAppFigures:
             board = self.add(Figure("keys", f"filter keystroke: board filtered, {name}", samples))
             self.judge(board, floor_key, 17, "p95")
         self._filter_typed_at_speed(floor_key)
+
+    def keys_in_tmux(self) -> None:
+        """j/k on the board timed black-box through tmux (send-keys to capture-pane
+        changed), against the bare Textual app's j/k the same way: the issue's figure."""
+        if not tmux_probe.available():
+            self.notes.append("tmux is not installed here: the keys in tmux were skipped.")
+            return
+        self.say(f"j/k in tmux at {self.big:,} leads")
+        keys = ("j" * 12 + "k" * 12) * (self.keys // 24 + 1)
+        floor_script = self.folder / "floor_keys.py"
+        floor_script.write_text(tmux_probe.FLOOR_KEYS_APP)
+        floor = self.add(
+            Figure(
+                "keys",
+                "floor: bare Textual app's j/k in tmux, send-keys to the pane changed",
+                tmux_probe.key_times(
+                    [sys.executable, str(floor_script)], self.env, "FLOOR-READY", [], keys, 0.05
+                ),
+            )
+        )
+        board = self.add(
+            Figure(
+                "keys",
+                "cursor j/k in tmux, send-keys to the pane changed",
+                tmux_probe.key_times(
+                    pegboard_argv(self.databases[self.big]), self.env, " due, ", ["2"], keys, 0.05
+                ),
+            )
+        )
+        self.judge(board, floor, 1.5, "p95x")
 
     def _floor_keys(self) -> tuple[Figure, Figure]:
         """The bare Textual app's key to paint (the keys' reference), seen inside and from

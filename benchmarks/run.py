@@ -9,8 +9,8 @@ It builds its own databases with `pegboard demo` in a temporary directory (empty
 runs the app in a real pseudo-terminal of 120x40 the way a user runs it, and
 prints for each figure the median, p95 and n of its runs, its ratio to the
 reference, and the target. --results writes the same as Markdown (RESULTS.md).
-While working on one figure, --only runs some groups (cold, keys, quick_log, palette,
-screens, cli, bulk, kanban) and --reuse keeps the demo databases in DIR between runs.
+While working on one figure, --only runs some groups (cold, keys, tmux, quick_log,
+palette, screens, cli, bulk, kanban) and --reuse keeps the demo databases in DIR between runs.
 
 Keys are timed inside the app, from Textual's key event to the end of the paint
 it caused (see probe_child.py); cold starts from process start to the text
@@ -46,6 +46,7 @@ class Benchmarks(InAppFigures, CommandFigures, Suite):
 GROUPS = {
     "cold": "cold_start",
     "keys": "keys_on_board",
+    "tmux": "keys_in_tmux",
     "quick_log": "quick_log",
     "palette": "palette",
     "screens": "screens",
