@@ -19,6 +19,7 @@ from textual.events import ScreenResume
 from textual.notifications import Notification, Notify
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+from textual.widgets._toast import ToastRack
 
 __all__ = [
     "FooterKey",
@@ -152,9 +153,13 @@ def replace_notice(app: App, previous: Notification | None, message: str, timeou
     if it still shows), and return it for the next call. Each toast is a widget mounted
     in the rack: a run of board moves stacked one a move, and mounting and laying out a
     growing stack held a move's paint back by 30-45 ms. Textual removes one notice
-    only through the private `_unnotify`."""
+    only through the private `_unnotify`, and its toast's holder (ToastRack.show takes
+    the toast out of it, not the holder: a long run of moves left hundreds of empty
+    holders in the rack, and each move laid them all out again) only by its id."""
     if previous is not None and previous in app._notifications:
         app._unnotify(previous, refresh=False)
+        for holder in app.screen.query(f"#{ToastRack._toast_id(previous)}"):
+            holder.remove()
     notice = Notification(message, "", "information", timeout)
     app.post_message(Notify(notice))
     return notice
