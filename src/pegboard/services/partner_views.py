@@ -171,11 +171,10 @@ def partner_rows(settings: Settings, tuples: Iterable[tuple]) -> list[PartnerRow
     to_time = UTCDateTimeField().python_value
     threshold = settings.owe_when_balance_over
     rows = list(tuples)
-    if rows and rows[0][7] is None:  # not sorted by it: read for these rows only
-        found = last_exchanges([row[0] for row in rows])
-        latest = [found.get(row[0]) for row in rows]
-    else:
-        latest = [to_time(row[7]) if row[7] else None for row in rows]
+    # The last exchange comes with the rows only when they are sorted by it.
+    unknown = [row[0] for row in rows if row[7] is None]
+    found = last_exchanges(unknown) if unknown else {}
+    latest = [to_time(row[7]) if row[7] else found.get(row[0]) for row in rows]
     return [
         PartnerRow(
             id=pid,
