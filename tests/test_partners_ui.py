@@ -459,3 +459,43 @@ async def test_s_sorts_only_by_the_columns_shown(app, seeded):
             seen.append(screen.sort)
         assert "category" not in seen and "network" not in seen
         assert set(seen) == {"name", "received", "given", "balance", "closed", "last"}
+
+
+@pytest.mark.sqlite_only  # PostgreSQL keeps no counters of writes: the table is read each time
+async def test_the_partners_table_is_read_again_only_after_a_write_to_what_it_shows(
+    app, seeded, make_lead, monkeypatch
+):
+    """A lead moved between open stages writes none of the partners' tables: coming back,
+    the rows are kept. A referral (their sums), a purchase (their networks' customers) or
+    a one-to-one (their last meeting) is read again."""
+    reads = []
+    real_read = PartnersScreen.read_page
+    monkeypatch.setattr(
+        PartnersScreen, "read_page", lambda self, *a: reads.append(1) or real_read(self, *a)
+    )
+    lead = make_lead("Mo Mover")
+    services = app.services
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        screen = app.screen
+        assert len(reads) == 1
+        services.leads.move_lead(lead, "contacted")
+        await pilot.press("2", "3")
+        await pilot.pause()
+        assert len(reads) == 1 and app.screen is screen
+        writes = [
+            lambda: services.partners.log_referral(
+                ReferralDraft("given", "Gus", partner_id=seeded["raj"])
+            ),
+            lambda: services.loyalty.record_purchase(
+                Lead.get_by_id(lead).contact_id, 5000, "visit"
+            ),
+            lambda: services.partners.log_meeting(seeded["dana"], note="coffee"),
+        ]
+        for count, write in enumerate(writes, start=2):
+            write()
+            await pilot.press("2", "3")
+            await pilot.pause()
+            assert len(reads) == count
+        assert screen.rows[0].name == "Dana Keller" and screen.rows[0].last_met is not None

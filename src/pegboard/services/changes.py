@@ -34,3 +34,13 @@ def data_stamp(settings: Settings, today: date) -> DataStamp | None:
     writes cannot be told apart (PostgreSQL): then reload."""
     generation = write_generation()
     return None if generation is None else (generation, settings, today)
+
+
+def tables_stamp(tables: tuple[str, ...], settings: Settings, today: date) -> DataStamp | None:
+    """What a listing that reads only `tables` was loaded at: their write counters
+    (store.table_generations, kept by triggers whatever process writes), the settings and
+    the day. None where no counters are kept (PostgreSQL): then reload."""
+    from pegboard.store.table_generations import generations
+
+    counters = generations()
+    return None if counters is None else (tuple(counters[t] for t in tables), settings, today)

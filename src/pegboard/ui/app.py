@@ -16,7 +16,7 @@ from textual.widget import AwaitMount
 from pegboard.clock import Clock
 from pegboard.config import Settings
 from pegboard.errors import ConfigError, PegboardError
-from pegboard.services.changes import ChangeWatcher, DataStamp, data_stamp
+from pegboard.services.changes import ChangeWatcher, DataStamp, data_stamp, tables_stamp
 from pegboard.text import shown
 from pegboard.ui.app_keys import apply_keymap, help_rows, pegboard_commands
 from pegboard.ui.garbage import FIRST_SETTLE, SETTLED_AFTER, GarbageSettler
@@ -207,6 +207,10 @@ class PegboardApp(QuickLogHost, App[None]):
     def data_stamp(self) -> DataStamp | None:
         """The stamp of what a screen would load now (see `services.changes.data_stamp`)."""
         return data_stamp(self.settings, self.clock.today())
+
+    def tables_stamp(self, tables: tuple[str, ...]) -> DataStamp | None:
+        """The stamp of a listing that reads only `tables` (`services.changes`)."""
+        return tables_stamp(tables, self.settings, self.clock.today())
 
     def data_changed_since(self, stamp: DataStamp | None) -> bool:
         """Whether a screen that loaded its data at `stamp` might now show other data:

@@ -55,6 +55,11 @@ class FilteredTableScreen(ShowsData, OpensFilterBar, ModeScreen):
     descending = True
     loaded_at: DataStamp | None = None
     """The data stamp the rows were read at (see `PegboardApp.data_stamp`)."""
+    READS: tuple[str, ...] = ()
+    """The tables the listing reads: coming back after writes to none of them (a stage
+    move, for the partners), the rows are not read again. Empty: after any write."""
+    loaded_tables: DataStamp | None = None
+    """The stamp of READS the rows were read at (see `PegboardApp.tables_stamp`)."""
     _reading = 0
     """Counts the table's reads from the top: a page read ahead for an older one is dropped."""
 
@@ -117,8 +122,14 @@ class FilteredTableScreen(ShowsData, OpensFilterBar, ModeScreen):
     def on_screen_resume(self) -> None:
         """Each time the screen shows (the first time too): read the rows again if
         something was written since they were read."""
-        if self.app.data_changed_since(self.loaded_at):
+        if self.app.data_changed_since(self.loaded_at) and self._reads_changed():
             self.reload_data()
+
+    def _reads_changed(self) -> bool:
+        if not self.READS:
+            return True
+        now = self.app.tables_stamp(self.READS)
+        return now is None or now != self.loaded_tables
 
     def reload_data(self, keep: int | None = None) -> None:
         """Read the table again, with the cursor on record `keep` (or the one it is on).
@@ -136,6 +147,7 @@ class FilteredTableScreen(ShowsData, OpensFilterBar, ModeScreen):
         table = self.table
         self._reading += 1
         self.loaded_at = self.app.data_stamp()
+        self.loaded_tables = self.app.tables_stamp(self.READS) if self.READS else None
         self.rows, self.total = self.read_page(0, wanted)
         table.clear()
         for row in self.rows:

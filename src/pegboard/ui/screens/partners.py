@@ -49,6 +49,9 @@ class PartnersScreen(UndoesSteps, AboutPartner, FilteredTableScreen):
     LISTING = "Partners"
     COLUMNS = COLUMNS
     SORTS = PARTNER_SORTS
+    # Their sums and last exchanges (referral), networks (the customers sent: purchase),
+    # last one-to-ones (touch), names: a lead's move between open stages writes none.
+    READS = ("partner", "contact", "referral", "purchase", "touch")
     ASCENDING = frozenset({"name", "category"})
     NARROW_LABELS = {
         "name": "Partner",
