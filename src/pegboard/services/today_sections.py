@@ -84,48 +84,48 @@ class TriageSections(ClosingLoops, KeepingInTouch):
         every section is)."""
         return in_parallel({"today": lambda: self._sections(limit)})["today"]
 
-    def few_to_work_out(self, limit: int = SECTION_LIMIT) -> bool:
-        """Whether no more than FEW_SECTIONS sections need working out again (after a
-        stage move, the three that read leads: about 5 ms at 100,000 leads), so that a
-        caller may work them out on its own connection (`sections_here`). Never where
-        the database keeps no counters (PostgreSQL): every section is worked out there."""
+    def sections_if_few(self, limit: int = SECTION_LIMIT) -> list[TriageSection] | None:
+        """`sections` on the calling thread's connection (no thread, no connection to
+        open) when no more than FEW_SECTIONS need working out again (after a stage move,
+        the three that read leads: about 5 ms at 100,000 leads); None when more do, and
+        always where the database keeps no counters (PostgreSQL)."""
         counters = generations()
         if counters is None:
-            return False
-        stale = [
-            key
-            for key in self._section_jobs(limit)
-            if (kept := self._kept.get(key)) is None or kept[0] != self._basis(key, counters, limit)
-        ]
-        return len(stale) <= FEW_SECTIONS
-
-    def sections_here(self, limit: int = SECTION_LIMIT) -> list[TriageSection]:
-        """`sections` on the calling thread's connection: no thread, no connection to
-        open, for the few sections `few_to_work_out` found."""
-        return self._sections(limit)
+            return None
+        kept, stale = self._kept_and_stale(counters, limit)
+        return None if len(stale) > FEW_SECTIONS else self._worked_out(kept, stale)
 
     def _sections(self, limit: int) -> list[TriageSection]:
-        """`sections`, on the calling thread's reader connection. Many sections to work
-        out (the first time, a new day) run side by side on connections of their own:
-        at 100,000 leads that halves the wait on two cores. A few (after a write) follow
-        one another on this one: each takes a few milliseconds, less than a connection
-        of its own costs to open and to fill its page cache."""
-        counters = generations()
-        sections = {}
-        jobs = {}
+        """`sections`, on the calling thread's reader connection."""
+        return self._worked_out(*self._kept_and_stale(generations(), limit))
+
+    def _kept_and_stale(self, counters: dict[str, int] | None, limit: int):
+        """The sections kept from last time (by key), and the others' (basis, work): those
+        one of whose tables was written to since, or that were never worked out."""
+        kept: dict[str, TriageSection] = {}
+        stale: dict[str, tuple[tuple | None, Callable[[], TriageSection]]] = {}
         for key, work in self._section_jobs(limit).items():
             basis = self._basis(key, counters, limit)
-            kept = self._kept.get(key)
-            if basis is not None and kept is not None and kept[0] == basis:
-                sections[key] = kept[1]
+            last = self._kept.get(key)
+            if basis is not None and last is not None and last[0] == basis:
+                kept[key] = last[1]
             else:
-                jobs[key] = (basis, work)
-        works = {key: work for key, (_, work) in jobs.items()}
+                stale[key] = (basis, work)
+        return kept, stale
+
+    def _worked_out(self, kept: dict[str, TriageSection], stale: dict) -> list[TriageSection]:
+        """Every section in order, the stale ones worked out and kept. Many (the first
+        time, a new day) run side by side on connections of their own: at 100,000 leads
+        that halves the wait on two cores. A few (after a write) follow one another on
+        this one: each takes a few milliseconds, less than a connection of its own costs
+        to open and to fill its page cache."""
+        works = {key: work for key, (_, work) in stale.items()}
         if len(works) > FEW_SECTIONS:
             done = in_parallel(works)
         else:
             done = {key: work() for key, work in works.items()}
-        for key, (basis, _) in jobs.items():
+        sections = dict(kept)
+        for key, (basis, _) in stale.items():
             sections[key] = done[key]
             self._kept[key] = (basis, done[key])
         return [sections[key] for key, _ in SECTIONS]

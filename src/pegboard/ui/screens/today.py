@@ -147,10 +147,10 @@ class TodayScreen(UndoesSteps, ShowsData, ModeScreen):
         then shows them in its first frame, not the last ones for a frame (and the
         worker's thread and connection cost as much as the sections)."""
         try:
-            if not self.today.few_to_work_out():
-                return False
-            sections = self.today.sections_here()
+            sections = self.today.sections_if_few()
         except PegboardError:  # the worker tries again, and says what went wrong
+            return False
+        if sections is None:
             return False
         self.show_sections(sections)
         return True
