@@ -72,14 +72,17 @@ class InAppFigures:
             return
         self.say(f"j/k in tmux at {self.big:,} leads")
         keys = ("j" * 12 + "k" * 12) * (self.keys // 24 + 1)
-        floor_script = self.folder / "floor_keys.py"
-        floor_script.write_text(tmux_probe.FLOOR_KEYS_APP)
         floor = self.add(
             Figure(
                 "keys",
                 "floor: bare Textual app's j/k in tmux, send-keys to the pane changed",
                 tmux_probe.key_times(
-                    [sys.executable, str(floor_script)], self.env, "FLOOR-READY", [], keys, 0.05
+                    [sys.executable, str(tmux_probe.FLOOR_KEYS_APP)],
+                    self.env,
+                    "FLOOR-READY",
+                    [],
+                    keys,
+                    0.05,
                 ),
             )
         )

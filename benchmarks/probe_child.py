@@ -194,21 +194,7 @@ def flag_unless_reloading(
 
 
 def run_floor(probe: Probe) -> None:
-    from textual.app import App
-    from textual.binding import Binding
-    from textual.widgets import Footer, Header, Static
-
-    class Floor(App):
-        BINDINGS = [Binding("j", "bump", "Bump"), Binding("k", "bump", "Bump")]
-
-        def compose(self):
-            yield Header()
-            yield Static("FLOOR-READY 0", id="counter")
-            yield Footer()
-
-        def action_bump(self) -> None:
-            self.count = getattr(self, "count", 0) + 1
-            self.query_one("#counter", Static).update(f"FLOOR-READY {self.count}")
+    from floor_app import Floor
 
     instrument(Floor, probe)().run()
 

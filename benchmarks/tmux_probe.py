@@ -10,26 +10,12 @@ import shlex
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 COLUMNS, ROWS = 120, 40
 
-FLOOR_KEYS_APP = """
-from textual.app import App
-from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
-class Floor(App):
-    BINDINGS = [Binding("j", "bump", "Bump"), Binding("k", "bump", "Bump")]
-    count = 0
-    def compose(self):
-        yield Header()
-        yield Static("FLOOR-READY 0", id="counter")
-        yield Footer()
-    def action_bump(self):
-        self.count += 1
-        self.query_one("#counter", Static).update(f"FLOOR-READY {self.count}")
-Floor().run()
-"""
-"""The bare Textual app of the cold start, with j and k bound to change what it shows."""
+FLOOR_KEYS_APP = Path(__file__).with_name("floor_app.py")
+"""The bare Textual app the keys are measured against (the probe's floor too)."""
 
 
 def available() -> bool:
