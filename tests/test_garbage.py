@@ -3,6 +3,7 @@ collector, put back after each test."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 import time
@@ -64,8 +65,6 @@ class Busy(App):
 
 
 async def _wait_for(condition, seconds: float = 2.0) -> bool:
-    import asyncio
-
     until = time.monotonic() + seconds
     while time.monotonic() < until:
         if condition():
@@ -106,7 +105,7 @@ async def test_a_settler_with_no_quiet_moment_leaves_it_to_the_next_full_collect
             until = time.monotonic() + 0.6
             while time.monotonic() < until:  # a key every 50 ms
                 settler.input_seen()
-                await _wait_for(lambda: False, 0.05)
+                await asyncio.sleep(0.05)
             assert gc.get_freeze_count() == 0 and garbage._armed
             gc.collect()
             assert gc.get_freeze_count() > 0 and not garbage._armed
